@@ -1,0 +1,20 @@
+/* addr.h - socket addresses as the inspector sees them, and their text form. */
+#ifndef TWA_ADDR_H
+#define TWA_ADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Address family numbers as the kernel uses them (AF_INET, AF_INET6), so
+ * that pure modules need not include <sys/socket.h>. */
+#define TWA_AF_INET 2
+#define TWA_AF_INET6 10
+
+#define TWA_ADDRSTRLEN 46	/* INET6_ADDRSTRLEN */
+
+/* Format a network-order address like inet_ntop(3) does (RFC 5952 with
+ * glibc's choices: longest zero run of two or more groups compressed,
+ * ::ffff:a.b.c.d for v4-mapped). Returns -EAFNOSUPPORT for other families. */
+int twa_addr_format(int family, const uint8_t *addr, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,154 @@
+/* main.c - twadvise: global options and the one dispatch table. */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct twa_command twa_commands[] = {
+	{ "inspect", "[--samples N --interval SECS] [--listeners] [--proc]",
+	  "gather facts from the kernel and print them",
+	  "  --format text|json|prometheus   output format (default text)\n"
+	  "  --samples N                     take N snapshots and add rates\n"
+	  "  --interval SECS                 seconds between snapshots (default 1)\n"
+	  "  --listeners                     only listening sockets (a LISTEN-only dump)\n"
+	  "  --proc                          count from /proc/net/tcp instead of netlink\n",
+	  cmd_inspect },
+	{ "help", "[COMMAND]", "show help for twadvise or a command", "", cmd_help },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const char global_help[] =
+	"global options (before or after the command):\n"
+	"  --proc-root DIR        read /proc and /proc/sys under DIR (a recorded host)\n"
+	"  --netns NAME|PATH      inspect or change another network namespace\n"
+	"                         (/run/netns/NAME, or a path like /proc/PID/ns/net)\n"
+	"  --format FORMAT        output format; each command lists its own\n"
+	"  -o, --output FILE      write the output to FILE (atomically)\n"
+	"  -q, --quiet            print less\n"
+	"  -v, --verbose          print more\n"
+	"  --color auto|always|never   colour text output (NO_COLOR is honoured)\n"
+	"  --state-dir DIR        snapshots and lock (default /var/lib/twadvise)\n"
+	"  --sysctl-dir DIR       where --persist writes (default /etc/sysctl.d)\n"
+	"  -h, --help             show help\n"
+	"  --version              show the version\n";
+
+const struct twa_command *twa_command_find(const char *name)
+{
+	const struct twa_command *c;
+
+	for (c = twa_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int twa_command_help(const struct twa_command *c)
+{
+	printf("usage: twadvise %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	if (c->help && *c->help)
+		printf("\noptions:\n%s", c->help);
+	printf("\n%s", global_help);
+	return 0;
+}
+
+void twa_show_help(void)
+{
+	const struct twa_command *c;
+
+	printf("usage: twadvise [global options] COMMAND [options]\n\n"
+	       "Advice on the TCP connection lifecycle (TIME_WAIT, CLOSE_WAIT, ephemeral\n"
+	       "ports, listen queues) from evidence on this host, and reviewed,\n"
+	       "reversible sysctl changes.\n\ncommands:\n");
+	for (c = twa_commands; c->name; c++)
+		printf("  %-10s %s\n", c->name, c->summary);
+	printf("\n%s\nexit codes: check 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; others 0 success,\n"
+	       "64 usage, 65 bad data, 66 no input, 69 unavailable, 73 cannot create,\n"
+	       "75 temporary failure (lock, drift), 77 permission denied.\n"
+	       "'twadvise help COMMAND' shows a command's options.\n", global_help);
+}
+
+int cmd_help(int argc, char **argv, const struct twa_globals *g)
+{
+	const struct twa_command *c;
+
+	(void)g;
+	if (argc > 1) {
+		c = twa_command_find(argv[1]);
+		if (!c)
+			return twa_usage_error(NULL, "'%s' is not a twadvise command", argv[1]);
+		return twa_command_help(c);
+	}
+	twa_show_help();
+	return 0;
+}
+
+/* The closest command name, for the hint after a typo. */
+static const char *closest_command(const char *name)
+{
+	const struct twa_command *c, *best = NULL;
+	size_t best_d = 3;
+
+	for (c = twa_commands; c->name; c++) {
+		size_t la = strlen(name), lb = strlen(c->name), i, j;
+		size_t d[32];
+
+		if (la >= 31 || lb >= 31)
+			continue;
+		for (j = 0; j <= lb; j++)
+			d[j] = j;
+		for (i = 1; i <= la; i++) {
+			size_t prev = d[0];
+
+			d[0] = i;
+			for (j = 1; j <= lb; j++) {
+				size_t cur = d[j];
+				size_t sub = prev + (name[i - 1] != c->name[j - 1]);
+
+				d[j] = d[j] + 1 < d[j - 1] + 1 ? d[j] + 1 : d[j - 1] + 1;
+				if (sub < d[j])
+					d[j] = sub;
+				prev = cur;
+			}
+		}
+		if (d[lb] < best_d) {
+			best_d = d[lb];
+			best = c;
+		}
+	}
+	return best ? best->name : NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = { TWA_GLOBAL_OPTIONS, { 0 } };
+	struct twa_globals g = { 0 };
+	const struct twa_command *c;
+	int opt, r;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+" TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
+		if (opt == '?')
+			return twa_usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
+		r = twa_global_option(&g, opt, optarg, NULL);
+		if (r)
+			return r;
+	}
+	if (optind >= argc) {
+		twa_show_help();
+		return EXIT_USAGE;
+	}
+	c = twa_command_find(argv[optind]);
+	if (!c) {
+		const char *hint = closest_command(argv[optind]);
+
+		if (hint)
+			return twa_usage_error(NULL, "'%s' is not a twadvise command; did you mean '%s'?",
+					       argv[optind], hint);
+		return twa_usage_error(NULL, "'%s' is not a twadvise command", argv[optind]);
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: full reinitialisation for the command */
+	return c->fn(argc, argv, &g);
+}
