@@ -1,0 +1,243 @@
+/* sockgen.c - create known TCP socket states on loopback for tests and bench.
+ *
+ *   sockgen [--tw N:PORT[,PORT...]] [--close-wait N:PORT] [--fin-wait2 N:PORT]
+ *           [--established N:PORT] [--overflow PORT:BACKLOG:CONNECTS]
+ *           [--ipv6] [--ready-file FILE] [--hold SECS]
+ *
+ * --tw          N client-side TIME_WAIT sockets toward the ports, round robin
+ *               (client closes first, so the client holds TIME_WAIT)
+ * --close-wait  N pairs whose client closed: CLOSE_WAIT held here, the
+ *               client end an orphaned FIN_WAIT2
+ * --fin-wait2   N pairs whose client did shutdown(SHUT_WR): FIN_WAIT2 and
+ *               CLOSE_WAIT, both held here
+ * --established N connected pairs held open
+ * --overflow    a listener with BACKLOG that never accepts, and CONNECTS
+ *               non-blocking connects: the accept queue fills and the
+ *               kernel counts ListenOverflows
+ *
+ * When set up, writes "PID\n" to the ready file (or stdout) and holds the
+ * sockets until SIGTERM/SIGINT or SECS (default 120) pass. Every loop is
+ * bounded by its count; a failure stops with a message and exit 1.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int family = AF_INET;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "sockgen: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static socklen_t make_addr(struct sockaddr_storage *ss, unsigned port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((unsigned short)port);
+		a->sin6_addr = in6addr_loopback;
+		return sizeof(*a);
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	a->sin_family = AF_INET;
+	a->sin_port = htons((unsigned short)port);
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sizeof(*a);
+}
+
+static int listener(unsigned port, int backlog)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, port);
+	int one = 1, fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		die("bind");
+	if (listen(fd, backlog) < 0)
+		die("listen");
+	return fd;
+}
+
+static int connect_to(unsigned port, int flags)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(&ss, port);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS)
+		die("connect");
+	return fd;
+}
+
+/* Parse "N:PORT[,PORT...]" into n and ports. */
+static int parse_spec(const char *s, long *n, unsigned *ports, int max)
+{
+	char *end;
+	int k = 0;
+
+	*n = strtol(s, &end, 10);
+	if (*n < 0 || *end != ':')
+		return -1;
+	do {
+		long p = strtol(end + 1, &end, 10);
+
+		if (p <= 0 || p > 65535 || k == max)
+			return -1;
+		ports[k++] = (unsigned)p;
+	} while (*end == ',');
+	return *end ? -1 : k;
+}
+
+static void make_tw(long n, const unsigned *ports, int nports)
+{
+	int lfd[16], i;
+	long k;
+
+	for (i = 0; i < nports; i++)
+		lfd[i] = listener(ports[i], 4096);
+	for (k = 0; k < n && !stop; k++) {
+		int c = connect_to(ports[k % nports], 0);
+		int a = accept(lfd[k % nports], NULL, NULL);
+
+		if (a < 0)
+			die("accept");
+		close(c);	/* the client closes first: it gets TIME_WAIT */
+		close(a);
+	}
+	for (i = 0; i < nports; i++)
+		close(lfd[i]);
+}
+
+/* Pairs held open; half selects what the client end does. */
+enum { HOLD_OPEN, CLIENT_CLOSE, CLIENT_SHUTDOWN };
+
+static void make_pairs(long n, unsigned port, int mode)
+{
+	int l = listener(port, 4096);
+	long k;
+
+	for (k = 0; k < n && !stop; k++) {
+		int c = connect_to(port, 0);
+		int a = accept(l, NULL, NULL);
+
+		if (a < 0)
+			die("accept");
+		if (mode == CLIENT_CLOSE)
+			close(c);
+		else if (mode == CLIENT_SHUTDOWN)
+			shutdown(c, SHUT_WR);
+		/* a (and c unless closed) stay open until exit */
+	}
+	close(l);
+}
+
+static void make_overflow(const char *spec)
+{
+	unsigned port, backlog, connects, k;
+
+	if (sscanf(spec, "%u:%u:%u", &port, &backlog, &connects) != 3 ||
+	    !port || port > 65535 || connects > 100000) {
+		fprintf(stderr, "sockgen: bad --overflow '%s'\n", spec);
+		exit(64);
+	}
+	listener(port, (int)backlog);	/* never accepted */
+	for (k = 0; k < connects; k++)
+		connect_to(port, SOCK_NONBLOCK);
+	/* Let the handshakes and the dropped SYNs happen. */
+	usleep(200 * 1000);
+}
+
+int main(int argc, char **argv)
+{
+	const char *ready = NULL;
+	long hold = 120, n;
+	unsigned ports[16];
+	struct rlimit rl;
+	int i, np;
+
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	/* Held sockets need descriptors: raise the soft limit to the hard one. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(opt, "--ipv6")) {
+			family = AF_INET6;
+			continue;
+		}
+		if (!arg) {
+			fprintf(stderr, "sockgen: %s needs an argument\n", opt);
+			return 64;
+		}
+		i++;
+		if (!strcmp(opt, "--ready-file")) {
+			ready = arg;
+		} else if (!strcmp(opt, "--hold")) {
+			hold = atol(arg);
+		} else if (!strcmp(opt, "--overflow")) {
+			make_overflow(arg);
+		} else if ((np = parse_spec(arg, &n, ports, 16)) <= 0) {
+			fprintf(stderr, "sockgen: bad %s '%s'\n", opt, arg);
+			return 64;
+		} else if (!strcmp(opt, "--tw")) {
+			make_tw(n, ports, np);
+		} else if (!strcmp(opt, "--close-wait")) {
+			make_pairs(n, ports[0], CLIENT_CLOSE);
+		} else if (!strcmp(opt, "--fin-wait2")) {
+			make_pairs(n, ports[0], CLIENT_SHUTDOWN);
+		} else if (!strcmp(opt, "--established")) {
+			make_pairs(n, ports[0], HOLD_OPEN);
+		} else {
+			fprintf(stderr, "sockgen: unknown option %s\n", opt);
+			return 64;
+		}
+	}
+	/* Let loopback finish the closing handshakes before saying ready. */
+	usleep(100 * 1000);
+	if (ready) {
+		char tmp[4096];
+		FILE *f;
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", ready);
+		f = fopen(tmp, "w");
+		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0 ||
+		    rename(tmp, ready) < 0)
+			die("ready file");
+	} else {
+		printf("%d\n", (int)getpid());
+		fflush(stdout);
+	}
+	for (n = 0; n < hold * 10 && !stop; n++)
+		usleep(100 * 1000);
+	return 0;
+}
