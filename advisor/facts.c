@@ -210,6 +210,17 @@ const struct twa_destination *twa_facts_worst_destination(const struct twa_facts
 	return f->ephemeral.n_dest ? &f->ephemeral.dest[0] : NULL;
 }
 
+bool twa_listener_near_limit(const struct twa_listener *l)
+{
+	return l->backlog > 0 &&
+	       (double)l->queue >= TWA_LISTENER_NEAR_LIMIT * (double)l->backlog;
+}
+
+bool twa_listener_notable(const struct twa_listener *l)
+{
+	return twa_listener_near_limit(l) || l->in_ephemeral_range;
+}
+
 bool twa_ephemeral_contains(const struct twa_ephemeral *e, unsigned port)
 {
 	size_t i;

@@ -95,6 +95,9 @@ struct twa_ephemeral {
 	struct twa_destination *dest;	/* the top ones, in_use descending */
 	size_t n_dest;
 	uint64_t dest_total;		/* distinct destinations seen */
+	uint64_t time_wait;		/* TIME_WAIT on ephemeral local ports:
+					 * connections this host opened and
+					 * closed first */
 	uint64_t untracked;		/* sockets not attributed: table full */
 };
 
@@ -207,6 +210,12 @@ bool twa_facts_sockstat(const struct twa_facts *f, const char *name,
 			int64_t *ret);
 /* Worst destination (largest in_use) or NULL. */
 const struct twa_destination *twa_facts_worst_destination(const struct twa_facts *f);
+
+/* A listener whose accept queue is at least this full is "near its limit". */
+#define TWA_LISTENER_NEAR_LIMIT 0.5
+bool twa_listener_near_limit(const struct twa_listener *l);
+/* Near its limit, or on an unreserved ephemeral port: worth naming. */
+bool twa_listener_notable(const struct twa_listener *l);
 
 /* True when port lies in [low, high] and outside the reserved ranges. */
 bool twa_ephemeral_contains(const struct twa_ephemeral *e, unsigned port);

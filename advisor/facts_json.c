@@ -140,6 +140,7 @@ static json_object *ephemeral_to_json(const struct twa_ephemeral *e)
 	json_object_object_add(o, "destinations",
 			       records_to_json(twa_destination_fields, e->dest,
 					       e->n_dest, sizeof(*e->dest)));
+	json_object_object_add(o, "time_wait", json_object_new_int64((int64_t)e->time_wait));
 	json_object_object_add(o, "destinations_total",
 			       json_object_new_int64((int64_t)e->dest_total));
 	json_object_object_add(o, "untracked",
@@ -435,6 +436,10 @@ static int ephemeral_from_json(json_object *o, const char *file,
 	if ((r = twa_json_get_i64(o, "untracked", false, file, "ephemeral", 0, INT64_MAX, &x, err)) < 0)
 		return r;
 	e->untracked = (uint64_t)x;
+	x = 0;
+	if ((r = twa_json_get_i64(o, "time_wait", false, file, "ephemeral", 0, INT64_MAX, &x, err)) < 0)
+		return r;
+	e->time_wait = (uint64_t)x;
 	r = twa_json_get_array(o, "destinations", false, file, "ephemeral", &dests, err);
 	if (r < 0)
 		return r;

@@ -17,12 +17,6 @@ static const char *const key_counters[] = {
 	"EstabResets", NULL,
 };
 
-bool twa_listener_near_limit(const struct twa_listener *l)
-{
-	return l->backlog > 0 &&
-	       (double)l->queue >= TWA_LISTENER_NEAR_LIMIT * (double)l->backlog;
-}
-
 static void write_states(const struct twa_facts *f, struct strbuf *out)
 {
 	const struct twa_sockets *s = &f->sockets;

@@ -20,8 +20,5 @@ void twa_prom_family(struct strbuf *out, const char *name, const char *type,
 void twa_prom_sample(struct strbuf *out, const char *name,
 		     const char *const *labels, double value);
 
-/* A listener whose accept queue is at least this full is "near its limit". */
-#define TWA_LISTENER_NEAR_LIMIT 0.5
-bool twa_listener_near_limit(const struct twa_listener *l);
 
 #endif

@@ -250,7 +250,8 @@ static int gather_sockets(const struct twa_inspect_opts *o,
 
 	if (o->want & TWA_WANT_DESTINATIONS)
 		flags |= TWA_AGG_DESTINATIONS;
-	if (o->want & (TWA_WANT_LISTENERS | TWA_WANT_LISTENER_OWNERS))
+	if (o->want & (TWA_WANT_LISTENERS | TWA_WANT_LISTENER_OWNERS |
+		       TWA_WANT_LISTENER_OWNERS_NOTABLE))
 		flags |= TWA_AGG_LISTENERS;
 	if (o->want & TWA_WANT_CLOSE_WAIT_OWNERS)
 		flags |= TWA_AGG_CLOSE_WAIT;
@@ -300,13 +301,23 @@ static int gather_sockets(const struct twa_inspect_opts *o,
 		twa_err_set(err, r, "out of memory");
 		goto out;
 	}
-	if ((o->want & (TWA_WANT_CLOSE_WAIT_OWNERS | TWA_WANT_LISTENER_OWNERS)) &&
-	    (agg.close_wait.used || (f->n_listeners &&
-				     (o->want & TWA_WANT_LISTENER_OWNERS)))) {
-		r = twa_owners_scan(o->proc_root,
-				    (o->want & TWA_WANT_CLOSE_WAIT_OWNERS) &&
-				    agg.close_wait.used ? &agg.close_wait : NULL,
-				    f, o->want & TWA_WANT_LISTENER_OWNERS, err);
+	{
+		enum twa_owners_listeners which = TWA_OWNERS_NO_LISTENERS;
+		bool close_wait = (o->want & TWA_WANT_CLOSE_WAIT_OWNERS) &&
+				  agg.close_wait.used;
+		size_t i;
+
+		if ((o->want & TWA_WANT_LISTENER_OWNERS) && f->n_listeners)
+			which = TWA_OWNERS_ALL_LISTENERS;
+		else if (o->want & TWA_WANT_LISTENER_OWNERS_NOTABLE)
+			for (i = 0; i < f->n_listeners; i++)
+				if (twa_listener_notable(&f->listeners[i]))
+					which = TWA_OWNERS_NOTABLE_LISTENERS;
+		/* Only walk /proc/PID/fd when there is someone to name. */
+		if (close_wait || which != TWA_OWNERS_NO_LISTENERS)
+			r = twa_owners_scan(o->proc_root,
+					    close_wait ? &agg.close_wait : NULL,
+					    f, which, err);
 	}
 	f->have_listeners = (flags & TWA_AGG_LISTENERS) != 0;
 out:

@@ -17,6 +17,9 @@ enum {
 	TWA_WANT_COUNTERS = 1 << 5,	/* sockstat, TcpExt, Tcp */
 	TWA_WANT_SYSCTLS = 1 << 6,
 	TWA_WANT_ALL = (1 << 7) - 1,
+	/* Owners only of listeners worth naming (near full, or on an
+	 * unreserved ephemeral port): what check needs, at less cost. */
+	TWA_WANT_LISTENER_OWNERS_NOTABLE = 1 << 7,
 };
 
 struct twa_inspect_opts {

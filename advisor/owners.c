@@ -148,7 +148,7 @@ static int cmp_owner(const void *a, const void *b)
 }
 
 int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
-		    struct twa_facts *facts, bool listeners,
+		    struct twa_facts *facts, enum twa_owners_listeners which,
 		    struct twa_err *err)
 {
 	struct scan s = { .root = root, .close_wait = close_wait, .f = facts };
@@ -161,9 +161,11 @@ int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
 	r = twa_inomap_init(&s.listeners);
 	if (r < 0)
 		return twa_err_set(err, r, "out of memory");
-	if (listeners)
+	if (which != TWA_OWNERS_NO_LISTENERS)
 		for (i = 0; i < facts->n_listeners; i++)
-			if (facts->listeners[i].inode)
+			if (facts->listeners[i].inode &&
+			    (which == TWA_OWNERS_ALL_LISTENERS ||
+			     twa_listener_notable(&facts->listeners[i])))
 				twa_inomap_put(&s.listeners, facts->listeners[i].inode,
 					       (uint32_t)i);
 	dir = opendir(dirpath);

@@ -16,8 +16,14 @@
  * cannot be read are counted, not fatal. Only readlink(2) per fd: no
  * per-process work beyond that unless one of its fds matches.
  */
+enum twa_owners_listeners {
+	TWA_OWNERS_NO_LISTENERS,
+	TWA_OWNERS_ALL_LISTENERS,
+	TWA_OWNERS_NOTABLE_LISTENERS,	/* twa_listener_notable() ones */
+};
+
 int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
-		    struct twa_facts *facts, bool listeners,
+		    struct twa_facts *facts, enum twa_owners_listeners which,
 		    struct twa_err *err);
 
 #endif

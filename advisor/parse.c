@@ -157,3 +157,31 @@ size_t twa_strlcpy(char *dst, const char *src, size_t size)
 	}
 	return n;
 }
+
+unsigned twa_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned d[64];
+
+	if (la > 62 || lb > 62)
+		return 255;
+	for (j = 0; j <= lb; j++)
+		d[j] = (unsigned)j;
+	for (i = 1; i <= la; i++) {
+		unsigned prev = d[0];
+
+		d[0] = (unsigned)i;
+		for (j = 1; j <= lb; j++) {
+			unsigned cur = d[j];
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+
+			if (d[j] + 1 < best)
+				best = d[j] + 1;
+			if (d[j - 1] + 1 < best)
+				best = d[j - 1] + 1;
+			d[j] = best;
+			prev = cur;
+		}
+	}
+	return d[lb] > 255 ? 255 : d[lb];
+}

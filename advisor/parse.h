@@ -32,4 +32,7 @@ void twa_rstrip(char *s);
  * the source length, like strlcpy. */
 size_t twa_strlcpy(char *dst, const char *src, size_t size);
 
+/* Levenshtein distance (capped at 255), for "did you mean" hints. */
+unsigned twa_edit_distance(const char *a, const char *b);
+
 #endif

@@ -59,6 +59,7 @@ void twa_sockagg_reset(struct twa_sockagg *agg)
 	struct twa_facts *f = agg->facts;
 
 	memset(f->sockets.states, 0, sizeof(f->sockets.states));
+	f->ephemeral.time_wait = 0;
 	f->sockets.fin_wait2_orphans = 0;
 	f->n_listeners = 0;
 	agg->fin_wait2_minisocks = 0;
@@ -120,6 +121,8 @@ int twa_sockagg_add(const struct twa_sock *s, void *ctx)
 		memcpy(key.local, s->src, alen);
 		memcpy(key.remote, s->dst, alen);
 		e = twa_destmap_add(&agg->dests, &key);
+		if (s->state == TWA_TCP_TIME_WAIT)
+			agg->facts->ephemeral.time_wait++;
 		if (e && s->state == TWA_TCP_TIME_WAIT) {
 			e->time_wait++;
 			if (agg->young_after_ms && s->expires_ms > agg->young_after_ms)

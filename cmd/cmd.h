@@ -114,4 +114,24 @@ int cmd_help(int argc, char **argv, const struct twa_globals *g);
 /* The top-level help (commands, global options, exit codes). */
 void twa_show_help(void);
 
+struct twa_profile;
+/* Load a profile by name, path or URL from the usual places
+ * ($TWADVISE_PROFILE_PATH, /etc/twadvise/profiles, the share directory, the
+ * source tree when run from it). Prints the error and returns its exit code. */
+int twa_cmd_load_profile(const char *spec, struct twa_profile *p);
+/* The profile search path (storage owned by this module). */
+struct twa_profile_search;
+void twa_cmd_profile_search(struct twa_profile_search *s);
+/* Facts for check, plan and report: from --facts FILE, or inspected with
+ * only what the profile's enabled rules need (entering --netns), plus the
+ * boot-time sysctl.d scan. Returns 0 or an exit code after printing. */
+struct twa_facts;
+int twa_cmd_gather(const struct twa_globals *g, const char *facts_file,
+		   const struct twa_profile *p, unsigned samples, double interval,
+		   bool force_proc, struct twa_facts *f);
+/* Fetch an https:// profile (libcurl, TLS verified, size-capped). */
+struct strbuf;
+int twa_cmd_fetch_profile(const char *url, struct strbuf *out,
+			  struct twa_err *err, void *ctx);
+
 #endif

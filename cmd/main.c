@@ -1,6 +1,8 @@
 /* main.c - twadvise: global options and the one dispatch table. */
 #include "cmd.h"
 
+#include "../advisor/parse.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,24 @@ const struct twa_command twa_commands[] = {
 	  "  --listeners                     only listening sockets (a LISTEN-only dump)\n"
 	  "  --proc                          count from /proc/net/tcp instead of netlink\n",
 	  cmd_inspect },
+	{ "check", "[--profile NAME|FILE|URL] [--facts FILE] [--fail-on warning|critical]",
+	  "inspect, evaluate a profile's rules, print findings (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
+	  "  --profile NAME|FILE|URL         workload profile (default: default)\n"
+	  "  --facts FILE                    evaluate recorded facts (inspect --format json) instead of this host\n"
+	  "  --format text|json|nagios|prometheus\n"
+	  "  --fail-on warning|critical      lowest status that exits non-zero (default warning)\n"
+	  "  --samples N --interval SECS     sample N times to measure rates\n"
+	  "  --proc                          count sockets from /proc/net/tcp instead of netlink\n",
+	  cmd_check },
+	{ "profiles", "list | show NAME | validate FILE... | export NAME --format tuned|sysctl",
+	  "list, show, validate and export workload profiles",
+	  "  list                            profiles found on the search path\n"
+	  "  show NAME [--format text|json]  the resolved profile (extends applied)\n"
+	  "  validate FILE...                check profiles; exit 65 on the first bad one\n"
+	  "  export NAME --format tuned|sysctl   a TuneD profile or a sysctl.d file\n",
+	  cmd_profiles },
+	{ "explain", "[RULE]", "the knowledge behind a rule: meaning, evidence, what to do and not to do",
+	  "  --format text|json\n", cmd_explain },
 	{ "help", "[COMMAND]", "show help for twadvise or a command", "", cmd_help },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -87,32 +107,13 @@ int cmd_help(int argc, char **argv, const struct twa_globals *g)
 static const char *closest_command(const char *name)
 {
 	const struct twa_command *c, *best = NULL;
-	size_t best_d = 3;
+	unsigned best_d = 3;
 
 	for (c = twa_commands; c->name; c++) {
-		size_t la = strlen(name), lb = strlen(c->name), i, j;
-		size_t d[32];
+		unsigned d = twa_edit_distance(name, c->name);
 
-		if (la >= 31 || lb >= 31)
-			continue;
-		for (j = 0; j <= lb; j++)
-			d[j] = j;
-		for (i = 1; i <= la; i++) {
-			size_t prev = d[0];
-
-			d[0] = i;
-			for (j = 1; j <= lb; j++) {
-				size_t cur = d[j];
-				size_t sub = prev + (name[i - 1] != c->name[j - 1]);
-
-				d[j] = d[j] + 1 < d[j - 1] + 1 ? d[j] + 1 : d[j - 1] + 1;
-				if (sub < d[j])
-					d[j] = sub;
-				prev = cur;
-			}
-		}
-		if (d[lb] < best_d) {
-			best_d = d[lb];
+		if (d < best_d) {
+			best_d = d;
 			best = c;
 		}
 	}

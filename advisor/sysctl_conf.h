@@ -1,0 +1,26 @@
+/* sysctl_conf.h - sysctl.d(5) file syntax and boot-order resolution (pure). */
+#ifndef TWA_SYSCTL_CONF_H
+#define TWA_SYSCTL_CONF_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Called per "key = value" line with the key in dotted form. */
+typedef int (*twa_sysctl_conf_cb)(const char *key, const char *value,
+				  unsigned line, void *ctx);
+
+/*
+ * Parse sysctl.d syntax: '#' and ';' comments, blank lines, "key = value",
+ * a leading '-' (ignore failures) dropped, keys with '/' separators turned
+ * into dotted form as sysctl.d(5) says. Lines without '=' are reported as
+ * -EBADMSG with file:line.
+ */
+int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
+			  twa_sysctl_conf_cb cb, void *ctx, struct twa_err *err);
+
+/* Normalize "net/ipv4/tcp_tw_reuse" to "net.ipv4.tcp_tw_reuse" (a key whose
+ * first separator is '.' is left as is). */
+void twa_sysctl_conf_key(const char *in, char *out, size_t size);
+
+#endif
