@@ -2,9 +2,11 @@
 #include "sysctl_conf.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
+#include "strbuf.h"
 
 void twa_sysctl_conf_key(const char *in, char *out, size_t size)
 {
@@ -64,6 +66,71 @@ int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
 		r = cb(key, v, lineno, ctx);
 		if (r < 0)
 			return r;
+	}
+	return 0;
+}
+
+struct collect {
+	struct twa_conf_setting *v;
+	size_t n;
+};
+
+static int collect_setting(const char *key, const char *value, unsigned line,
+			   void *ctx)
+{
+	struct collect *c = ctx;
+	size_t i;
+
+	(void)line;
+	for (i = 0; i < c->n && strcmp(c->v[i].key, key); i++)
+		;
+	if (i == c->n) {
+		struct twa_conf_setting *nv = realloc(c->v, (c->n + 1) * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		c->v = nv;
+		c->n++;
+		twa_strlcpy(c->v[i].key, key, sizeof(c->v[i].key));
+	}
+	twa_strlcpy(c->v[i].value, value, sizeof(c->v[i].value));
+	return 0;
+}
+
+int twa_sysctl_conf_settings(const char *text, size_t len, const char *file,
+			     struct twa_conf_setting **ret, size_t *ret_n,
+			     struct twa_err *err)
+{
+	struct collect c = { NULL, 0 };
+	int r = twa_sysctl_conf_parse(text, len, file, collect_setting, &c, err);
+
+	if (r < 0) {
+		free(c.v);
+		return r == -ENOMEM ? twa_err_set(err, r, "out of memory") : r;
+	}
+	*ret = c.v;
+	*ret_n = c.n;
+	return 0;
+}
+
+int twa_persist_render(const char *profile, const char *snapshot,
+		       const char *date, const struct twa_conf_setting *v,
+		       size_t n, struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_addstr(out, "# Written by twadvise: do not edit by hand.\n"
+			   "# 'twadvise rollback' restores the previous content of this file.\n");
+	strbuf_addf(out, "# profile: %s\n# snapshot: %s\n# date: %s\n", profile, snapshot, date);
+	for (i = 0; i < n; i++) {
+		char value[256];
+		size_t k;
+
+		twa_strlcpy(value, v[i].value, sizeof(value));
+		for (k = 0; value[k]; k++)
+			if (value[k] == '\t')
+				value[k] = ' ';
+		strbuf_addf(out, "%s = %s\n", v[i].key, value);
 	}
 	return 0;
 }

@@ -23,4 +23,24 @@ int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
  * first separator is '.' is left as is). */
 void twa_sysctl_conf_key(const char *in, char *out, size_t size);
 
+struct strbuf;
+
+/* One setting of a persisted file. */
+struct twa_conf_setting {
+	char key[96];
+	char value[256];
+};
+
+/* The settings of sysctl.d text, last one per key, in first-seen order.
+ * *ret is malloc'd. Malformed lines are errors. */
+int twa_sysctl_conf_settings(const char *text, size_t len, const char *file,
+			     struct twa_conf_setting **ret, size_t *ret_n,
+			     struct twa_err *err);
+
+/* twadvise's persisted file: a header naming the profile, snapshot and
+ * date, then "key = value" for each setting. */
+int twa_persist_render(const char *profile, const char *snapshot,
+		       const char *date, const struct twa_conf_setting *v,
+		       size_t n, struct strbuf *out);
+
 #endif

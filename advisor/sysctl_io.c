@@ -84,3 +84,22 @@ int twa_sysctl_write(const char *root, const char *key, const char *value,
 				      "kernel refused '%s': %s", value, strerror(-r));
 	return 0;
 }
+
+int twa_sysctl_check_writable(const char *root, const char *key,
+			      struct twa_err *err)
+{
+	char path[512];
+	int fd, r;
+
+	r = sysctl_path(root, key, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot write %s: %s%s", key,
+				      strerror(errno),
+				      errno == EACCES || errno == EPERM ?
+				      " (needs root, or CAP_NET_ADMIN in the network namespace)" : "");
+	close(fd);
+	return 0;
+}

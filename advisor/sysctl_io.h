@@ -17,4 +17,9 @@ int twa_sysctl_read(const char *root, const char *key, char *buf,
 int twa_sysctl_write(const char *root, const char *key, const char *value,
 		     struct twa_err *err);
 
+/* Can key be written? Opens it for writing without writing: -EACCES or
+ * -EPERM without the right (root, or CAP_NET_ADMIN in the namespace). */
+int twa_sysctl_check_writable(const char *root, const char *key,
+			      struct twa_err *err);
+
 #endif

@@ -25,6 +25,29 @@ const struct twa_command twa_commands[] = {
 	  "  --samples N --interval SECS     sample N times to measure rates\n"
 	  "  --proc                          count sockets from /proc/net/tcp instead of netlink\n",
 	  cmd_check },
+	{ "plan", "[--profile NAME|FILE|URL] [--facts FILE] [-o PLAN]",
+	  "propose sysctl changes from a check; write a reviewable plan (twadvise.plan/1)",
+	  "  --profile NAME|FILE|URL         workload profile (default: default)\n"
+	  "  --facts FILE                    plan from recorded facts\n"
+	  "  -o, --output PLAN               write the plan there and the diff to stdout\n"
+	  "                                  (without -o: the plan to stdout, the diff to stderr)\n",
+	  cmd_plan },
+	{ "apply", "PLAN [--persist] [--dry-run] [--force]",
+	  "apply a reviewed plan, taking a rollback snapshot first",
+	  "  --persist                       also write <sysctl-dir>/90-twadvise.conf for boot\n"
+	  "  --dry-run                       say what would change, write nothing\n"
+	  "  --force                         apply over drift, or on another host or namespace\n"
+	  "  --format text|json\n"
+	  "  exit 75 on drift or a held lock, 77 without permission, 65 for a bad plan\n",
+	  cmd_apply },
+	{ "rollback", "ID | --last [--dry-run]",
+	  "restore the values (and persisted file) saved in a snapshot",
+	  "  --last                          the most recent snapshot\n"
+	  "  --dry-run                       say what would change, write nothing\n"
+	  "  --format text|json\n",
+	  cmd_rollback },
+	{ "snapshots", "", "list snapshots (id, time, operation, profile, keys)",
+	  "  --format text|json\n", cmd_snapshots },
 	{ "profiles", "list | show NAME | validate FILE... | export NAME --format tuned|sysctl",
 	  "list, show, validate and export workload profiles",
 	  "  list                            profiles found on the search path\n"
