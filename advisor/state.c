@@ -82,8 +82,8 @@ int twa_state_lock(struct twa_state *s, struct twa_err *err)
 		close(fd);
 		if (e == EWOULDBLOCK)
 			return twa_err_set_at(err, -EAGAIN, path, 0, 0,
-					      "another twadvise apply or rollback holds the lock%s%s; try again when it is done",
-					      pid[0] ? " (pid " : "", pid[0] ? pid : "");
+					      "another twadvise apply or rollback holds the lock%s%s%s; try again when it is done",
+					      pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
 		return twa_err_set_at(err, -e, path, 0, 0, "cannot lock: %s", strerror(e));
 	}
 	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());

@@ -160,8 +160,21 @@ int cmd_check(int argc, char **argv, const struct twa_globals *gin)
 		goto out;
 	}
 	if (!strcmp(g.format, "json")) {
-		json_object *o = twa_findings_to_json(&fs);
+		json_object *o = twa_findings_to_json(&fs), *ins = json_object_new_object();
+		json_object *skipped = json_object_new_array();
+		unsigned st;
 
+		/* How the facts were gathered: scripts can see what was skipped. */
+		json_object_object_add(ins, "source", json_object_new_string(
+			facts_file ? "facts" : f.sockets.source));
+		for (st = 1; st < TWA_TCP_STATE_MAX; st++)
+			if (f.sockets.skipped & TWA_TCPF(st))
+				json_object_array_add(skipped,
+						      json_object_new_string(twa_tcp_state_name(st)));
+		json_object_object_add(ins, "skipped_states", skipped);
+		json_object_object_add(ins, "destinations_counted",
+				       json_object_new_boolean(f.ephemeral.dumped));
+		json_object_object_add(o, "inspected", ins);
 		twa_json_write(o, true, &out);
 		json_object_put(o);
 	} else if (!strcmp(g.format, "nagios")) {
