@@ -1,19 +1,25 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a job needs are installed.
 #
-#   packaging/deps.sh build|test|bench|fuzz|package
+#   packaging/deps.sh build|test|bench|fuzz|package|valgrind
+#   packaging/deps.sh --list JOB     print the packages, install nothing
 #
 # As root on Debian, installs what is missing (apt-get). Otherwise prints
 # the exact command to run and exits 1. Prints nothing when all is there.
 set -eu
 
 build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev"
-test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates chromium ansible"
+test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible"
 bench="$build iproute2 util-linux procps net-tools"
 fuzz="$build clang libclang-rt-14-dev"
 package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion"
 valgrind="$test valgrind"
 
+list=0
+if [ "${1:-}" = --list ]; then
+	list=1
+	shift
+fi
 case "${1:-}" in
 build) want=$build ;;
 test) want=$test ;;
@@ -24,6 +30,10 @@ valgrind) want=$valgrind ;;
 *) echo "usage: $0 build|test|bench|fuzz|package|valgrind" >&2; exit 64 ;;
 esac
 
+if [ $list = 1 ]; then
+	echo $want
+	exit 0
+fi
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian system; install the equivalents of: $want" >&2
 	exit 0
