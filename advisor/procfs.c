@@ -112,6 +112,10 @@ int twa_lines_next(struct twa_lines *lr, const char **ret_line,
 			*ret_len = (size_t)(nl - *ret_line);
 			lr->start = (size_t)(nl - lr->buf) + 1;
 			lr->lineno++;
+			if (*ret_len > TWA_PROC_LINE_MAX)
+				return twa_err_set_at(err, -EBADMSG, lr->path, lr->lineno, 0,
+						      "line longer than %u bytes",
+						      TWA_PROC_LINE_MAX);
 			return 1;
 		}
 		if (lr->end - lr->start > TWA_PROC_LINE_MAX)
