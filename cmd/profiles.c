@@ -172,8 +172,10 @@ int cmd_profiles(int argc, char **argv, const struct twa_globals *gin)
 	const char *sub;
 	int opt, r, i;
 
+	/* getopt permutes: options may come before or after the subcommand
+	 * and its arguments, which end up in argv[optind..]. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+" TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
 		if (opt == '?')
 			return twa_usage_error("profiles", "unknown option '%s'", argv[optind - 1]);
 		r = twa_global_option(&g, opt, optarg, "profiles");
@@ -183,14 +185,6 @@ int cmd_profiles(int argc, char **argv, const struct twa_globals *gin)
 	if (optind >= argc)
 		return twa_usage_error("profiles", "say list, show NAME, validate FILE... or export NAME");
 	sub = argv[optind++];
-	/* Options may follow the subcommand too. */
-	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
-		if (opt == '?')
-			return twa_usage_error("profiles", "unknown option '%s'", argv[optind - 1]);
-		r = twa_global_option(&g, opt, optarg, "profiles");
-		if (r)
-			return r;
-	}
 	twa_cmd_profile_search(&s);
 	if (!strcmp(sub, "list")) {
 		if (optind < argc)
