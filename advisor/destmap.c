@@ -116,6 +116,8 @@ size_t twa_destmap_top(const struct twa_destmap *m,
 {
 	size_t i, n = 0, k;
 
+	if (!max)
+		return 0;
 	/* A bounded insertion into a sorted array of max: O(slots * max)
 	 * at worst, but max is small and most entries lose at once. */
 	for (i = 0; i <= m->mask; i++) {

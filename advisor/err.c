@@ -7,6 +7,10 @@
 
 static int err_vset(struct twa_err *err, int code, const char *file,
 		    unsigned line, unsigned col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static int err_vset(struct twa_err *err, int code, const char *file,
+		    unsigned line, unsigned col, const char *fmt, va_list ap)
 {
 	if (!err)
 		return code;
@@ -39,19 +43,18 @@ int twa_err_set_at(struct twa_err *err, int code, const char *file,
 	return code;
 }
 
-int twa_err_prefix(struct twa_err *err, const char *fmt, ...)
+void twa_err_prefix(struct twa_err *err, const char *fmt, ...)
 {
 	char prefix[256], old[sizeof(err->msg)];
 	va_list ap;
 
 	if (!err)
-		return 0;
+		return;
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
 	snprintf(err->msg, sizeof(err->msg), "%.255s: %.500s", prefix, old);
-	return err->code;
 }
 
 void twa_err_format(const struct twa_err *err, char *buf, size_t size)

@@ -37,8 +37,10 @@ int twa_err_set_at(struct twa_err *err, int code, const char *file,
 		   unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-/* Prefix the existing message with more context ("reading 'x': ..."). */
-int twa_err_prefix(struct twa_err *err, const char *fmt, ...)
+/* Prefix the existing message with more context ("reading 'x': ...").
+ * Returns nothing on purpose: err may be NULL, so callers keep their own
+ * error code rather than `return twa_err_prefix(...)`. */
+void twa_err_prefix(struct twa_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Format "FILE:LINE:COL: MSG" (the parts it has) into buf. */

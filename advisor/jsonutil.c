@@ -176,12 +176,16 @@ int twa_json_as_i64(json_object *v, const char *file, const char *path,
 
 	if (!json_object_is_type(v, json_type_int))
 		return type_err(err, file, path, NULL, "an integer");
-	errno = 0;
 	x = json_object_get_int64(v);
-	if (errno == ERANGE || x < min || x > max)
+	/* json-c saturates what does not fit without an error: a number
+	 * beyond int64 parses as INT64_MIN, INT64_MAX or UINT64_MAX, and
+	 * get_int64 turns anything above INT64_MAX into INT64_MAX (errno
+	 * untouched). No count or setting reaches those ends: refuse them. */
+	if (x == INT64_MAX || x == INT64_MIN || x < min || x > max)
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-				      "%s: %lld is out of range [%lld, %lld]", path,
-				      (long long)x, (long long)min, (long long)max);
+				      "%s: %s is out of range [%lld, %lld]", path,
+				      json_object_to_json_string(v), (long long)min,
+				      (long long)max);
 	*ret = x;
 	return 0;
 }

@@ -9,8 +9,10 @@ int twa_parse_u64(const char *s, size_t len, uint64_t *ret)
 	uint64_t v = 0;
 	size_t i;
 
-	if (!len || len > 20)
-		return len ? -ERANGE : -EINVAL;
+	/* No early length limit: the overflow check below catches big
+	 * numbers, and junk of any length is -EINVAL. */
+	if (!len)
+		return -EINVAL;
 	for (i = 0; i < len; i++) {
 		unsigned d;
 

@@ -176,7 +176,9 @@ int twa_plan_check_value(const char *key, const char *value, struct twa_err *err
 		unsigned lo, hi;
 
 		r = twa_port_range_parse(value, &lo, &hi, err);
-		return r < 0 ? twa_err_prefix(err, "%s", key) : 0;
+		if (r < 0)
+			twa_err_prefix(err, "%s", key);
+		return r < 0 ? r : 0;
 	}
 	case TWA_SYSCTL_PORTLIST: {
 		struct twa_portrange *pr = NULL;
@@ -184,7 +186,9 @@ int twa_plan_check_value(const char *key, const char *value, struct twa_err *err
 
 		r = twa_reserved_ports_parse(value, &pr, &n, err);
 		free(pr);
-		return r < 0 ? twa_err_prefix(err, "%s", key) : 0;
+		if (r < 0)
+			twa_err_prefix(err, "%s", key);
+		return r < 0 ? r : 0;
 	}
 	}
 	return 0;
@@ -249,7 +253,7 @@ int twa_plan_parse(const char *buf, size_t len, const char *file,
 		if (twa_sysctl_key_check(c.key, err) < 0 ||
 		    twa_sysctl_value_check(c.from, err) < 0 ||
 		    twa_plan_check_value(c.key, c.to, err) < 0) {
-			r = twa_err_prefix(err, "%s: %s", file, path);
+			twa_err_prefix(err, "%s: %s", file, path);
 			r = twa_err_recode(err, -EBADMSG);
 			goto out;
 		}

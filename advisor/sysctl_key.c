@@ -89,8 +89,13 @@ void twa_sysctl_value_normalize(const char *in, char *out, size_t size)
 			blank = true;
 			continue;
 		}
-		if (blank && o + 2 < size)
+		if (blank) {
+			/* The space and the next byte must both fit: keep a
+			 * prefix rather than glue two words together. */
+			if (o + 2 >= size)
+				break;
 			out[o++] = ' ';
+		}
 		blank = false;
 		out[o++] = *in;
 	}
