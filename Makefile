@@ -8,6 +8,9 @@ SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 
 CC ?= cc
@@ -71,10 +74,17 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CMD_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIB) $(PKG_LIBS) -lm
 
+# Per-test -Wl,--wrap= fakes of the edge modules a test replaces.
+WRAP_test_apply = -Wl,--wrap=twa_sysctl_read,--wrap=twa_sysctl_write,--wrap=twa_sysctl_check_writable
+WRAP_test_state_mkdir_race = -Wl,--wrap=mkdir
+WRAP_test_dump_intr = -Wl,--wrap=twa_nl_open,--wrap=twa_nl_dump,--wrap=twa_nl_close,--wrap=twa_sysctl_read,--wrap=twa_proc_read,--wrap=twa_proc_readlink,--wrap=twa_lines_open
+# The regression test compiles the fuzz harnesses in (#include).
+$(BUILD)/tests/test_fuzz_regressions: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) \
-		$(CMOCKA_LIBS) $(PKG_LIBS) -lm
+		$(CMOCKA_LIBS) $(PKG_LIBS) -lm $(WRAP_test_$*)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -115,16 +125,134 @@ bench:
 	@TWADVISE=$(CURDIR)/$(BIN) BENCHDIR=$(CURDIR)/$(BUILD)/bench \
 		HELPERS=$(CURDIR)/$(BUILD)/tests/helpers bench/run.sh
 
-## install: binary, profiles, man page, completion, units (PREFIX, DESTDIR)
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/twadvise/profiles
-	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/twadvise
-	install -m 0644 profiles/*.yaml $(DESTDIR)$(DATADIR)/twadvise/profiles/
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang whatever $(CC)
+# is, against the library rebuilt in its own directory with the fuzzer's
+# coverage instrumentation, ASan and UBSan.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_BUILD ?= build/fuzz
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) -g -O1 \
+	      -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	      -DTWA_VERSION='"$(VERSION)"' -DTWA_DATADIR='"$(DATADIR)/twadvise"' \
+	      -DTWA_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
-## uninstall: remove what install put in place
+$(FUZZ_BUILD)/advisor/%.o: advisor/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libtwadvise.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libtwadvise.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
+		$(FUZZ_BUILD)/libtwadvise.a $(PKG_LIBS) -lm
+
+.PHONY: fuzz-build
+
+## fuzz: libFuzzer + ASan + UBSan on every parser, FUZZ_SECONDS (60) each; fails on a crash
+fuzz:
+	@packaging/deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_BUILD=$(CURDIR)/$(FUZZ_BUILD) \
+		tests/fuzz/run.sh $(FUZZ_BIN)
+
+## fuzz-build: build the fuzz harnesses (clang) without running them
+fuzz-build: $(FUZZ_BIN)
+
+# valgrind memcheck over the unit tests and, through tests/valgrind-wrap.sh,
+# every twadvise the integration tests run. Not with SANITIZE builds.
+VALGRIND_FLAGS = --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		 --error-exitcode=1 --track-fds=no --quiet
+
+## valgrind: unit and integration tests under valgrind memcheck (leaks are errors)
+valgrind:
+	@if [ -n "$(SANITIZE)" ]; then echo "make valgrind: not with SANITIZE" >&2; exit 64; fi
+	@packaging/deps.sh valgrind
+	@$(MAKE) --no-print-directory $(UNIT_BIN) $(BIN) $(HELPER_BIN)
+	@RUNNER="valgrind $(VALGRIND_FLAGS)" UNIT_TIMEOUT=900 tests/run-unit.sh $(UNIT_BIN)
+	@logs=$$(mktemp -d /tmp/twa-valgrind.XXXXXX) && chmod 1777 $$logs && \
+	TWADVISE=$(CURDIR)/tests/valgrind-wrap.sh TWADVISE_REAL=$(CURDIR)/$(BIN) \
+		VALGRIND_LOG_DIR=$$logs HELPERS=$(CURDIR)/$(BUILD)/tests/helpers \
+		tests/integration/run.sh; rc=$$?; \
+	tests/valgrind-wrap.sh --report $$logs || rc=1; rm -rf $$logs; exit $$rc
+
+## install: binary, profiles, man page, bash completion, systemd units, Ansible module
+# (PREFIX, DESTDIR, BINDIR, DATADIR, MANDIR, SYSCONFDIR, LOCALSTATEDIR, BASHCOMPDIR,
+# SYSTEMDUNITDIR). The man page, the unit and the examples name the paths
+# this install uses.
+INSTALL ?= install
+PROFILES = $(sort $(wildcard profiles/*.yaml))
+ANSIBLE_EXAMPLES = $(sort $(wildcard packaging/ansible/examples/*.yml)) \
+		   packaging/ansible/examples/inventory.example
+TWA_SHARE = $(DESTDIR)$(DATADIR)/twadvise
+INSTALL_PATHS = -e 's|/usr/bin/twadvise|$(BINDIR)/twadvise|g' \
+		-e 's|/usr/share/twadvise|$(DATADIR)/twadvise|g' \
+		-e 's|/etc/twadvise|$(SYSCONFDIR)/twadvise|g'
+
+# The paths compiled into the binary: rebuild profile_path.o when PREFIX,
+# DATADIR or SYSCONFDIR differ from the last build (`make && make install
+# PREFIX=/usr` must not install a binary looking in /usr/local).
+$(BUILD)/paths.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(DATADIR) $(SYSCONFDIR)' | cmp -s - $@ || echo '$(DATADIR) $(SYSCONFDIR)' >$@
+$(BUILD)/cmd/profile_path.o: $(BUILD)/paths.stamp
+.PHONY: FORCE
+FORCE:
+
+install: $(BIN)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(TWA_SHARE)/profiles $(TWA_SHARE)/ansible/library \
+		$(TWA_SHARE)/ansible/examples $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL) -d -m 0700 $(DESTDIR)$(LOCALSTATEDIR)/lib/twadvise
+	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/twadvise
+	$(INSTALL) -m 0644 $(PROFILES) $(TWA_SHARE)/profiles/
+	$(INSTALL) -m 0644 packaging/completion/twadvise.bash $(DESTDIR)$(BASHCOMPDIR)/twadvise
+	$(INSTALL) -m 0644 packaging/ansible/library/twadvise.py $(TWA_SHARE)/ansible/library/
+	$(INSTALL) -m 0644 $(ANSIBLE_EXAMPLES) $(TWA_SHARE)/ansible/examples/
+	$(INSTALL) -m 0644 packaging/systemd/twadvise-check.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	sed $(INSTALL_PATHS) packaging/man/twadvise.8 >$(DESTDIR)$(MANDIR)/man8/twadvise.8
+	sed $(INSTALL_PATHS) packaging/systemd/twadvise-check.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/twadvise-check.service
+	sed $(INSTALL_PATHS) packaging/ansible/examples/ansible.cfg >$(TWA_SHARE)/ansible/examples/ansible.cfg
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/twadvise.8 $(DESTDIR)$(SYSTEMDUNITDIR)/twadvise-check.service \
+		$(TWA_SHARE)/ansible/examples/ansible.cfg
+
+## uninstall: remove exactly what install put in place (a state directory with snapshots stays)
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/twadvise
-	rm -rf $(DESTDIR)$(DATADIR)/twadvise
+	rm -f $(DESTDIR)$(BINDIR)/twadvise $(DESTDIR)$(MANDIR)/man8/twadvise.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/twadvise $(DESTDIR)$(SYSTEMDUNITDIR)/twadvise-check.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/twadvise-check.timer \
+		$(addprefix $(TWA_SHARE)/profiles/,$(notdir $(PROFILES))) \
+		$(TWA_SHARE)/ansible/library/twadvise.py \
+		$(addprefix $(TWA_SHARE)/ansible/examples/,$(notdir $(ANSIBLE_EXAMPLES)) ansible.cfg)
+	for d in $(TWA_SHARE)/profiles $(TWA_SHARE)/ansible/library $(TWA_SHARE)/ansible/examples \
+		$(TWA_SHARE)/ansible $(TWA_SHARE) $(DESTDIR)$(LOCALSTATEDIR)/lib/twadvise; do \
+		if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; \
+	done
+
+.PHONY: deb rpm package-test
+PKGDIR ?= $(BUILD)/packages
+
+## deb: build the Debian package from a scratch copy of the tree into PKGDIR (build/packages)
+deb:
+	@packaging/deps.sh package
+	packaging/build-packages.sh deb $(PKGDIR)
+
+## rpm: build the RPM (rpmbuild, --nodeps on non-RPM systems) into PKGDIR
+rpm:
+	@packaging/deps.sh package
+	packaging/build-packages.sh rpm $(PKGDIR)
+
+## package-test: build both packages, lintian, check their contents (slow, not in make test)
+package-test:
+	@packaging/deps.sh package
+	packaging/test-packages.sh
 
 ## clean: remove build/
 clean:
@@ -139,4 +267,4 @@ help:
 	@echo "variables: PREFIX DESTDIR BINDIR SBINDIR DATADIR MANDIR SYSCONFDIR CC CFLAGS LDFLAGS"
 	@echo "           PKG_CONFIG DEVELOPER=1 (-Werror) SANITIZE=address,undefined"
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

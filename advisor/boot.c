@@ -68,8 +68,8 @@ static int on_setting(const char *key, const char *value, unsigned line,
 	return 0;
 }
 
-/* Apply one file's settings; unreadable files are skipped as systemd does.
- * A malformed line is systemd's to report, not a reason to fail a check. */
+/* Apply one file's settings; unreadable files and malformed lines are
+ * skipped, as systemd-sysctl does. */
 static int replay_file(struct replay *rp, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -89,9 +89,9 @@ static int replay_file(struct replay *rp, const char *path)
 		}
 	fclose(fp);
 	rp->file = path;
-	r = twa_sysctl_conf_parse(sb.buf, sb.len, path, on_setting, rp, NULL);
+	r = twa_sysctl_conf_replay(sb.buf, sb.len, path, on_setting, rp);
 	strbuf_release(&sb);
-	return r == -ENOMEM ? r : 0;
+	return r;
 }
 
 static int collect(const char *dir, struct conf_file *files, size_t *n)

@@ -16,6 +16,17 @@ static double param(const struct twa_profile *p, const char *rule,
 	return ctx.rule ? twa_rule_param(&ctx, name) : 0;
 }
 
+/* Plugin output: '|' starts perfdata and a newline starts a line. Text
+ * from the host (process names in summaries) must forge neither. */
+static void add_plain(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		strbuf_addch(out, c == '|' ? '/' : c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+}
+
 /* Perfdata labels must not contain '=' or quotes; ours never do. */
 int twa_check_write_nagios(const struct twa_facts *f,
 			   const struct twa_findings *fs,
@@ -29,8 +40,10 @@ int twa_check_write_nagios(const struct twa_facts *f,
 
 	strbuf_addf(out, "TWADVISE %s - %zu critical, %zu warning", label[fs->status],
 		    crit, warn);
-	if (fs->n && fs->v[0].severity >= TWA_SEV_WARNING)
-		strbuf_addf(out, ": %s", fs->v[0].summary);
+	if (fs->n && fs->v[0].severity >= TWA_SEV_WARNING) {
+		strbuf_addstr(out, ": ");
+		add_plain(out, fs->v[0].summary);
+	}
 	strbuf_addstr(out, " |");
 	if (f->sockets.present) {
 		uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
@@ -63,9 +76,12 @@ int twa_check_write_nagios(const struct twa_facts *f,
 	if (twa_facts_counter(f, "TCPTimeWaitOverflow", &ov))
 		strbuf_addf(out, " time_wait_overflow=%" PRId64 "c", ov);
 	strbuf_addch(out, '\n');
-	for (i = 0; i < fs->n; i++)
-		strbuf_addf(out, "%s %s: %s\n", twa_severity_label(fs->v[i].severity),
-			    fs->v[i].rule, fs->v[i].summary);
+	for (i = 0; i < fs->n; i++) {
+		strbuf_addf(out, "%s %s: ", twa_severity_label(fs->v[i].severity),
+			    fs->v[i].rule);
+		add_plain(out, fs->v[i].summary);
+		strbuf_addch(out, '\n');
+	}
 	return 0;
 }
 

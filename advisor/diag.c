@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <linux/inet_diag.h>
@@ -37,6 +38,11 @@ static int diag_to_sock(const struct inet_diag_msg *m, struct twa_sock *s)
 	return 0;
 }
 
+/* Only -4095..-1 are errnos (MAX_ERRNO): anything else in an NLMSG_DONE
+ * status or an NLMSG_ERROR is a malformed message, and -INT32_MIN does
+ * not exist. */
+#define IS_ERRNO(e) ((e) < 0 && (e) >= -4095)
+
 int twa_diag_parse(const void *buf, size_t len, uint32_t seq, twa_sock_cb cb,
 		   void *ctx, struct twa_diag_walk *walk, struct twa_err *err)
 {
@@ -70,6 +76,10 @@ int twa_diag_parse(const void *buf, size_t len, uint32_t seq, twa_sock_cb cb,
 			if (mlen >= sizeof(h) + sizeof(status))
 				memcpy(&status, p + off + sizeof(h), sizeof(status));
 			walk->done = true;
+			if (status < 0 && !IS_ERRNO(status))
+				return twa_err_set(err, -EBADMSG,
+						   "netlink: dump ended with status %" PRId32 ", not an errno",
+						   status);
 			if (status < 0)
 				return twa_err_set(err, status,
 						   "netlink: dump ended with error %d",
@@ -83,6 +93,10 @@ int twa_diag_parse(const void *buf, size_t len, uint32_t seq, twa_sock_cb cb,
 				return twa_err_set(err, -EBADMSG,
 						   "netlink: truncated error message");
 			memcpy(&e.error, p + off + sizeof(h), sizeof(e.error));
+			if (e.error < 0 && !IS_ERRNO(e.error))
+				return twa_err_set(err, -EBADMSG,
+						   "netlink: error message with %d, not an errno",
+						   e.error);
 			if (e.error < 0)
 				return twa_err_set(err, e.error,
 						   "netlink: kernel refused the dump (error %d)",

@@ -335,6 +335,10 @@ static int sockets_from_json(json_object *o, const char *file,
 			     sizeof(s->source), err);
 	if (r < 0)
 		return r;
+	r = twa_json_get_str(o, "fallback", false, file, "sockets", s->fallback,
+			     sizeof(s->fallback), err);
+	if (r < 0)
+		return r;
 	r = twa_json_get_obj(o, "families", false, file, "sockets", &fam, err);
 	if (r < 0)
 		return r;
@@ -416,8 +420,10 @@ static int ephemeral_from_json(json_object *o, const char *file,
 		}
 		r = twa_reserved_ports_parse(list.buf, &e->reserved, &e->n_reserved, err);
 		strbuf_release(&list);
-		if (r < 0)
-			return twa_err_prefix(err, "%s: ephemeral.reserved", file);
+		if (r < 0) {
+			twa_err_prefix(err, "%s: ephemeral.reserved", file);
+			return r;
+		}
 	}
 	e->usable = twa_usable_ports(e->low, e->high, e->reserved, e->n_reserved);
 	e->dumped = true;
@@ -459,6 +465,95 @@ static int ephemeral_from_json(json_object *o, const char *file,
 	return 0;
 }
 
+/* rates.states and rates.series: the state counts of every sample, which
+ * the HTML report charts over time. */
+static int rates_series_from_json(json_object *v, const char *file,
+				  struct twa_rates *rt, struct twa_err *err)
+{
+	json_object *st = NULL, *series = NULL;
+	size_t i, n;
+	int r;
+
+	if ((r = twa_json_get_obj(v, "states", false, file, "rates", &st, err)) < 0 ||
+	    (r = twa_json_get_array(v, "series", false, file, "rates", &series, err)) < 0)
+		return r;
+	if (st) {
+		json_object_object_foreach(st, key, val) {
+			if (!twa_tcp_state_from_name(key) ||
+			    (!json_object_is_type(val, json_type_double) &&
+			     !json_object_is_type(val, json_type_int)))
+				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+						      "rates.states.%.64s: expected a TCP state and a number", key);
+			if (twa_rate_add(&rt->states, key, json_object_get_double(val)) < 0)
+				return twa_err_set(err, -ENOMEM, "out of memory");
+		}
+	}
+	n = series ? json_object_array_length(series) : 0;
+	if (!n)
+		return 0;
+	if (n > 100000)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "rates.series: more than 100000 samples");
+	rt->series = calloc(n, sizeof(*rt->series));
+	if (!rt->series)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(series, i), *states = NULL;
+		char path[64];
+
+		snprintf(path, sizeof(path), "rates.series[%zu]", i);
+		if (!json_object_is_type(e, json_type_object))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: expected an object", path);
+		if ((r = twa_json_get_double(e, "t", true, file, path, &rt->series[i].t, err)) < 0 ||
+		    (r = twa_json_get_obj(e, "states", true, file, path, &states, err)) < 0)
+			return r;
+		snprintf(path, sizeof(path), "rates.series[%zu].states", i);
+		if ((r = states_from_json(states, file, path, rt->series[i].states, err)) < 0)
+			return r;
+		rt->n_series = i + 1;
+	}
+	return 0;
+}
+
+/* boot: {"file": ..., "overrides": [{"key", "ours", "theirs", "file"}]} */
+static int boot_from_json(json_object *o, const char *file, struct twa_boot *b,
+			  struct twa_err *err)
+{
+	json_object *a = NULL;
+	size_t n, i;
+	int r;
+
+	if ((r = twa_json_get_str(o, "file", false, file, "boot", b->file,
+				  sizeof(b->file), err)) < 0 ||
+	    (r = twa_json_get_array(o, "overrides", false, file, "boot", &a, err)) < 0)
+		return r;
+	n = a ? json_object_array_length(a) : 0;
+	if (n > 10000)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "boot.overrides: more than 10000 entries");
+	b->overrides = calloc(n ? n : 1, sizeof(*b->overrides));
+	if (!b->overrides)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		json_object *it = json_object_array_get_idx(a, i);
+		struct twa_boot_override *x = &b->overrides[i];
+		char path[64];
+
+		snprintf(path, sizeof(path), "boot.overrides[%zu]", i);
+		if (!json_object_is_type(it, json_type_object))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "%s: expected an object", path);
+		if ((r = twa_json_get_str(it, "key", true, file, path, x->key, sizeof(x->key), err)) < 0 ||
+		    (r = twa_json_get_str(it, "ours", true, file, path, x->ours, sizeof(x->ours), err)) < 0 ||
+		    (r = twa_json_get_str(it, "theirs", true, file, path, x->theirs, sizeof(x->theirs), err)) < 0 ||
+		    (r = twa_json_get_str(it, "file", true, file, path, x->file, sizeof(x->file), err)) < 0)
+			return r;
+		b->n_overrides = i + 1;
+	}
+	b->present = true;
+	return 0;
+}
+
 int twa_facts_from_json(json_object *obj, const char *file,
 			struct twa_facts *f, struct twa_err *err)
 {
@@ -489,6 +584,15 @@ int twa_facts_from_json(json_object *obj, const char *file,
 		    (r = twa_json_get_str(v, "time", false, file, "host", h->time, sizeof(h->time), err)) < 0)
 			return r;
 	}
+	v = NULL;
+	if ((r = twa_json_get_obj(obj, "sources", false, file, "facts", &v, err)) < 0)
+		return r;
+	/* "sources.sockets" is sockets.source again: read there. */
+	if (v && ((r = twa_json_get_str(v, "sockstat", false, file, "sources", f->sources.sockstat, sizeof(f->sources.sockstat), err)) < 0 ||
+		  (r = twa_json_get_str(v, "counters", false, file, "sources", f->sources.counters, sizeof(f->sources.counters), err)) < 0 ||
+		  (r = twa_json_get_str(v, "sysctls", false, file, "sources", f->sources.sysctls, sizeof(f->sources.sysctls), err)) < 0 ||
+		  (r = twa_json_get_str(v, "owners", false, file, "sources", f->sources.owners, sizeof(f->sources.owners), err)) < 0))
+		return r;
 	v = NULL;
 	if ((r = twa_json_get_obj(obj, "sockets", false, file, "facts", &v, err)) < 0)
 		return r;
@@ -591,8 +695,15 @@ int twa_facts_from_json(json_object *obj, const char *file,
 					return twa_err_set(err, -ENOMEM, "out of memory");
 			}
 		}
+		if ((r = rates_series_from_json(v, file, &f->rates, err)) < 0)
+			return r;
 		f->rates.present = true;
 	}
+	v = NULL;
+	if ((r = twa_json_get_obj(obj, "boot", false, file, "facts", &v, err)) < 0)
+		return r;
+	if (v && (r = boot_from_json(v, file, &f->boot, err)) < 0)
+		return r;
 	return 0;
 }
 

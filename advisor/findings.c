@@ -276,6 +276,39 @@ static int finding_from_json(json_object *x, const char *file, const char *path,
 	return 0;
 }
 
+/* "checked": the ids of the rules evaluated (optional). */
+static int checked_from_json(json_object *obj, const char *file,
+			     struct twa_findings *fs, struct twa_err *err)
+{
+	json_object *list = NULL;
+	size_t i, n;
+	int r;
+
+	if ((r = twa_json_get_array(obj, "checked", false, file, "findings", &list, err)) < 0)
+		return r;
+	n = list ? json_object_array_length(list) : 0;
+	if (n > 1000)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "findings.checked: too many rules");
+	if (!n)
+		return 0;
+	fs->checked = calloc(n, sizeof(*fs->checked));
+	if (!fs->checked)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(list, i);
+
+		if (!json_object_is_type(v, json_type_string) ||
+		    json_object_get_string_len(v) >= 48)
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "findings.checked[%zu]: expected a rule id", i);
+		fs->checked[i] = strdup(json_object_get_string(v));
+		if (!fs->checked[i])
+			return twa_err_set(err, -ENOMEM, "out of memory");
+		fs->n_checked = i + 1;
+	}
+	return 0;
+}
+
 int twa_findings_from_json(json_object *obj, const char *file,
 			   struct twa_findings *fs, struct twa_err *err)
 {
@@ -300,6 +333,8 @@ int twa_findings_from_json(json_object *obj, const char *file,
 	fs->status = (enum twa_status)i;
 	if (json_object_array_length(list) > 10000)
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "too many findings");
+	if ((r = checked_from_json(obj, file, fs, err)) < 0)
+		return r;
 	for (i = 0; i < json_object_array_length(list); i++) {
 		struct twa_finding f;
 		char path[48];

@@ -96,6 +96,23 @@ static bool url_allowed(const char *url)
 	return !strcmp(name, "localhost") || !strncmp(name, "127.", 4);
 }
 
+/* The URL for messages: no user:password@ and no query string, which can
+ * carry secrets. */
+static void url_for_messages(const char *url, char *buf, size_t size)
+{
+	const char *scheme_end = strstr(url, "://"), *host = scheme_end ? scheme_end + 3 : url;
+	const char *at = strchr(host, '@'), *slash = strchr(host, '/');
+	size_t n;
+
+	if (at && (!slash || at < slash))
+		snprintf(buf, size, "%.*s%s", (int)(host - url), url, at + 1);
+	else
+		snprintf(buf, size, "%s", url);
+	n = strcspn(buf, "?#");
+	if (buf[n])
+		snprintf(buf + n, size - n, "?...");
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -141,7 +158,7 @@ int twa_http_request(const char *method, const char *url,
 		     const struct twa_http_opts *o, struct twa_http_response *resp,
 		     struct twa_err *err)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", auth[1200];
+	char errbuf[CURL_ERROR_SIZE] = "", auth[1200], shown[256];
 	unsigned retries = o->retries > TWA_HTTP_MAX_RETRIES ? TWA_HTTP_MAX_RETRIES :
 			   o->retries;
 	long backoff = o->backoff_ms ? o->backoff_ms : 500;
@@ -153,10 +170,11 @@ int twa_http_request(const char *method, const char *url,
 
 	memset(resp, 0, sizeof(*resp));
 	strbuf_init(&resp->body, 0);
+	url_for_messages(url, shown, sizeof(shown));
 	if (!url_allowed(url))
 		return twa_err_set(err, -EINVAL,
 				   "refusing '%.200s': use https:// (plain http only to loopback)",
-				   url);
+				   shown);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
 	for (i = 0; i < o->n_headers; i++) {
@@ -223,7 +241,7 @@ int twa_http_request(const char *method, const char *url,
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
 		twa_strlcpy(resp->content_type, h.content_type, sizeof(resp->content_type));
 		if (sink.too_big) {
-			r = twa_err_set(err, -EFBIG, "%s: answer larger than %zu bytes", url, sink.max);
+			r = twa_err_set(err, -EFBIG, "%s: answer larger than %zu bytes", shown, sink.max);
 			goto out;
 		}
 		if (c == CURLE_OK)
@@ -239,7 +257,7 @@ int twa_http_request(const char *method, const char *url,
 		backoff *= 2;
 	}
 	if (c != CURLE_OK)
-		r = twa_err_set(err, curl_errno(c), "%.200s: %s (after %u attempt%s)", url,
+		r = twa_err_set(err, curl_errno(c), "%.200s: %s (after %u attempt%s)", shown,
 				errbuf[0] ? errbuf : curl_easy_strerror(c), resp->attempts,
 				resp->attempts == 1 ? "" : "s");
 out:

@@ -70,12 +70,16 @@ static int read_ephemeral(struct twa_facts *f, struct twa_err *err)
 	if (!range)
 		return 0;
 	r = twa_port_range_parse(range, &e->low, &e->high, err);
-	if (r < 0)
-		return twa_err_prefix(err, "net.ipv4.ip_local_port_range");
+	if (r < 0) {
+		twa_err_prefix(err, "net.ipv4.ip_local_port_range");
+		return r;
+	}
 	if (reserved) {
 		r = twa_reserved_ports_parse(reserved, &e->reserved, &e->n_reserved, err);
-		if (r < 0)
-			return twa_err_prefix(err, "net.ipv4.ip_local_reserved_ports");
+		if (r < 0) {
+			twa_err_prefix(err, "net.ipv4.ip_local_reserved_ports");
+			return r;
+		}
 	}
 	e->usable = twa_usable_ports(e->low, e->high, e->reserved, e->n_reserved);
 	e->present = true;
@@ -276,6 +280,10 @@ static int gather_sockets(const struct twa_inspect_opts *o,
 				    sizeof(f->sockets.fallback));
 			twa_sockagg_reset(&agg);
 			r = dump_proc(NULL, &agg, err);
+			/* Both failed: name the first cause too (an interrupted
+			 * dump, say), not only the fallback's. */
+			if (r < 0)
+				twa_err_prefix(err, "%s; then /proc", f->sockets.fallback);
 			proc = true;
 			skip_tw = false;	/* /proc counted them all */
 		}

@@ -66,6 +66,19 @@ int twa_md_escape(struct strbuf *out, const char *s)
 			continue;
 		}
 		switch (c) {
+		case ']':
+			/* Without a reference definition (which must start a
+			 * line, and these strings never do), brackets link only
+			 * as [text](url): escaping the ] before ( or [ is enough,
+			 * and "sockgen[4242]" stays readable. */
+			if (p[1] == '(' || p[1] == '[')
+				r = strbuf_addch(out, '\\');
+			break;
+		case '>':
+			/* a block quote only at the start of a line */
+			if (p == start)
+				r = strbuf_addch(out, '\\');
+			break;
 		case '_':
 			/* Between two letters or digits an underscore cannot
 			 * open or close emphasis (CommonMark's flanking rules):
@@ -76,10 +89,7 @@ int twa_md_escape(struct strbuf *out, const char *s)
 		case '\\':
 		case '`':
 		case '*':
-		case '[':
-		case ']':
 		case '<':
-		case '>':
 		case '|':
 		case '~':
 			r = strbuf_addch(out, '\\');
@@ -116,7 +126,7 @@ int twa_md_code(struct strbuf *out, const char *s)
 	bool pad;
 	const unsigned char *p;
 
-	if (strchr(s, '|') || !*s)
+	if (strpbrk(s, "|<") || !*s)
 		return twa_md_escape(out, s);
 	/* A span starting or ending with a backtick needs a space inside the
 	 * fence; CommonMark strips one space on each side. */
@@ -136,12 +146,18 @@ int twa_md_fence(struct strbuf *out, const char *lang, const char *text)
 {
 	size_t ticks = longest_tick_run(text) + 1;
 	size_t len = strlen(text);
+	const unsigned char *p;
 
 	if (ticks < 3)
 		ticks = 3;
 	strbuf_addchars(out, '`', ticks);
 	strbuf_addf(out, "%s\n", lang ? lang : "");
-	strbuf_addstr(out, text);
+	for (p = (const unsigned char *)text; *p; p++) {
+		if (is_ctl(*p) && *p != '\n' && *p != '\t')
+			strbuf_addstr(out, REPLACEMENT);
+		else
+			strbuf_addch(out, (char)*p);
+	}
 	if (len && text[len - 1] != '\n')
 		strbuf_addch(out, '\n');
 	strbuf_addchars(out, '`', ticks);
@@ -264,7 +280,7 @@ static const char stylesheet[] =
 	".verdict.critical{border-left-color:var(--crit)}\n"
 	".verdict.warning{border-left-color:var(--warn)}\n"
 	".verdict.unknown{border-left-color:var(--muted)}\n"
-	".sev{display:inline-block;min-width:5.5em;padding:.05em .45em;border-radius:3px;color:#fff;"
+	".sev{display:inline-block;min-width:5.5em;white-space:nowrap;padding:.05em .45em;border-radius:3px;color:#fff;"
 	"background:var(--ok);font-size:.78em;font-weight:700;text-align:center;letter-spacing:.03em}\n"
 	".sev.critical{background:var(--crit)}\n"
 	".sev.warning{background:var(--warn)}\n"
@@ -274,9 +290,10 @@ static const char stylesheet[] =
 	".wrap{overflow-x:auto;margin:.4em 0}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.92em}\n"
 	"th,td{border:1px solid var(--line);padding:.35em .55em;text-align:left;vertical-align:top;"
-	"overflow-wrap:anywhere}\n"
+	"overflow-wrap:break-word}\n"
 	"th{background:var(--head);font-weight:600}\n"
 	".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	"table.matrix th[scope=row]{white-space:nowrap}\n"
 	"td.cell-critical{background:#fbe9e7}\n"
 	"td.cell-warning{background:#fff4e0}\n"
 	"td.cell-info{background:#e8f1fb}\n"
@@ -286,7 +303,7 @@ static const char stylesheet[] =
 	"pre{background:var(--code);padding:.7em .8em;border-radius:4px;overflow-x:auto;white-space:pre}\n"
 	"pre code{background:none;padding:0}\n"
 	"ul.ev{margin:0;padding-left:1.1em}\n"
-	".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:18px}\n"
+	".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,360px),1fr));gap:18px}\n"
 	"figure{margin:0;min-width:0}\n"
 	"figcaption{font-size:.88em;color:var(--muted);margin-top:.3em}\n"
 	"svg{display:block;width:100%;height:auto;max-width:760px}\n"

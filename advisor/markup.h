@@ -14,19 +14,23 @@ int twa_html_escape(struct strbuf *out, const char *s);
 
 /*
  * s as inline Markdown text that renders literally on GitHub, GitLab and
- * Jira's Markdown: the characters that could start markup or raw HTML
- * (\ ` * _ [ ] < > | and & before a letter or #) are backslash-escaped or
- * written as entities, and newlines, tabs and other control characters
- * become spaces, so the text also stays inside one table cell.
+ * Jira's Markdown: the characters that could start markup, a link or raw
+ * HTML are backslash-escaped (\ ` * < | ~ always; _ unless between two
+ * letters or digits; ] before ( or [; & before a letter or #; > at the
+ * start), and newlines, tabs and other control characters become spaces,
+ * so the text also stays inside one table cell. The string must not start
+ * a line in the output after a list marker or heading that it could
+ * extend: callers put it after other text or a table pipe.
  */
 int twa_md_escape(struct strbuf *out, const char *s);
 /* s as a Markdown code span, with a backtick fence longer than any run in
  * s; control characters become spaces. A pipe cannot be escaped inside a
- * code span in every renderer, so a string holding one is written as
- * escaped text instead. */
+ * code span in every renderer, and a '<' could open raw HTML in some, so a
+ * string holding either is written as escaped text instead. */
 int twa_md_code(struct strbuf *out, const char *s);
 /* A fenced code block (lang may be NULL) with a fence longer than any
- * backtick run in text; text ends with or without a newline. */
+ * backtick run in text; text ends with or without a newline. Control
+ * characters other than newline and tab become U+FFFD. */
 int twa_md_fence(struct strbuf *out, const char *lang, const char *text);
 
 /* n records of stride bytes as a Markdown table: the fields with a header,

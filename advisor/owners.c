@@ -194,7 +194,8 @@ int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
 	if (close_wait) {
 		struct twa_owners *o = &facts->close_wait;
 
-		qsort(s.owners, s.n_owners, sizeof(*s.owners), cmp_owner);
+		if (s.n_owners)	/* qsort(NULL, 0) is undefined */
+			qsort(s.owners, s.n_owners, sizeof(*s.owners), cmp_owner);
 		free(o->v);
 		o->v = s.owners;
 		o->n = s.n_owners > TWA_TOP_OWNERS ? TWA_TOP_OWNERS : s.n_owners;

@@ -419,6 +419,11 @@ int twa_profile_parse(const char *buf, size_t len, const char *file,
 			r = at(&c, n, "extends '%.64s' is not a profile name", n->value);
 			goto out;
 		}
+		if (strlen(n->value) >= sizeof(p->extends)) {
+			r = at(&c, n, "extends '%.64s...' is longer than %zu bytes", n->value,
+			       sizeof(p->extends) - 1);
+			goto out;
+		}
 		if (!strcmp(n->value, p->name)) {
 			r = at(&c, n, "profile '%s' extends itself", p->name);
 			goto out;

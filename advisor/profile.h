@@ -39,7 +39,7 @@ struct twa_profile {
 	char name[64];
 	char description[512];
 	char source[512];	/* file or URL it was read from */
-	char extends[64];	/* the direct parent, "" if none */
+	char extends[512];	/* the direct parent: name, path or URL; "" if none */
 	char chain[256];	/* "reverse-proxy -> default" */
 	struct twa_sysctl_want *wants;
 	size_t n_wants;

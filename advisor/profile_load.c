@@ -266,7 +266,7 @@ int twa_profile_list(const struct twa_profile_search *s,
 		}
 		closedir(d);
 	}
-	if (r == 0)
+	if (r == 0 && n)	/* qsort(NULL, 0) is undefined */
 		qsort(v, n, sizeof(*v), cmp_listed);
 	for (i = 0; i < n && r == 0; i++)
 		r = cb(v[i].name, v[i].path, ctx);

@@ -47,6 +47,7 @@
 #include "facts_json.h"
 #include "jsonutil.h"
 #include "parse.h"
+#include "plan.h"
 #include "rules.h"
 
 const struct twa_field twa_report_sysctl_fields[] = {
@@ -201,11 +202,34 @@ static int cmp_rows(const void *a, const void *b)
 	return d ? d : strcmp(x->key, y->key);
 }
 
-static int build_rows(struct twa_report *r, const struct twa_profile *p)
+/* The rows: first the plan's changes (twadvise plan makes the same plan
+ * from the same findings, so the sysctl lines below match it), then the
+ * proposals the plan leaves out (already in place, or absent on this
+ * kernel), then the profile's other wants. */
+static int build_rows(struct twa_report *r, const struct twa_profile *p,
+		      struct twa_err *err)
 {
 	const struct twa_findings *fs = r->findings;
+	struct twa_plan plan;
 	size_t i, k;
+	int ret;
 
+	twa_plan_init(&plan);
+	ret = twa_plan_from_findings(r->facts, fs, &plan, err);
+	for (i = 0; ret >= 0 && i < plan.n; i++) {
+		struct twa_report_sysctl *row = add_row(r, plan.changes[i].key);
+
+		if (!row) {
+			ret = -ENOMEM;
+			break;
+		}
+		one_line(row->current, plan.changes[i].from, sizeof(row->current));
+		one_line(row->proposed, plan.changes[i].to, sizeof(row->proposed));
+		twa_strlcpy(row->status, "change", sizeof(row->status));
+	}
+	twa_plan_release(&plan);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < fs->n; i++)
 		for (k = 0; k < fs->v[i].n_changes; k++) {
 			const struct twa_change *c = &fs->v[i].changes[k];
@@ -215,10 +239,10 @@ static int build_rows(struct twa_report *r, const struct twa_profile *p)
 				row = add_row(r, c->key);
 				if (!row)
 					return -ENOMEM;
-				if (!row->present)	/* facts without the key */
+				if (!row->present)
 					one_line(row->current, c->from, sizeof(row->current));
-				one_line(row->proposed, c->to, sizeof(row->proposed));
-				twa_strlcpy(row->status, "change", sizeof(row->status));
+				twa_strlcpy(row->status, row->present ? "ok" : "absent",
+					    sizeof(row->status));
 			}
 			add_rule_name(row->rules, sizeof(row->rules), fs->v[i].rule);
 		}
@@ -345,6 +369,7 @@ int twa_report_build(struct twa_report *r, const struct twa_facts *f,
 		     const struct twa_report_opts *o, struct twa_err *err)
 {
 	struct twa_rule_ctx ctx = { f, p, twa_rule_find("ephemeral-exhaustion") };
+	int ret;
 
 	twa_report_release(r);
 	r->facts = f;
@@ -359,11 +384,12 @@ int twa_report_build(struct twa_report *r, const struct twa_facts *f,
 		r->port_warning = twa_rule_param(&ctx, "warning");
 		r->port_critical = twa_rule_param(&ctx, "critical");
 	}
-	if (build_rows(r, p) < 0 || build_commands(r, o) < 0) {
+	ret = build_rows(r, p, err);
+	if (ret == -ENOMEM || (ret >= 0 && build_commands(r, o) < 0))
+		ret = twa_err_set(err, -ENOMEM, "out of memory");
+	if (ret < 0)
 		twa_report_release(r);
-		return twa_err_set(err, -ENOMEM, "out of memory");
-	}
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
 void twa_report_verdict(const struct twa_report *r, char *buf, size_t size)
@@ -594,16 +620,19 @@ void twa_report_range(const struct twa_report *r, char *buf, size_t size)
 	const struct twa_ephemeral *e = &r->facts->ephemeral;
 	size_t i, len;
 
-	snprintf(buf, size, "%u-%u, %u usable", e->low, e->high, e->usable);
+	snprintf(buf, size, "%u-%u (%u usable ports", e->low, e->high, e->usable);
 	for (i = 0; i < e->n_reserved; i++) {
 		len = strlen(buf);
 		if (len + 1 >= size)
 			break;
 		if (e->reserved[i].lo == e->reserved[i].hi)
-			snprintf(buf + len, size - len, "%s%u", i ? "," : ", reserved ",
+			snprintf(buf + len, size - len, "%s%u", i ? "," : "; reserved ",
 				 e->reserved[i].lo);
 		else
-			snprintf(buf + len, size - len, "%s%u-%u", i ? "," : ", reserved ",
+			snprintf(buf + len, size - len, "%s%u-%u", i ? "," : "; reserved ",
 				 e->reserved[i].lo, e->reserved[i].hi);
 	}
+	len = strlen(buf);
+	if (len + 1 < size)
+		snprintf(buf + len, size - len, ")");
 }

@@ -82,9 +82,10 @@ void twa_report_release(struct twa_report *r);
 
 /*
  * Build the report of f and fs (both must outlive r) under profile p (may
- * be NULL: no wants, default thresholds): the sysctl rows from p's wants
- * and the findings' changes (the first finding proposing a key wins, as
- * findings are most severe first), and the commands. -ENOMEM only.
+ * be NULL: no wants, default thresholds): the sysctl rows from the plan
+ * twadvise plan makes of these findings (twa_plan_from_findings: the first
+ * finding proposing a key wins), the other proposals and p's wants; and
+ * the commands. -ENOMEM only.
  */
 int twa_report_build(struct twa_report *r, const struct twa_facts *f,
 		     const struct twa_findings *fs, const struct twa_profile *p,

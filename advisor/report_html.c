@@ -285,8 +285,8 @@ static void html_tables(const struct twa_report *r, struct strbuf *out)
 		char range[512];
 
 		twa_report_range(r, range, sizeof(range));
-		snprintf(buf, sizeof(buf), "Ephemeral range %s ports; ephemeral-exhaustion warns at %.0f%% "
-			 "and is critical at %.0f%% of them toward one destination.",
+		snprintf(buf, sizeof(buf), "Ephemeral port range %s. ephemeral-exhaustion warns at %.0f%% "
+			 "and is critical at %.0f%% of the usable ports in use toward one destination.",
 			 range, 100 * r->port_warning, 100 * r->port_critical);
 		para(out, buf);
 		if (!e->dumped) {
@@ -310,7 +310,9 @@ static void html_tables(const struct twa_report *r, struct strbuf *out)
 	strbuf_addstr(out, "</section>\n");
 
 	section(out, "close-wait", "Top CLOSE_WAIT owners");
-	if (!o->searched) {
+	if (!o->searched && !f->sockets.present) {
+		para(out, "Not inspected.");
+	} else if (!o->searched) {
 		snprintf(buf, sizeof(buf), "%" PRIu64 " sockets in CLOSE_WAIT; owners not searched.",
 			 twa_facts_state(f, TWA_TCP_CLOSE_WAIT));
 		para(out, buf);

@@ -132,10 +132,10 @@ static void md_destinations(const struct twa_report *r, struct strbuf *out)
 		return;
 	}
 	twa_report_range(r, range, sizeof(range));
-	strbuf_addstr(out, "Ephemeral range ");
+	strbuf_addstr(out, "Ephemeral port range ");
 	twa_md_escape(out, range);
-	strbuf_addf(out, " ports; ephemeral-exhaustion warns at %.0f%% and is critical at %.0f%% "
-		    "of them toward one destination.\n\n",
+	strbuf_addf(out, ". ephemeral-exhaustion warns at %.0f%% and is critical at %.0f%% "
+		    "of the usable ports in use toward one destination.\n\n",
 		    100 * r->port_warning, 100 * r->port_critical);
 	if (!e->dumped) {
 		strbuf_addf(out, "Not counted per destination: at most %" PRIu64
@@ -161,6 +161,10 @@ static void md_owners(const struct twa_report *r, struct strbuf *out)
 	const struct twa_owners *o = &r->facts->close_wait;
 
 	strbuf_addstr(out, "## Top CLOSE_WAIT owners\n\n");
+	if (!o->searched && !r->facts->sockets.present) {
+		strbuf_addstr(out, "Not inspected.\n\n");
+		return;
+	}
 	if (!o->searched) {
 		strbuf_addf(out, "%" PRIu64 " sockets in CLOSE_WAIT; owners not searched.\n\n",
 			    twa_facts_state(r->facts, TWA_TCP_CLOSE_WAIT));
@@ -226,7 +230,7 @@ static void fence_lines(struct strbuf *out, const struct twa_strvec *v)
 static void md_commands(const struct twa_report *r, struct strbuf *out)
 {
 	const struct twa_report_commands *c = &r->cmds;
-	char line[1100];
+	struct strbuf lines = STRBUF_INIT;
 
 	strbuf_addstr(out, "## Commands\n\n");
 	if (!c->apply[0]) {
@@ -235,13 +239,15 @@ static void md_commands(const struct twa_report *r, struct strbuf *out)
 	}
 	strbuf_addstr(out, "Apply the fix: make the plan, review `plan.json`, apply it (a snapshot is "
 			   "taken first); `--persist` also writes it to sysctl.d for the next boot:\n\n");
-	snprintf(line, sizeof(line), "%s\n%s\n", c->apply, c->apply_persist);
-	twa_md_fence(out, "sh", line);
+	strbuf_addf(&lines, "%s\n%s\n", c->apply, c->apply_persist);
+	twa_md_fence(out, "sh", lines.buf);
 	strbuf_addstr(out, "\nThe same changes with sysctl alone (no snapshot, lost at reboot):\n\n");
 	fence_lines(out, &c->sysctl);
 	strbuf_addstr(out, "\nRoll back what `twadvise apply` changed (values and persisted file):\n\n");
-	snprintf(line, sizeof(line), "%s\n", c->rollback);
-	twa_md_fence(out, "sh", line);
+	strbuf_reset(&lines);
+	strbuf_addf(&lines, "%s\n", c->rollback);
+	twa_md_fence(out, "sh", lines.buf);
+	strbuf_release(&lines);
 	if (c->sysctl_rollback.n) {
 		strbuf_addstr(out, "\nOr restore the values this report found, after the sysctl lines:\n\n");
 		fence_lines(out, &c->sysctl_rollback);

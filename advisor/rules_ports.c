@@ -70,10 +70,15 @@ static int propose_range(const struct twa_rule_ctx *ctx, struct twa_finding *out
 	const char *target = w && (w->has & TWA_WANT_VALUE) ? w->value : WIDE_RANGE;
 	unsigned lo, hi;
 
-	if (twa_port_range_parse(target, &lo, &hi, NULL) < 0)
-		return 0;
-	if (hi - lo + 1 <= f->ephemeral.high - f->ephemeral.low + 1)
-		return 0;
+	/* A profile's range that adds no ports (default's is the kernel's
+	 * own) must not stop the widening exhaustion calls for. */
+	if (twa_port_range_parse(target, &lo, &hi, NULL) < 0 ||
+	    hi - lo + 1 <= f->ephemeral.high - f->ephemeral.low + 1) {
+		target = WIDE_RANGE;
+		if (twa_port_range_parse(target, &lo, &hi, NULL) < 0 ||
+		    hi - lo + 1 <= f->ephemeral.high - f->ephemeral.low + 1)
+			return 0;
+	}
 	RULE_OOM(twa_finding_change(out, "net.ipv4.ip_local_port_range",
 				    twa_facts_sysctl(f, "net.ipv4.ip_local_port_range"),
 				    target));

@@ -202,6 +202,7 @@ int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_finding 
 	} else if (r) {
 		out->severity = TWA_SEV_WARNING;
 		twa_finding_summary(out, "%s", desc);
+		twa_finding_recommend(out, "Raise net.netfilter.nf_conntrack_max to what the profile wants before the table fills (memory permitting).");
 	}
 	return 0;
 }

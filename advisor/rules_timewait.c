@@ -293,6 +293,7 @@ int rule_tw_reuse_without_timestamps(const struct twa_rule_ctx *ctx,
 		if (r) {
 			out->severity = TWA_SEV_WARNING;
 			twa_finding_summary(out, "%s", desc);
+			twa_finding_recommend(out, "Set net.ipv4.tcp_timestamps as the profile wants; tcp_tw_reuse and PAWS rely on timestamps.");
 		}
 		return 0;
 	}
@@ -490,6 +491,8 @@ int rule_fin_timeout_misconception(const struct twa_rule_ctx *ctx,
 		twa_finding_summary(out, "%s", desc);
 		if (many_orphans)
 			twa_finding_recommend(out, "Lowering tcp_fin_timeout is right here: it caps how long the orphaned FIN_WAIT2 sockets wait.");
+		else
+			twa_finding_recommend(out, "tcp_fin_timeout only limits orphaned FIN_WAIT2 sockets; it does not change TIME_WAIT (fixed 60 s).");
 		return 0;
 	}
 	if (cur < TWA_FIN_TIMEOUT_DEFAULT && (double)tw >= twa_rule_param(ctx, "time_wait") &&

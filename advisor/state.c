@@ -24,7 +24,9 @@ static int check_dir(const char *dir, bool create, struct twa_err *err)
 		if (errno != ENOENT || !create)
 			return twa_err_set_at(err, -errno, dir, 0, 0, "%s%s", strerror(errno),
 					      errno == ENOENT ? " (no snapshots were taken here)" : "");
-		if (mkdir(dir, 0700) < 0)
+		/* EEXIST: a concurrent apply made it first; it is checked
+		 * below like any existing directory. */
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return twa_err_set_at(err, -errno, dir, 0, 0,
 					      "cannot create the state directory: %s%s",
 					      strerror(errno),
@@ -200,7 +202,8 @@ int twa_state_ids(struct twa_state *s, char ***ret, size_t *ret_n,
 		n++;
 	}
 	closedir(d);
-	qsort(ids, n, sizeof(*ids), cmp_id);
+	if (n)	/* qsort(NULL, 0) is undefined */
+		qsort(ids, n, sizeof(*ids), cmp_id);
 	*ret = ids;
 	*ret_n = n;
 	return 0;

@@ -110,7 +110,7 @@ static int no_data(struct strbuf *out, const char *title)
 	return 0;
 }
 
-#define LABEL_W 132
+#define LABEL_W 160
 #define VALUE_W 96
 #define PLOT_X (LABEL_W + 8)
 #define PLOT_W (TWA_SVG_WIDTH - PLOT_X - VALUE_W - 4)
@@ -178,9 +178,9 @@ int twa_svg_hbars(struct strbuf *out, const char *title,
 			anchor = "end";
 		strbuf_addf(out, "<line class=\"mark %s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 			    "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n",
-			    cls, x, 4 + MARK_LINE_H * (double)i + 4, x, height - 2, bar_fill(cls));
+			    cls, x, MARK_LINE_H * (double)i + 15, x, height - 2, bar_fill(cls));
 		strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" " FONT " fill=\"%s\">",
-			    x, 4 + MARK_LINE_H * (double)i + 2, anchor, bar_fill(cls));
+			    x, MARK_LINE_H * (double)i + 12, anchor, bar_fill(cls));
 		twa_html_escape(out, marks[i].label ? marks[i].label : "");
 		strbuf_addstr(out, "</text>\n");
 	}

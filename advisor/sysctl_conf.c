@@ -2,6 +2,7 @@
 #include "sysctl_conf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +33,9 @@ static char *trim(char *s)
 	return s;
 }
 
-int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
-			  twa_sysctl_conf_cb cb, void *ctx, struct twa_err *err)
+static int conf_parse(const char *text, size_t len, const char *file,
+		      twa_sysctl_conf_cb cb, void *ctx, bool lenient,
+		      struct twa_err *err)
 {
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
@@ -54,9 +56,12 @@ int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
 		if (!*k || *k == '#' || *k == ';')
 			continue;
 		eq = strchr(k, '=');
-		if (!eq)
+		if (!eq) {
+			if (lenient)
+				continue;
 			return twa_err_set_at(err, -EBADMSG, file, lineno, 1,
 					      "expected 'key = value'");
+		}
 		*eq = '\0';
 		v = trim(eq + 1);
 		k = trim(k);
@@ -68,6 +73,18 @@ int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
 			return r;
 	}
 	return 0;
+}
+
+int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
+			  twa_sysctl_conf_cb cb, void *ctx, struct twa_err *err)
+{
+	return conf_parse(text, len, file, cb, ctx, false, err);
+}
+
+int twa_sysctl_conf_replay(const char *text, size_t len, const char *file,
+			   twa_sysctl_conf_cb cb, void *ctx)
+{
+	return conf_parse(text, len, file, cb, ctx, true, NULL);
 }
 
 struct collect {

@@ -19,6 +19,11 @@ typedef int (*twa_sysctl_conf_cb)(const char *key, const char *value,
 int twa_sysctl_conf_parse(const char *text, size_t len, const char *file,
 			  twa_sysctl_conf_cb cb, void *ctx, struct twa_err *err);
 
+/* The same, skipping lines without '=' as systemd-sysctl does at boot
+ * (it logs them and goes on), for replaying other files' settings. */
+int twa_sysctl_conf_replay(const char *text, size_t len, const char *file,
+			   twa_sysctl_conf_cb cb, void *ctx);
+
 /* Normalize "net/ipv4/tcp_tw_reuse" to "net.ipv4.tcp_tw_reuse" (a key whose
  * first separator is '.' is left as is). */
 void twa_sysctl_conf_key(const char *in, char *out, size_t size);

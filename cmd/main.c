@@ -25,6 +25,28 @@ const struct twa_command twa_commands[] = {
 	  "  --samples N --interval SECS     sample N times to measure rates\n"
 	  "  --proc                          count sockets from /proc/net/tcp instead of netlink\n",
 	  cmd_check },
+	{ "report", "[--profile NAME|FILE|URL] [--facts FILE] [--format markdown|html|json] [-o FILE] [--post URL] | --merge REPORT.json...",
+	  "findings, evidence and the commands to fix as markdown, html or json; post it to a webhook (exit 0 whatever the findings)",
+	  "  --profile NAME|FILE|URL         workload profile (default: default)\n"
+	  "  --facts FILE                    report on recorded facts (inspect --format json) instead of this host\n"
+	  "  --samples N --interval SECS     sample N times: rates, and their chart in html\n"
+	  "  --proc                          count sockets from /proc/net/tcp instead of netlink\n"
+	  "  --format markdown|html|json     default markdown, or html/json from -o's extension\n"
+	  "  --merge REPORT.json...          one fleet report from hosts' json reports (hosts x rules)\n"
+	  "  --post URL                      POST the report (https://; http:// only to loopback).\n"
+	  "                                  With --post the report is not printed: add -o FILE (or\n"
+	  "                                  -o -) to keep it. The server's status goes to stderr, its\n"
+	  "                                  answer to stdout (stderr with -o -).\n"
+	  "  --header 'Name: value'          extra request header, repeatable (not Authorization)\n"
+	  "  --token-file FILE               bearer token: first line of FILE (not world-readable);\n"
+	  "                                  else $TWADVISE_TOKEN. Never on the command line.\n"
+	  "  --cacert FILE                   also trust this CA (TLS verification is always on)\n"
+	  "  --timeout SECS                  per attempt, default 30 (connect at most 10); up to 3\n"
+	  "                                  retries with backoff on connection errors, 5xx and 429\n"
+	  "  exit 0 written (and posted), 64 usage, 65 bad facts, profile or report file or the\n"
+	  "  server answered 4xx, 66 no such file, 69 server unreachable or 5xx/429 after the\n"
+	  "  retries, 73 cannot write -o, 77 token file readable by every user\n",
+	  cmd_report },
 	{ "plan", "[--profile NAME|FILE|URL] [--facts FILE] [-o PLAN]",
 	  "propose sysctl changes from a check; write a reviewable plan (twadvise.plan/1)",
 	  "  --profile NAME|FILE|URL         workload profile (default: default)\n"

@@ -113,6 +113,8 @@ int twa_cmd_fetch_profile(const char *url, struct strbuf *out,
 
 	(void)ctx;
 	r = twa_http_request("GET", url, NULL, NULL, 0, &o, &resp, err);
+	if (r == -EFBIG)	/* too big is bad input, like a local profile */
+		r = twa_err_recode(err, -EBADMSG);
 	if (r == 0 && (resp.status < 200 || resp.status > 299))
 		r = twa_err_set(err, resp.status >= 500 ? -EIO : -ENOENT,
 				"%s: the server answered HTTP %ld", url, resp.status);

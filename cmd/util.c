@@ -62,6 +62,7 @@ int twa_exit_code(int negerrno)
 	case ECONNREFUSED:
 	case EHOSTUNREACH:
 	case ETIMEDOUT:
+	case EPROTO:		/* TLS: the peer could not be verified */
 		return EXIT_UNAVAILABLE;
 	case EACCES:
 	case EPERM:
@@ -181,7 +182,8 @@ int twa_write_output(const struct twa_globals *g, const struct strbuf *out)
 	int fd, n;
 
 	if (!g->output || !strcmp(g->output, "-")) {
-		if (fwrite(out->buf, 1, out->len, stdout) != out->len ||
+		/* An empty strbuf has no buffer: fwrite(NULL) is undefined. */
+		if ((out->len && fwrite(out->buf, 1, out->len, stdout) != out->len) ||
 		    fflush(stdout) != 0) {
 			twa_errorf("cannot write to standard output: %s", strerror(errno));
 			return EXIT_CANTCREAT;

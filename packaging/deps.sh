@@ -9,10 +9,10 @@
 set -eu
 
 build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev"
-test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible"
+test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible groff-base"
 bench="$build iproute2 util-linux procps net-tools"
 fuzz="$build clang libclang-rt-14-dev"
-package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion"
+package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion libcmocka-dev cpio"
 valgrind="$test valgrind"
 
 list=0
