@@ -264,7 +264,8 @@ help:
 	@echo
 	@sed -n 's/^## //p' $(MAKEFILE_LIST) | awk -F': ' '{ printf "  %-12s %s\n", $$1, $$2 }'
 	@echo
-	@echo "variables: PREFIX DESTDIR BINDIR SBINDIR DATADIR MANDIR SYSCONFDIR CC CFLAGS LDFLAGS"
+	@echo "variables: PREFIX DESTDIR BINDIR SBINDIR DATADIR MANDIR SYSCONFDIR LOCALSTATEDIR"
+	@echo "           BASHCOMPDIR SYSTEMDUNITDIR PKGDIR CC CFLAGS LDFLAGS FUZZ_SECONDS"
 	@echo "           PKG_CONFIG DEVELOPER=1 (-Werror) SANITIZE=address,undefined"
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)
