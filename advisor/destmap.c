@@ -33,19 +33,29 @@ void twa_destmap_clear(struct twa_destmap *m)
 	m->untracked = 0;
 }
 
+/* Runs once per socket of a dump. A word-by-word chain of multiplies is
+ * ~55 cycles of latency for this 36-byte key; these lanes are independent,
+ * so the CPU overlaps their multiplies. */
+static uint64_t lane(uint64_t x, uint64_t k)
+{
+	x ^= k;
+	x *= 0xff51afd7ed558ccdu;
+	return x ^ (x >> 32);
+}
+
 static uint32_t key_hash(const struct twa_destkey *k)
 {
-	uint32_t w[sizeof(*k) / 4], h = 0x9e3779b9u;
-	size_t i;
+	uint64_t l[2], r[2], h;
+	uint32_t head;
 
-	memcpy(w, k, sizeof(w));
-	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
-		h ^= w[i];
-		h *= 0x85ebca6bu;
-		h ^= h >> 13;
-	}
-	h *= 0xc2b2ae35u;
-	return h ^ (h >> 16);
+	memcpy(&head, k, sizeof(head));
+	memcpy(l, k->local, sizeof(l));
+	memcpy(r, k->remote, sizeof(r));
+	h = lane(head, 0x9e3779b97f4a7c15u) ^ lane(l[0], 0xc2b2ae3d27d4eb4fu) ^
+	    lane(l[1], 0x165667b19e3779f9u) ^ lane(r[0], 0x27d4eb2f165667c5u) ^
+	    lane(r[1], 0x85ebca77c2b2ae63u);
+	h *= 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h ^ (h >> 29));
 }
 
 static struct twa_destent *probe(struct twa_destent *slots, size_t mask,

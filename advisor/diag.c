@@ -101,7 +101,9 @@ int twa_diag_parse(const void *buf, size_t len, uint32_t seq, twa_sock_cb cb,
 				return twa_err_set(err, e.error,
 						   "netlink: kernel refused the dump (error %d)",
 						   -e.error);
-		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY ||
+			   h.nlmsg_type == TCPDIAG_GETSOCK) {
+			/* The one-walk (compat) dump answers with its request type. */
 			struct inet_diag_msg m;
 			struct twa_sock s;
 

@@ -32,23 +32,40 @@ void twa_nl_close(struct twa_nl *nl)
 int twa_nl_dump_raw(struct twa_nl *nl, int family, unsigned states,
 		    twa_nl_buf_cb cb, void *ctx, struct twa_err *err)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req_v2 req;
+	union {
+		struct {
+			struct nlmsghdr nlh;
+			struct inet_diag_req_v2 req;
+		} v2;
+		struct {
+			struct nlmsghdr nlh;
+			struct inet_diag_req req;
+		} compat;
 	} msg;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	_Alignas(struct nlmsghdr) char buf[TWA_NL_BUF];
+	size_t len;
 	ssize_t n;
 
 	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
-	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	msg.nlh.nlmsg_seq = ++nl->seq;
-	msg.req.sdiag_family = (uint8_t)family;
-	msg.req.sdiag_protocol = IPPROTO_TCP;
-	msg.req.idiag_states = states;
-	if (sendto(nl->fd, &msg, sizeof(msg), 0, (struct sockaddr *)&kernel,
+	if (family == TWA_NL_ANY_FAMILY) {
+		/* inet_diag_dump_compat(): sdiag_family AF_UNSPEC, protocol
+		 * from the message type; idiag_family is not a filter. */
+		len = sizeof(msg.compat);
+		msg.compat.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+		msg.compat.req.idiag_family = AF_INET;
+		msg.compat.req.idiag_states = states;
+	} else {
+		len = sizeof(msg.v2);
+		msg.v2.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		msg.v2.req.sdiag_family = (uint8_t)family;
+		msg.v2.req.sdiag_protocol = IPPROTO_TCP;
+		msg.v2.req.idiag_states = states;
+	}
+	msg.v2.nlh.nlmsg_len = (uint32_t)len;
+	msg.v2.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.v2.nlh.nlmsg_seq = ++nl->seq;
+	if (sendto(nl->fd, &msg, len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		return twa_err_set(err, -EIO, "netlink: cannot send dump request: %s",
 				   strerror(errno));

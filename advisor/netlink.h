@@ -26,8 +26,14 @@ void twa_nl_close(struct twa_nl *nl);
 typedef int (*twa_nl_buf_cb)(const void *buf, size_t len, uint32_t seq,
 			     void *ctx);
 
+/* Both families in one dump (family argument of the two calls below). */
+#define TWA_NL_ANY_FAMILY 0
+
 /* Dump TCP sockets of family (TWA_AF_INET/6) in the TWA_TCPF() states
- * mask, handing every raw buffer to cb. */
+ * mask, handing every raw buffer to cb. TWA_NL_ANY_FAMILY sends the older
+ * TCPDIAG_GETSOCK request, whose dump is not filtered by family: the kernel
+ * walks its established hash once instead of once per family. A kernel
+ * without it answers with an error (then dump per family). */
 int twa_nl_dump_raw(struct twa_nl *nl, int family, unsigned states,
 		    twa_nl_buf_cb cb, void *ctx, struct twa_err *err);
 

@@ -29,19 +29,22 @@ static unsigned col_of(const char *line, const char *at)
 	return (unsigned)(at - line) + 1;
 }
 
-int twa_sockstat_parse(const char *text, size_t len, const char *file,
-		       struct twa_named_vec *out, struct twa_err *err)
+/* The values of the line starting with prefix ("TCP:"), each name
+ * followed by suffix in out ("inuse" + "6" for sockstat6). */
+static int sockstat_line(const char *text, size_t len, const char *prefix,
+			 const char *suffix, const char *file,
+			 struct twa_named_vec *out, struct twa_err *err)
 {
 	const char *p = text, *end = text + len, *line;
-	size_t llen;
+	size_t llen, plen = strlen(prefix);
 	unsigned lineno = 0;
 
 	while (next_line(&p, end, &line, &llen)) {
-		const char *q = line + 4, *lend = line + llen, *name, *val;
+		const char *q = line + plen, *lend = line + llen, *name, *val;
 		size_t nlen, vlen;
 
 		lineno++;
-		if (llen < 4 || memcmp(line, "TCP:", 4))
+		if (llen < plen || memcmp(line, prefix, plen))
 			continue;
 		while (twa_next_field(&q, lend, &name, &nlen)) {
 			char key[64];
@@ -52,7 +55,7 @@ int twa_sockstat_parse(const char *text, size_t len, const char *file,
 						      col_of(line, name),
 						      "'%.*s' has no value",
 						      (int)nlen, name);
-			if (nlen >= sizeof(key) ||
+			if (nlen + strlen(suffix) >= sizeof(key) ||
 			    twa_parse_i64(val, vlen, &v) < 0)
 				return twa_err_set_at(err, -EBADMSG, file, lineno,
 						      col_of(line, val),
@@ -60,13 +63,25 @@ int twa_sockstat_parse(const char *text, size_t len, const char *file,
 						      (int)(vlen > 32 ? 32 : vlen), val,
 						      (int)(nlen > 32 ? 32 : nlen), name);
 			memcpy(key, name, nlen);
-			key[nlen] = '\0';
+			twa_strlcpy(key + nlen, suffix, sizeof(key) - nlen);
 			if (twa_named_set(out, key, v) < 0)
 				return twa_err_set(err, -ENOMEM, "out of memory");
 		}
 		return 0;
 	}
-	return twa_err_set_at(err, -EBADMSG, file, 0, 0, "no 'TCP:' line");
+	return twa_err_set_at(err, -EBADMSG, file, 0, 0, "no '%s' line", prefix);
+}
+
+int twa_sockstat_parse(const char *text, size_t len, const char *file,
+		       struct twa_named_vec *out, struct twa_err *err)
+{
+	return sockstat_line(text, len, "TCP:", "", file, out, err);
+}
+
+int twa_sockstat6_parse(const char *text, size_t len, const char *file,
+			struct twa_named_vec *out, struct twa_err *err)
+{
+	return sockstat_line(text, len, "TCP6:", "6", file, out, err);
 }
 
 int twa_snmp_parse(const char *text, size_t len, const char *section,

@@ -13,6 +13,11 @@
 int twa_sockstat_parse(const char *text, size_t len, const char *file,
 		       struct twa_named_vec *out, struct twa_err *err);
 
+/* /proc/net/sockstat6: its "TCP6:" line, names suffixed with 6 ("inuse6"):
+ * sockstat's inuse counts IPv4 sockets only. */
+int twa_sockstat6_parse(const char *text, size_t len, const char *file,
+			struct twa_named_vec *out, struct twa_err *err);
+
 /* /proc/net/netstat and /proc/net/snmp: header/value line pairs. Every
  * value of the named section ("TcpExt", "Tcp") goes into out. Returns the
  * number of values, 0 when the section is absent. */
