@@ -52,6 +52,25 @@ static int add_key(struct twa_apply_result *res, const char *key, const char *fr
 	return 0;
 }
 
+/* A new snapshot of the values the keys have now (res->keys[].from). */
+static int snapshot_begin(struct twa_snapshot *snap, const char *operation,
+			  const char *host, const char *netns, const char *profile,
+			  const char *now, const struct twa_apply_result *res)
+{
+	size_t i;
+
+	twa_state_new_id(snap->id, sizeof(snap->id));
+	twa_strlcpy(snap->created, now, sizeof(snap->created));
+	twa_strlcpy(snap->operation, operation, sizeof(snap->operation));
+	twa_strlcpy(snap->host, host, sizeof(snap->host));
+	twa_strlcpy(snap->netns, netns, sizeof(snap->netns));
+	twa_strlcpy(snap->profile, profile, sizeof(snap->profile));
+	for (i = 0; i < res->n; i++)
+		if (twa_snapshot_add(snap, res->keys[i].key, res->keys[i].from) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
 static bool needs_write(const struct twa_applied *k)
 {
 	return k->state == TWA_CHANGE_PENDING || k->state == TWA_CHANGE_DRIFTED;
@@ -283,18 +302,12 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 		goto out;
 	/* The snapshot first: every key, and the persisted file as it was. */
 	now_rfc3339(now, sizeof(now));
-	twa_state_new_id(snap.id, sizeof(snap.id));
-	twa_strlcpy(snap.created, now, sizeof(snap.created));
-	twa_strlcpy(snap.operation, "apply", sizeof(snap.operation));
-	twa_strlcpy(snap.host, o->host ? o->host : plan->host, sizeof(snap.host));
-	twa_strlcpy(snap.netns, o->netns ? o->netns : plan->netns, sizeof(snap.netns));
-	twa_strlcpy(snap.profile, plan->profile, sizeof(snap.profile));
+	if (snapshot_begin(&snap, "apply", o->host ? o->host : plan->host,
+			   o->netns ? o->netns : plan->netns, plan->profile, now, res) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
 	twa_strlcpy(snap.plan_fingerprint, plan->fingerprint, sizeof(snap.plan_fingerprint));
-	for (i = 0; i < res->n; i++)
-		if (twa_snapshot_add(&snap, res->keys[i].key, res->keys[i].from) < 0) {
-			r = twa_err_set(err, -ENOMEM, "out of memory");
-			goto out;
-		}
 	if (o->persist &&
 	    twa_snapshot_set_persist(&snap, res->persist_path,
 				     persist_existed ? old.buf : NULL, old.len) < 0) {
@@ -422,18 +435,12 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 		goto out;
 	/* Snapshot what we are about to undo, so the rollback can be undone. */
 	now_rfc3339(now, sizeof(now));
-	twa_state_new_id(undo.id, sizeof(undo.id));
-	twa_strlcpy(undo.created, now, sizeof(undo.created));
-	twa_strlcpy(undo.operation, "rollback", sizeof(undo.operation));
-	twa_strlcpy(undo.host, o->host ? o->host : snap.host, sizeof(undo.host));
-	twa_strlcpy(undo.netns, o->netns ? o->netns : snap.netns, sizeof(undo.netns));
-	twa_strlcpy(undo.profile, snap.profile, sizeof(undo.profile));
+	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap.host,
+			   o->netns ? o->netns : snap.netns, snap.profile, now, res) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
 	twa_strlcpy(undo.rolls_back, snap.id, sizeof(undo.rolls_back));
-	for (i = 0; i < res->n; i++)
-		if (twa_snapshot_add(&undo, res->keys[i].key, res->keys[i].from) < 0) {
-			r = twa_err_set(err, -ENOMEM, "out of memory");
-			goto out;
-		}
 	if (snap.has_persist &&
 	    twa_snapshot_set_persist(&undo, res->persist_path,
 				     cur_exists ? cur_file.buf : NULL, cur_file.len) < 0) {

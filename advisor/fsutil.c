@@ -95,11 +95,36 @@ fail:
 	return twa_err_set_at(err, r, path, 0, 0, "cannot write: %s", strerror(-r));
 }
 
+int twa_fd_read_all(int fd, const char *path, size_t max, int too_big,
+		    struct strbuf *out, struct twa_err *err)
+{
+	strbuf_reset(out);
+	for (;;) {
+		ssize_t n;
+
+		if (strbuf_grow(out, 65536) < 0)
+			return twa_err_set(err, -ENOMEM, "out of memory");
+		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return twa_err_set_at(err, -errno, path, 0, 0, "cannot read: %s",
+					      strerror(errno));
+		if (!n)
+			return 0;
+		out->len += (size_t)n;
+		out->buf[out->len] = '\0';
+		if (out->len > max)
+			return twa_err_set_at(err, too_big, path, 0, 0,
+					      "larger than %zu bytes", max);
+	}
+}
+
 int twa_file_read(const char *path, size_t max, struct strbuf *out,
 		  bool *ret_exists, struct twa_err *err)
 {
 	struct stat st;
-	int fd, r = 0;
+	int fd, r;
 
 	*ret_exists = false;
 	strbuf_reset(out);
@@ -120,29 +145,7 @@ int twa_file_read(const char *path, size_t max, struct strbuf *out,
 		close(fd);
 		return twa_err_set_at(err, -EFBIG, path, 0, 0, "larger than %zu bytes", max);
 	}
-	for (;;) {
-		ssize_t n;
-
-		if (strbuf_grow(out, 8192) < 0) {
-			r = twa_err_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = twa_err_set_at(err, -errno, path, 0, 0, "cannot read: %s", strerror(errno));
-			break;
-		}
-		if (!n)
-			break;
-		out->len += (size_t)n;
-		out->buf[out->len] = '\0';
-		if (out->len > max) {
-			r = twa_err_set_at(err, -EFBIG, path, 0, 0, "larger than %zu bytes", max);
-			break;
-		}
-	}
+	r = twa_fd_read_all(fd, path, max, -EFBIG, out, err);
 	close(fd);
 	if (r == 0)
 		*ret_exists = true;

@@ -18,6 +18,12 @@
 int twa_file_replace(const char *path, const char *data, size_t len,
 		     mode_t mode, struct twa_err *err);
 
+/* Read all of an open fd into out (reset first), at most max bytes: more
+ * gives too_big (e.g. -EFBIG or -EBADMSG). path names the file in errors.
+ * The one read loop every whole-file reader uses. */
+int twa_fd_read_all(int fd, const char *path, size_t max, int too_big,
+		    struct strbuf *out, struct twa_err *err);
+
 /* Read a regular file without following a final symlink (-ELOOP), at most
  * max bytes (-EFBIG). *ret_exists is false (and 0 returned) when absent. */
 int twa_file_read(const char *path, size_t max, struct strbuf *out,

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+
 #define LINES_BUF (64 * 1024)
 
 int twa_proc_path(const char *root, const char *rel, char *buf, size_t size)
@@ -27,39 +29,14 @@ int twa_proc_read(const char *root, const char *rel, struct strbuf *out,
 		  struct twa_err *err)
 {
 	char path[512];
-	int fd, r = 0;
+	int fd, r;
 
 	if (twa_proc_path(root, rel, path, sizeof(path)) < 0)
 		return twa_err_set(err, -ENAMETOOLONG, "path too long: %s", rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return open_err(err, errno, path);
-	strbuf_reset(out);
-	for (;;) {
-		ssize_t n;
-
-		if (strbuf_grow(out, 8192) < 0) {
-			r = twa_err_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = twa_err_set_at(err, -errno, path, 0, 0,
-					   "cannot read: %s", strerror(errno));
-			break;
-		}
-		if (!n)
-			break;
-		out->len += (size_t)n;
-		out->buf[out->len] = '\0';
-		if (out->len > TWA_PROC_FILE_MAX) {
-			r = twa_err_set_at(err, -EFBIG, path, 0, 0,
-					   "larger than %u bytes", TWA_PROC_FILE_MAX);
-			break;
-		}
-	}
+	r = twa_fd_read_all(fd, path, TWA_PROC_FILE_MAX, -EFBIG, out, err);
 	close(fd);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "parse.h"
 #include "yamltree.h"
 
@@ -17,7 +18,7 @@ int twa_profile_read_file(const char *path, struct strbuf *out,
 			  struct twa_err *err)
 {
 	struct stat st;
-	int fd, r = 0;
+	int fd, r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -32,32 +33,7 @@ int twa_profile_read_file(const char *path, struct strbuf *out,
 		return twa_err_set_at(err, -EBADMSG, path, 0, 0,
 				      "profile larger than %u bytes", TWA_YAML_MAX_BYTES);
 	}
-	strbuf_reset(out);
-	for (;;) {
-		ssize_t n;
-
-		if (strbuf_grow(out, 16384) < 0) {
-			r = twa_err_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = twa_err_set_at(err, -errno, path, 0, 0, "cannot read: %s",
-					   strerror(errno));
-			break;
-		}
-		if (!n)
-			break;
-		out->len += (size_t)n;
-		out->buf[out->len] = '\0';
-		if (out->len > TWA_YAML_MAX_BYTES) {
-			r = twa_err_set_at(err, -EBADMSG, path, 0, 0,
-					   "profile larger than %u bytes", TWA_YAML_MAX_BYTES);
-			break;
-		}
-	}
+	r = twa_fd_read_all(fd, path, TWA_YAML_MAX_BYTES, -EBADMSG, out, err);
 	close(fd);
 	return r;
 }

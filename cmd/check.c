@@ -106,17 +106,12 @@ int cmd_check(int argc, char **argv, const struct twa_globals *gin)
 			}
 			break;
 		case OPT_SAMPLES:
-			if (twa_parse_u64_str(optarg, &samples) < 0 || !samples || samples > 100000) {
-				twa_usage_error("check", "--samples wants 1 to 100000, not '%s'", optarg);
+			if (twa_parse_samples("check", optarg, &samples))
 				return CHECK_UNKNOWN;
-			}
 			break;
 		case OPT_INTERVAL:
-			if (twa_parse_double_str(optarg, &interval) < 0 || interval < 0.01 ||
-			    interval > 59) {
-				twa_usage_error("check", "--interval wants 0.01 to 59 seconds, not '%s'", optarg);
+			if (twa_parse_interval("check", optarg, &interval))
 				return CHECK_UNKNOWN;
-			}
 			break;
 		case OPT_PROC:
 			force_proc = true;

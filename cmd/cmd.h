@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../advisor/err.h"
 #include "../advisor/strbuf.h"
@@ -97,6 +98,11 @@ int twa_write_output(const struct twa_globals *g, const struct strbuf *out);
 /* Read a whole file (at most max bytes) for a command; "-" is stdin. */
 int twa_read_file(const char *path, size_t max, struct strbuf *out,
 		  struct twa_err *err);
+
+/* --samples N (1..100000) and --interval SECS (0.01..59: below the 60 s
+ * of TIME_WAIT, which the close rates rely on). 0, or 64 after printing. */
+int twa_parse_samples(const char *cmd, const char *arg, uint64_t *ret);
+int twa_parse_interval(const char *cmd, const char *arg, double *ret);
 
 /* Enter --netns when given; returns 0 or an exit code after printing. */
 int twa_enter_netns(const struct twa_globals *g);

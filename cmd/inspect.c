@@ -36,17 +36,12 @@ int cmd_inspect(int argc, char **argv, const struct twa_globals *gin)
 	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_SAMPLES:
-			if (twa_parse_u64_str(optarg, &samples) < 0 || !samples ||
-			    samples > 100000)
-				return twa_usage_error("inspect", "--samples wants 1 to 100000, not '%s'",
-						       optarg);
+			if (twa_parse_samples("inspect", optarg, &samples))
+				return EXIT_USAGE;
 			break;
 		case OPT_INTERVAL:
-			if (twa_parse_double_str(optarg, &interval) < 0 ||
-			    interval < 0.01 || interval > 59)
-				return twa_usage_error("inspect",
-						       "--interval wants seconds from 0.01 to 59 (below the 60 s TIME_WAIT), not '%s'",
-						       optarg);
+			if (twa_parse_interval("inspect", optarg, &interval))
+				return EXIT_USAGE;
 			break;
 		case OPT_LISTENERS:
 			io.want = TWA_WANT_LISTENERS | TWA_WANT_LISTENER_OWNERS |

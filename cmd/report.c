@@ -448,16 +448,13 @@ int cmd_report(int argc, char **argv, const struct twa_globals *gin)
 			facts_file = optarg;
 			break;
 		case OPT_SAMPLES:
-			if (twa_parse_u64_str(optarg, &samples) < 0 || !samples || samples > 100000)
-				return twa_usage_error("report", "--samples wants 1 to 100000, not '%s'",
-						       optarg);
+			if (twa_parse_samples("report", optarg, &samples))
+				return EXIT_USAGE;
 			sampled = true;
 			break;
 		case OPT_INTERVAL:
-			if (twa_parse_double_str(optarg, &interval) < 0 || interval < 0.01 ||
-			    interval > 59)
-				return twa_usage_error("report", "--interval wants 0.01 to 59 seconds, not '%s'",
-						       optarg);
+			if (twa_parse_interval("report", optarg, &interval))
+				return EXIT_USAGE;
 			sampled = true;
 			break;
 		case OPT_PROC:

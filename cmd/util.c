@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../advisor/fsutil.h"
 #include "../advisor/netns.h"
+#include "../advisor/parse.h"
 
 void twa_print_err(const struct twa_err *err)
 {
@@ -232,39 +234,31 @@ int twa_read_file(const char *path, size_t max, struct strbuf *out,
 		  struct twa_err *err)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	int r = 0;
+	int r;
 
 	if (fd < 0)
 		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open: %s",
 				      strerror(errno));
-	for (;;) {
-		ssize_t n;
-
-		if (strbuf_grow(out, 65536) < 0) {
-			r = twa_err_set(err, -ENOMEM, "out of memory");
-			break;
-		}
-		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = twa_err_set_at(err, -errno, path, 0, 0, "cannot read: %s",
-					   strerror(errno));
-			break;
-		}
-		if (!n)
-			break;
-		out->len += (size_t)n;
-		out->buf[out->len] = '\0';
-		if (out->len > max) {
-			r = twa_err_set_at(err, -EBADMSG, path, 0, 0,
-					   "larger than %zu bytes", max);
-			break;
-		}
-	}
+	r = twa_fd_read_all(fd, path, max, -EBADMSG, out, err);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return r;
+}
+
+int twa_parse_samples(const char *cmd, const char *arg, uint64_t *ret)
+{
+	if (twa_parse_u64_str(arg, ret) < 0 || !*ret || *ret > 100000)
+		return twa_usage_error(cmd, "--samples wants 1 to 100000, not '%s'", arg);
+	return 0;
+}
+
+int twa_parse_interval(const char *cmd, const char *arg, double *ret)
+{
+	if (twa_parse_double_str(arg, ret) < 0 || *ret < 0.01 || *ret > 59)
+		return twa_usage_error(cmd,
+				       "--interval wants seconds from 0.01 to 59 (below the 60 s TIME_WAIT), not '%s'",
+				       arg);
+	return 0;
 }
 
 int twa_enter_netns(const struct twa_globals *g)
