@@ -159,8 +159,8 @@ int twa_facts_write_text(const struct twa_facts *f, bool verbose,
 		for (i = 0, col = 0; i < f->counters.n; i++) {
 			if (!verbose && !is_key_counter(f->counters.v[i].name))
 				continue;
-			strbuf_addf(out, "%s%-22s %12" PRId64, col % 3 ? "  " : "  ",
-				    f->counters.v[i].name, f->counters.v[i].value);
+			strbuf_addf(out, "  %-22s %12" PRId64, f->counters.v[i].name,
+				    f->counters.v[i].value);
 			if (++col % 3 == 0)
 				strbuf_addch(out, '\n');
 		}

@@ -327,25 +327,44 @@ bad:
 			   text);
 }
 
+/* Set bits lo..hi (lo <= hi <= 65535) of a 65536-bit map, a word at a
+ * time. */
+static void set_bits(uint64_t *map, unsigned lo, unsigned hi)
+{
+	unsigned a = lo / 64, b = hi / 64;
+	uint64_t first = ~(uint64_t)0 << (lo % 64);
+	uint64_t last = ~(uint64_t)0 >> (63 - hi % 64);
+
+	if (a == b) {
+		map[a] |= first & last;
+		return;
+	}
+	map[a] |= first;
+	while (++a < b)
+		map[a] = ~(uint64_t)0;
+	map[b] |= last;
+}
+
 unsigned twa_usable_ports(unsigned low, unsigned high,
 			  const struct twa_portrange *reserved, size_t n)
 {
 	unsigned usable = high >= low ? high - low + 1 : 0;
-	unsigned char seen[65536 / 8] = { 0 };
+	uint64_t map[65536 / 64] = { 0 };
 	size_t i;
-	unsigned port;
 
-	/* Reserved ranges may overlap: count each reserved port once. */
+	/* Reserved ranges may overlap: count each reserved port once. A
+	 * bitmap filled a word at a time, not a port at a time: a facts file
+	 * can hold a million "1-65535" items. */
 	for (i = 0; i < n; i++) {
 		unsigned lo = reserved[i].lo > low ? reserved[i].lo : low;
 		unsigned hi = reserved[i].hi < high ? reserved[i].hi : high;
 
-		for (port = lo; port <= hi && port <= 65535; port++) {
-			if (seen[port / 8] & (1u << (port % 8)))
-				continue;
-			seen[port / 8] |= (unsigned char)(1u << (port % 8));
-			usable--;
-		}
+		if (hi > 65535)
+			hi = 65535;
+		if (lo <= hi)
+			set_bits(map, lo, hi);
 	}
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		usable -= (unsigned)__builtin_popcountll(map[i]);
 	return usable;
 }

@@ -152,6 +152,8 @@ int twa_state_load(struct twa_state *s, const char *id,
 				   "bad snapshot id '%.64s' ('twadvise snapshots' lists them)", id);
 	snprintf(path, sizeof(path), "%s/%s.json", s->snapdir, id);
 	r = twa_file_read(path, TWA_SNAPSHOT_MAX_BYTES, &buf, &exists, err);
+	if (r == -EFBIG)	/* an oversized snapshot is bad data, not our output */
+		r = twa_err_recode(err, -EBADMSG);
 	if (r == 0 && !exists)
 		r = twa_err_set_at(err, -ENOENT, path, 0, 0,
 				   "no snapshot '%s' ('twadvise snapshots' lists them)", id);

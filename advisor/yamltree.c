@@ -72,6 +72,12 @@ static struct twa_ynode *new_node(struct builder *b, enum twa_ynode_type type,
 	return n;
 }
 
+/* Why new_node() failed, also when the caller passed no struct twa_err. */
+static int node_error(const struct builder *b)
+{
+	return b->nodes > TWA_YAML_MAX_NODES ? -EBADMSG : -ENOMEM;
+}
+
 static int refuse_extras(struct builder *b, const yaml_event_t *ev,
 			 const unsigned char *anchor, const unsigned char *tag,
 			 bool implicit_tag)
@@ -182,7 +188,7 @@ static int build(struct builder *b, yaml_event_t *ev, unsigned depth,
 		}
 		n = new_node(b, TWA_Y_SCALAR, ev);
 		if (!n) {
-			r = b->err ? b->err->code : -ENOMEM;
+			r = node_error(b);
 			goto out;
 		}
 		n->value = strdup((const char *)ev->data.scalar.value);
@@ -205,7 +211,7 @@ static int build(struct builder *b, yaml_event_t *ev, unsigned depth,
 			goto out;
 		n = new_node(b, map ? TWA_Y_MAP : TWA_Y_SEQ, ev);
 		if (!n) {
-			r = b->err ? b->err->code : -ENOMEM;
+			r = node_error(b);
 			goto out;
 		}
 		r = build_children(b, n, map ? YAML_MAPPING_END_EVENT :

@@ -104,7 +104,6 @@ inspect() {
 	RSS=$(cat "$TMP/rss")
 }
 
-names=(x ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT LAST_ACK LISTEN CLOSING NEW_SYN_RECV)
 check_states() {	# check_states EXPECTED_JSON
 	python3 - "$1" "$TMP/facts.json" <<'PY' || fail "state counts"
 import json, sys

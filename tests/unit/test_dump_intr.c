@@ -28,13 +28,17 @@
 
 #define MAX_CALLS 16
 
-/* The script of one test: which dump calls (in order: attempt 1 inet,
- * attempt 1 inet6, attempt 2 inet, ...) the kernel flags as interrupted. */
+/* The script of one test: which dump calls, in order, the kernel flags
+ * as interrupted. The inspector asks for both families in one walk
+ * (TWA_NL_ANY_FAMILY) and, when the kernel refuses that, for one family
+ * at a time (inet, then inet6). */
 static struct {
 	bool intr[MAX_CALLS];
+	int families[MAX_CALLS];	/* what each call asked for */
 	int calls;
 	bool opened, closed;
 	const char *fallback_root;	/* NULL: /proc/net/tcp cannot be opened */
+	bool any_refused;	/* no TCPDIAG_GETSOCK: one walk is refused */
 	bool no_ipv6;		/* inet6 dumps fail with ENOENT */
 } fake;
 
@@ -93,9 +97,12 @@ int __wrap_twa_nl_dump(struct twa_nl *nl, int family, unsigned states,
 
 	(void)nl;
 	assert_true(call < MAX_CALLS);
-	/* Families alternate, inet first, as the inspector asks. */
-	assert_int_equal(family, call % 2 ? TWA_AF_INET6 : TWA_AF_INET);
+	assert_true(family == TWA_NL_ANY_FAMILY || family == TWA_AF_INET ||
+		    family == TWA_AF_INET6);
 	assert_int_equal(states, TWA_TCPF_ALL);
+	fake.families[call] = family;
+	if (fake.any_refused && family == TWA_NL_ANY_FAMILY)
+		return twa_err_set(err, -EINVAL, "netlink: kernel refused the dump (error 22)");
 	if (fake.no_ipv6 && family == TWA_AF_INET6)
 		return twa_err_set(err, -ENOENT, "netlink: no such family");
 	intr = fake.intr[call];
@@ -103,14 +110,14 @@ int __wrap_twa_nl_dump(struct twa_nl *nl, int family, unsigned states,
 	n = intr ? sizeof(torn) / sizeof(torn[0]) : sizeof(clean) / sizeof(clean[0]);
 	memset(walk, 0, sizeof(*walk));
 	for (i = 0; i < n; i++) {
-		if (v[i].family != family)
+		if (family != TWA_NL_ANY_FAMILY && v[i].family != family)
 			continue;
 		for (k = 0; k < v[i].n; k++) {
 			struct twa_sock s;
 			int r;
 
 			memset(&s, 0, sizeof(s));
-			s.family = (uint8_t)family;
+			s.family = (uint8_t)v[i].family;
 			s.state = (uint8_t)v[i].state;
 			s.sport = (uint16_t)(40000 + k);
 			s.dport = 80;
@@ -218,14 +225,28 @@ static void assert_clean_counts(const struct twa_facts *f)
 	assert_string_equal(f->sockets.fallback, "");
 }
 
+static void assert_families(const int *want, int n)
+{
+	int i;
+
+	assert_int_equal(fake.calls, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(fake.families[i], want[i]);
+}
+
+#define ANY TWA_NL_ANY_FAMILY
+#define V4 TWA_AF_INET
+#define V6 TWA_AF_INET6
+
 static void test_clean_dump(void **state)
 {
+	static const int want[] = { ANY };
 	struct twa_facts f;
 	struct twa_err err;
 
 	(void)state;
 	assert_int_equal(inspect_live(&f, &err), 0);
-	assert_int_equal(fake.calls, 2);
+	assert_families(want, 1);
 	assert_true(fake.opened && fake.closed);
 	assert_clean_counts(&f);
 	twa_facts_release(&f);
@@ -234,28 +255,29 @@ static void test_clean_dump(void **state)
 /* Interrupted, then clean: the torn attempt's sockets are forgotten. */
 static void test_retry_once(void **state)
 {
+	static const int want[] = { ANY, ANY };
 	struct twa_facts f;
 	struct twa_err err;
 
 	(void)state;
-	fake.intr[0] = true;	/* attempt 1, inet */
+	fake.intr[0] = true;
 	assert_int_equal(inspect_live(&f, &err), 0);
-	assert_int_equal(fake.calls, 4);
+	assert_families(want, 2);
 	assert_clean_counts(&f);
 	twa_facts_release(&f);
 }
 
-/* Interrupted twice (inet6, then inet), clean the third time. */
+/* Interrupted twice, clean the third (last) time. */
 static void test_retry_twice(void **state)
 {
+	static const int want[] = { ANY, ANY, ANY };
 	struct twa_facts f;
 	struct twa_err err;
 
 	(void)state;
-	fake.intr[1] = true;	/* attempt 1, inet6 */
-	fake.intr[2] = true;	/* attempt 2, inet */
+	fake.intr[0] = fake.intr[1] = true;
 	assert_int_equal(inspect_live(&f, &err), 0);
-	assert_int_equal(fake.calls, 6);
+	assert_families(want, 3);
 	assert_clean_counts(&f);
 	assert_true(fake.closed);
 	twa_facts_release(&f);
@@ -265,17 +287,17 @@ static void test_retry_twice(void **state)
  * names the cause, not only the failed fallback. */
 static void test_three_interrupted_no_fallback(void **state)
 {
+	static const int want[] = { ANY, ANY, ANY };
 	struct twa_facts f;
 	struct twa_err err;
-	int i, r;
+	int r;
 
 	(void)state;
-	for (i = 0; i < 6; i += 2)
-		fake.intr[i] = true;
+	fake.intr[0] = fake.intr[1] = fake.intr[2] = true;
 	r = inspect_live(&f, &err);
 	assert_int_equal(r, -EIO);
 	assert_int_equal(err.code, -EIO);
-	assert_int_equal(fake.calls, 6);	/* 3 attempts, no 4th */
+	assert_families(want, 3);	/* 3 attempts, no 4th */
 	assert_true(fake.closed);
 	if (!strstr(err.msg, "NLM_F_DUMP_INTR"))
 		fail_msg("error does not name NLM_F_DUMP_INTR: '%s'", err.msg);
@@ -294,17 +316,15 @@ static void test_three_interrupted_proc_fallback(void **state)
 	struct twa_facts f, want;
 	struct twa_err err;
 	unsigned fam, st;
-	int i;
 
 	(void)state;
 	twa_facts_init(&want);
 	assert_int_equal(twa_inspect(&fixture, &want, &err), 0);
 	assert_true(twa_facts_total(&want) > 1000);
 	fake.fallback_root = fixture_root;
-	for (i = 0; i < 6; i++)
-		fake.intr[i] = true;
+	fake.intr[0] = fake.intr[1] = fake.intr[2] = true;
 	assert_int_equal(inspect_live(&f, &err), 0);
-	assert_int_equal(fake.calls, 6);
+	assert_int_equal(fake.calls, 3);
 	assert_string_equal(f.sockets.source, "proc");
 	assert_non_null(strstr(f.sockets.fallback, "NLM_F_DUMP_INTR"));
 	for (fam = 0; fam < TWA_FAM_MAX; fam++)
@@ -314,33 +334,54 @@ static void test_three_interrupted_proc_fallback(void **state)
 	twa_facts_release(&f);
 }
 
-/* Interrupted in attempts 1 and 2 (both families), clean in the last. */
-static void test_interrupted_last_attempt_clean(void **state)
+/* A kernel without the one-walk request: a dump per family, counted from
+ * zero. */
+static void test_per_family(void **state)
 {
+	static const int want[] = { ANY, V4, V6 };
 	struct twa_facts f;
 	struct twa_err err;
 
 	(void)state;
-	fake.intr[0] = fake.intr[1] = fake.intr[2] = fake.intr[3] = true;
+	fake.any_refused = true;
 	assert_int_equal(inspect_live(&f, &err), 0);
-	assert_int_equal(fake.calls, 6);
+	assert_families(want, 3);
 	assert_clean_counts(&f);
 	twa_facts_release(&f);
 }
 
-/* A kernel without IPv6 answers the inet6 dump with ENOENT: an empty
- * family, not an error; an interruption of the inet dump still retries. */
-static void test_no_ipv6(void **state)
+/* Per family, the inet6 dump interrupted: both families again, and the
+ * counts are the clean attempt's, not the sum of the two. */
+static void test_per_family_interrupted(void **state)
 {
+	static const int want[] = { ANY, V4, V6, V4, V6 };
+	struct twa_facts f;
+	struct twa_err err;
+
+	(void)state;
+	fake.any_refused = true;
+	fake.intr[2] = true;
+	assert_int_equal(inspect_live(&f, &err), 0);
+	assert_families(want, 5);
+	assert_clean_counts(&f);
+	twa_facts_release(&f);
+}
+
+/* Per family on a kernel without IPv6 (inet6 answers ENOENT): an empty
+ * family, not an error; an interrupted inet dump is still retried. */
+static void test_per_family_no_ipv6(void **state)
+{
+	static const int want[] = { ANY, V4, V6, V4, V6 };
 	struct twa_facts f;
 	struct twa_err err;
 	unsigned st;
 
 	(void)state;
+	fake.any_refused = true;
 	fake.no_ipv6 = true;
-	fake.intr[0] = true;
+	fake.intr[1] = true;
 	assert_int_equal(inspect_live(&f, &err), 0);
-	assert_int_equal(fake.calls, 4);
+	assert_families(want, 5);
 	assert_int_equal(f.sockets.states[TWA_FAM_INET][TWA_TCP_ESTABLISHED], 3);
 	assert_int_equal(f.sockets.states[TWA_FAM_INET][TWA_TCP_TIME_WAIT], 5);
 	assert_int_equal(f.sockets.states[TWA_FAM_INET][TWA_TCP_LISTEN], 1);
@@ -355,10 +396,11 @@ int main(void)
 		cmocka_unit_test_setup(test_clean_dump, setup),
 		cmocka_unit_test_setup(test_retry_once, setup),
 		cmocka_unit_test_setup(test_retry_twice, setup),
-		cmocka_unit_test_setup(test_interrupted_last_attempt_clean, setup),
-		cmocka_unit_test_setup(test_no_ipv6, setup),
 		cmocka_unit_test_setup(test_three_interrupted_no_fallback, setup),
 		cmocka_unit_test_setup(test_three_interrupted_proc_fallback, setup),
+		cmocka_unit_test_setup(test_per_family, setup),
+		cmocka_unit_test_setup(test_per_family_interrupted, setup),
+		cmocka_unit_test_setup(test_per_family_no_ipv6, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

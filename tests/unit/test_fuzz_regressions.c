@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "../../advisor/yamltree.h"
+
 /*
  * Each harness is compiled in here with its LLVMFuzzerTestOneInput
  * renamed, so a regression runs through exactly the code libFuzzer ran:
@@ -202,6 +204,43 @@ static void test_found_bugs(void **state)
 	assert_int_equal(twa_plan_parse(bad_range_plan, strlen(bad_range_plan), "p.json", &p,
 					NULL), -EBADMSG);
 	twa_plan_release(&p);
+	{
+		/* proctext.c: twa_usable_ports() walked every port of every
+		 * reserved range: a facts file of a million "1-65535" items
+		 * took 23 s of CPU (check --facts, report --merge). Word at a
+		 * time now; this took minutes before. */
+		size_t n = 100000, i;
+		struct twa_portrange *v = calloc(n, sizeof(*v));
+
+		assert_non_null(v);
+		for (i = 0; i < n; i++) {
+			v[i].lo = 1;
+			v[i].hi = 65535;
+		}
+		assert_int_equal(twa_usable_ports(1, 65535, v, n), 0);
+		v[n - 1].lo = 2;
+		for (i = 0; i + 1 < n; i++)
+			v[i].lo = v[i].hi = 65535;
+		assert_int_equal(twa_usable_ports(1, 65535, v, n), 1);
+		free(v);
+	}
+	{
+		/* yamltree.c: more than TWA_YAML_MAX_NODES nodes was -ENOMEM
+		 * (exit 70) instead of -EBADMSG without an error struct. */
+		struct strbuf y = STRBUF_INIT;
+		struct twa_ynode *root = NULL;
+		int i;
+
+		strbuf_addstr(&y, "[");
+		for (i = 0; i <= TWA_YAML_MAX_NODES; i++)
+			strbuf_addstr(&y, "1,");
+		strbuf_addstr(&y, "1]\n");
+		assert_int_equal(twa_yaml_parse(y.buf, y.len, "big.yaml", &root, NULL), -EBADMSG);
+		assert_int_equal(twa_yaml_parse(y.buf, y.len, "big.yaml", &root, &err), -EBADMSG);
+		assert_non_null(strstr(err.msg, "too many YAML nodes"));
+		assert_null(root);
+		strbuf_release(&y);
+	}
 	{
 		/* The same in facts: a reversed reserved range. */
 		char path[4096], *buf, *at;
