@@ -33,8 +33,9 @@ endif
 # Lazily expanded: pkg-config runs only when something is compiled, so
 # `make help` and `make test` (which installs the -dev packages first)
 # work on a machine that lacks them.
-LIB_PKGS = yaml-0.1 json-c libcurl
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
+LIB_PKGS = yaml-0.1 json-c
+# libcurl: its headers only; advisor/http.c loads libcurl.so.4 on first use.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) libcurl)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)

@@ -8,11 +8,81 @@
 #include <string.h>
 #include <time.h>
 
+#include <dlfcn.h>
+
 #include <curl/curl.h>
 
 #include "parse.h"
 
 #define RETRY_AFTER_MAX_S 60
+
+/*
+ * libcurl is loaded on the first request, not linked: linked, it and its
+ * ~30 dependencies (TLS, Kerberos, LDAP, IDN, ...) are mapped and relocated
+ * by every run of twadvise, ~5 ms and ~6 MiB RSS that inspect and check
+ * pay for nothing (bench/README.md). Only this file calls libcurl.
+ */
+static struct {
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	void (*easy_reset)(CURL *);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	void (*easy_cleanup)(CURL *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} lc;
+
+/* Hand each symbol over as a void pointer: POSIX guarantees the round trip
+ * for dlsym() results. */
+static int load_curl(struct twa_err *err)
+{
+	static const char *const names[] = {
+		"curl_global_init", "curl_global_cleanup", "curl_easy_init",
+		"curl_easy_reset", "curl_easy_setopt", "curl_easy_perform",
+		"curl_easy_getinfo", "curl_easy_strerror", "curl_easy_cleanup",
+		"curl_slist_append", "curl_slist_free_all",
+	};
+	void *slots[sizeof(names) / sizeof(names[0])];
+	void *h;
+	size_t i;
+
+	_Static_assert(sizeof(slots) == sizeof(lc), "one name per libcurl function");
+	if (lc.global_init)
+		return 0;
+	h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return twa_err_set(err, -ENOSYS, "cannot load libcurl (install libcurl4): %s",
+				   dlerror());
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		slots[i] = dlsym(h, names[i]);
+		if (!slots[i]) {
+			dlclose(h);
+			return twa_err_set(err, -ENOSYS, "libcurl.so.4 lacks %s", names[i]);
+		}
+	}
+	memcpy(&lc, slots, sizeof(lc));
+	return 0;	/* stays loaded for the life of the process */
+}
+
+/* Below, the libcurl names call through the table (curl/typecheck-gcc.h
+ * makes two of them macros: replace those). */
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_global_init lc.global_init
+#define curl_global_cleanup lc.global_cleanup
+#define curl_easy_init lc.easy_init
+#define curl_easy_reset lc.easy_reset
+#define curl_easy_setopt lc.easy_setopt
+#define curl_easy_perform lc.easy_perform
+#define curl_easy_getinfo lc.easy_getinfo
+#define curl_easy_strerror lc.easy_strerror
+#define curl_easy_cleanup lc.easy_cleanup
+#define curl_slist_append lc.slist_append
+#define curl_slist_free_all lc.slist_free_all
 
 struct sink {
 	struct strbuf *body;
@@ -175,6 +245,9 @@ int twa_http_request(const char *method, const char *url,
 		return twa_err_set(err, -EINVAL,
 				   "refusing '%.200s': use https:// (plain http only to loopback)",
 				   shown);
+	r = load_curl(err);
+	if (r < 0)
+		return r;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
 	for (i = 0; i < o->n_headers; i++) {
