@@ -103,6 +103,23 @@ static unsigned restore_written(const struct twa_apply_opts *o,
 	return failed;
 }
 
+/* Restore what was written after a later step failed, and say so. */
+static void undo_after(const struct twa_apply_opts *o, struct twa_apply_result *res,
+		       struct twa_err *err)
+{
+	struct strbuf msg = STRBUF_INIT;
+	unsigned failed = restore_written(o, res, &msg);
+
+	res->restore_failed = failed > 0;
+	if (failed)
+		twa_err_prefix(err, "RESTORE INCOMPLETE (%s; run 'twadvise rollback %s')",
+			       msg.buf, res->snapshot);
+	else
+		twa_err_prefix(err, "nothing changed (every key written was restored)");
+	res->written = 0;
+	strbuf_release(&msg);
+}
+
 /* Write every key that needs it, reading each back. On failure restore
  * what was written and return the error (naming the key). */
 static int write_keys(const struct twa_apply_opts *o, struct twa_apply_result *res,
@@ -134,20 +151,38 @@ static int write_keys(const struct twa_apply_opts *o, struct twa_apply_result *r
 			break;
 		}
 	}
-	if (r < 0) {
-		struct strbuf msg = STRBUF_INIT;
-		unsigned failed = restore_written(o, res, &msg);
-
-		res->restore_failed = failed > 0;
-		if (failed)
-			twa_err_prefix(err, "RESTORE INCOMPLETE (%s; run 'twadvise rollback %s')",
-				       msg.buf, res->snapshot);
-		else
-			twa_err_prefix(err, "nothing changed (every key written was restored)");
-		res->written = 0;
-		strbuf_release(&msg);
-	}
+	if (r < 0)
+		undo_after(o, res, err);
 	return r;
+}
+
+/*
+ * The changing part of apply and rollback, in this order: save the
+ * snapshot; write the keys; then, with persist, replace the persisted
+ * file with content (or remove it when content is NULL). A failure after
+ * the first write restores the keys.
+ */
+static int commit(const struct twa_apply_opts *o, struct twa_state *st,
+		  const struct twa_snapshot *snap, struct twa_apply_result *res,
+		  bool persist, const char *content, size_t len,
+		  struct twa_err *err)
+{
+	int r = twa_state_save(st, snap, err);
+
+	if (r < 0)
+		return r;
+	twa_strlcpy(res->snapshot, snap->id, sizeof(res->snapshot));
+	r = write_keys(o, res, err);
+	if (r < 0 || !persist)
+		return r;
+	r = content ? twa_file_replace(res->persist_path, content, len, 0644, err) :
+		      twa_file_remove(res->persist_path, err);
+	if (r < 0) {
+		undo_after(o, res, err);
+		return r;
+	}
+	res->persist_written = true;
+	return 0;
 }
 
 /* Refuse writes we would not be allowed, before the snapshot. */
@@ -221,7 +256,7 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 	struct twa_conf_setting *settings = NULL;
 	struct twa_snapshot snap;
 	struct twa_state st = { .lock_fd = -1 };
-	struct strbuf old = STRBUF_INIT, drift = STRBUF_INIT;
+	struct strbuf old = STRBUF_INIT, drift = STRBUF_INIT, text = STRBUF_INIT;
 	size_t n_settings = 0, i, pending = 0;
 	bool persist_existed = false, persist_changed = false;
 	char now[32];
@@ -314,31 +349,12 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 		r = twa_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	r = twa_state_save(&st, &snap, err);
-	if (r < 0)
-		goto out;
-	twa_strlcpy(res->snapshot, snap.id, sizeof(res->snapshot));
-	r = write_keys(o, res, err);
-	if (r < 0)
-		goto out;
-	if (o->persist && persist_changed) {
-		struct strbuf text = STRBUF_INIT;
-
+	if (o->persist && persist_changed)
 		twa_persist_render(plan->profile, snap.id, now, settings, n_settings, &text);
-		r = twa_file_replace(res->persist_path, text.buf, text.len, 0644, err);
-		strbuf_release(&text);
-		if (r < 0) {
-			struct strbuf msg = STRBUF_INIT;
-
-			res->restore_failed = restore_written(o, res, &msg) > 0;
-			twa_err_prefix(err, "%s", res->restore_failed ? msg.buf :
-				       "nothing changed (every key written was restored)");
-			res->written = 0;
-			strbuf_release(&msg);
-			goto out;
-		}
-		res->persist_written = true;
-	}
+	r = commit(o, &st, &snap, res, o->persist && persist_changed, text.buf,
+		   text.len, err);
+	if (r < 0)
+		goto out;
 	if (o->persist) {
 		struct twa_facts f;
 
@@ -354,6 +370,7 @@ out:
 	twa_snapshot_release(&snap);
 	strbuf_release(&old);
 	strbuf_release(&drift);
+	strbuf_release(&text);
 	free(settings);
 	return r;
 }
@@ -447,30 +464,11 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 		r = twa_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	r = twa_state_save(&st, &undo, err);
+	r = commit(o, &st, &undo, res, persist_needed,
+		   snap.persist_existed ? snap.persist_content : NULL,
+		   snap.persist_existed ? strlen(snap.persist_content) : 0, err);
 	if (r < 0)
 		goto out;
-	twa_strlcpy(res->snapshot, undo.id, sizeof(res->snapshot));
-	r = write_keys(o, res, err);
-	if (r < 0)
-		goto out;
-	if (persist_needed) {
-		r = snap.persist_existed ?
-		    twa_file_replace(res->persist_path, snap.persist_content,
-				     strlen(snap.persist_content), 0644, err) :
-		    twa_file_remove(res->persist_path, err);
-		if (r < 0) {
-			struct strbuf msg = STRBUF_INIT;
-
-			res->restore_failed = restore_written(o, res, &msg) > 0;
-			twa_err_prefix(err, "%s", res->restore_failed ? msg.buf :
-				       "nothing changed (every key written was restored)");
-			res->written = 0;
-			strbuf_release(&msg);
-			goto out;
-		}
-		res->persist_written = true;
-	}
 out:
 	twa_state_ids_free(ids, n_ids);
 	twa_state_close(&st);
