@@ -175,7 +175,7 @@ struct twa_facts {
 	struct twa_boot boot;
 	/* Where each group came from: "/proc/net/sockstat", "netlink", ... */
 	struct {
-		char sockstat[64], counters[64], sysctls[64], owners[64];
+		char sockstat[560], counters[560], sysctls[560], owners[560];
 	} sources;
 };
 

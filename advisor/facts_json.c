@@ -455,9 +455,14 @@ static int ephemeral_from_json(json_object *o, const char *file,
 				      (void **)&e->dest, &e->n_dest, err);
 		if (r < 0)
 			return r;
-		for (i = 0; i < e->n_dest; i++)
+		for (i = 0; i < e->n_dest; i++) {
+			if (e->dest[i].remote_port > 65535)
+				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+						      "ephemeral.destinations[%zu].remote_port: %u is not a port",
+						      i, e->dest[i].remote_port);
 			e->dest[i].family = strchr(e->dest[i].remote, ':') ?
 					    TWA_AF_INET6 : TWA_AF_INET;
+		}
 		if (!e->dest_total)
 			e->dest_total = e->n_dest;
 	}
@@ -644,9 +649,14 @@ int twa_facts_from_json(json_object *obj, const char *file,
 		if (r < 0)
 			return r;
 		f->alloc_listeners = f->n_listeners;
-		for (i = 0; i < f->n_listeners; i++)
+		for (i = 0; i < f->n_listeners; i++) {
+			if (f->listeners[i].port > 65535)
+				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+						      "listeners[%zu].port: %u is not a port",
+						      i, f->listeners[i].port);
 			f->listeners[i].family = strchr(f->listeners[i].local, ':') ?
 						 TWA_AF_INET6 : TWA_AF_INET;
+		}
 		f->have_listeners = true;
 	}
 	v = NULL;

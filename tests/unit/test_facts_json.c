@@ -488,6 +488,11 @@ static const struct bad_case bad_cases[] = {
 	  "ephemeral.destinations[0].share: expected a number", 0, 0 },
 	{ "{" S ", \"ephemeral\": {\"low\": 1, \"high\": 2, \"destinations\": [7]}}",
 	  "ephemeral.destinations[0]: expected an object", 0, 0 },
+	{ "{" S ", \"ephemeral\": {\"low\": 1, \"high\": 2, \"destinations\": [{\"local\": \"a\", \"remote\": \"b\", "
+	  "\"remote_port\": 65536, \"in_use\": 1, \"share\": 0, \"time_wait\": 0}]}}",
+	  "ephemeral.destinations[0].remote_port: 65536 is not a port", 0, 0 },
+	{ "{" S ", \"listeners\": [{\"local\": \"x\", \"port\": 70000, \"queue\": 0, \"in_ephemeral_range\": false}]}",
+	  "listeners[0].port: 70000 is not a port", 0, 0 },
 	{ "{" S ", \"listeners\": {}}", "facts.listeners: expected an array", 0, 0 },
 	{ "{" S ", \"listeners\": [{\"local\": \"x\", \"port\": -1, \"queue\": 0, \"in_ephemeral_range\": false}]}",
 	  "listeners[0].port: -1 is out of range [0, 4294967295]", 0, 0 },
