@@ -9,6 +9,7 @@
 
 #include "boot.h"
 #include "fsutil.h"
+#include "host.h"
 #include "parse.h"
 #include "snapshot.h"
 #include "state.h"
@@ -23,16 +24,6 @@ void twa_apply_result_release(struct twa_apply_result *r)
 	free(r->keys);
 	free(r->boot.overrides);
 	memset(r, 0, sizeof(*r));
-}
-
-static void now_rfc3339(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int add_key(struct twa_apply_result *res, const char *key, const char *from,
@@ -336,7 +327,7 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 	if (r < 0)
 		goto out;
 	/* The snapshot first: every key, and the persisted file as it was. */
-	now_rfc3339(now, sizeof(now));
+	twa_time_rfc3339(now, sizeof(now));
 	if (snapshot_begin(&snap, "apply", o->host ? o->host : plan->host,
 			   o->netns ? o->netns : plan->netns, plan->profile, now, res) < 0) {
 		r = twa_err_set(err, -ENOMEM, "out of memory");
@@ -451,7 +442,7 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	if (r < 0)
 		goto out;
 	/* Snapshot what we are about to undo, so the rollback can be undone. */
-	now_rfc3339(now, sizeof(now));
+	twa_time_rfc3339(now, sizeof(now));
 	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap.host,
 			   o->netns ? o->netns : snap.netns, snap.profile, now, res) < 0) {
 		r = twa_err_set(err, -ENOMEM, "out of memory");

@@ -3,11 +3,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "fsutil.h"
 #include "parse.h"
 #include "procfs.h"
 #include "sysctl_conf.h"
@@ -73,21 +76,19 @@ static int on_setting(const char *key, const char *value, unsigned line,
 static int replay_file(struct replay *rp, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
-	int r;
+	int fd, r;
 
-	fp = fopen(path, "re");
-	if (!fp)
+	/* Follows symlinks: systemd's 99-sysctl.conf links to ../sysctl.conf. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && sb.len < TWA_PROC_FILE_MAX)
-		if (strbuf_add(&sb, chunk, n) < 0) {
-			fclose(fp);
-			strbuf_release(&sb);
-			return -ENOMEM;
-		}
-	fclose(fp);
+	r = twa_fd_read_all(fd, path, TWA_PROC_FILE_MAX, -EFBIG, &sb, NULL);
+	close(fd);
+	if (r == -ENOMEM) {
+		strbuf_release(&sb);
+		return r;
+	}
+	/* A read error or an oversized file: what was read still counts. */
 	rp->file = path;
 	r = twa_sysctl_conf_replay(sb.buf, sb.len, path, on_setting, rp);
 	strbuf_release(&sb);

@@ -8,6 +8,7 @@
 
 #include "facts_json.h"
 #include "record.h"
+#include "sysctl_key.h"
 
 /* Counters worth a line even when not verbose. */
 static const char *const key_counters[] = {
@@ -171,12 +172,8 @@ int twa_facts_write_text(const struct twa_facts *f, bool verbose,
 		strbuf_addstr(out, "sysctls\n");
 		for (i = 0; i < f->n_sysctls; i++) {
 			char v[256];
-			size_t k;
 
-			snprintf(v, sizeof(v), "%s", f->sysctls[i].value);
-			for (k = 0; v[k]; k++)
-				if (v[k] == '\t')
-					v[k] = ' ';
+			twa_sysctl_value_display(f->sysctls[i].value, v, sizeof(v));
 			strbuf_addf(out, "  %-36s %s\n", f->sysctls[i].key, v);
 		}
 	}

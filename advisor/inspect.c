@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "host.h"
 #include "netlink.h"
 #include "owners.h"
 #include "parse.h"
@@ -17,26 +18,6 @@
 #include "sysctl_io.h"
 
 #define DUMP_ATTEMPTS 3
-
-static void read_host(const char *root, struct twa_host *h)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct timespec ts;
-	struct tm tm;
-
-	if (twa_proc_read(root, "sys/kernel/hostname", &sb, NULL) == 0)
-		twa_strlcpy(h->hostname, strbuf_str(&sb), sizeof(h->hostname));
-	if (twa_proc_read(root, "sys/kernel/osrelease", &sb, NULL) == 0)
-		twa_strlcpy(h->kernel, strbuf_str(&sb), sizeof(h->kernel));
-	twa_rstrip(h->hostname);
-	twa_rstrip(h->kernel);
-	if (twa_proc_readlink(root, "self/ns/net", h->netns, sizeof(h->netns)) < 0)
-		h->netns[0] = '\0';
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(h->time, sizeof(h->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strbuf_release(&sb);
-}
 
 static int read_sysctls(const char *root, struct twa_facts *f,
 			struct twa_err *err)
@@ -380,7 +361,7 @@ int twa_inspect(const struct twa_inspect_opts *o, struct twa_facts *f,
 {
 	int r;
 
-	read_host(o->proc_root, &f->host);
+	twa_host_read(o->proc_root, &f->host);
 	/* Sysctls come first: the port range shapes the dump. */
 	r = read_sysctls(o->proc_root, f, err);
 	if (r < 0)

@@ -1,5 +1,6 @@
 /* markup.c - HTML and Markdown escaping, record tables, the report page's stylesheet. */
 #include "markup.h"
+#include "sysctl_key.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -167,12 +168,8 @@ int twa_md_fence(struct strbuf *out, const char *lang, const char *text)
 void twa_report_cell(const struct twa_field *f, const void *rec, char *buf,
 		     size_t size)
 {
-	char *p;
-
 	twa_rec_cell(f, rec, buf, size);
-	for (p = buf; *p; p++)
-		if (*p == '\t')
-			*p = ' ';
+	twa_sysctl_value_display(buf, buf, size);
 }
 
 #define MAX_COLS 16

@@ -187,3 +187,21 @@ unsigned twa_edit_distance(const char *a, const char *b)
 	}
 	return d[lb] > 255 ? 255 : d[lb];
 }
+
+const char *twa_closest(const char *word, unsigned max_edits,
+			const char *(*name_at)(size_t i))
+{
+	const char *best = NULL, *s;
+	unsigned best_d = max_edits + 1;
+	size_t i;
+
+	for (i = 0; (s = name_at(i)); i++) {
+		unsigned d = twa_edit_distance(word, s);
+
+		if (d < best_d) {
+			best_d = d;
+			best = s;
+		}
+	}
+	return best;
+}

@@ -35,4 +35,9 @@ size_t twa_strlcpy(char *dst, const char *src, size_t size);
 /* Levenshtein distance (capped at 255), for "did you mean" hints. */
 unsigned twa_edit_distance(const char *a, const char *b);
 
+/* The candidate closest to word, at most max_edits away, or NULL.
+ * name_at(i) gives the candidates in turn and NULL after the last. */
+const char *twa_closest(const char *word, unsigned max_edits,
+			const char *(*name_at)(size_t i));
+
 #endif

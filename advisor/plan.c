@@ -285,16 +285,6 @@ enum twa_change_state twa_plan_change_state(const struct twa_plan_change *c,
 	return TWA_CHANGE_DRIFTED;
 }
 
-static void tabs_to_spaces(const char *in, char *out, size_t size)
-{
-	size_t i;
-
-	twa_strlcpy(out, in, size);
-	for (i = 0; out[i]; i++)
-		if (out[i] == '\t')
-			out[i] = ' ';
-}
-
 int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 {
 	size_t i;
@@ -309,8 +299,8 @@ int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 	for (i = 0; i < p->n; i++) {
 		char from[256], to[256];
 
-		tabs_to_spaces(p->changes[i].from, from, sizeof(from));
-		tabs_to_spaces(p->changes[i].to, to, sizeof(to));
+		twa_sysctl_value_display(p->changes[i].from, from, sizeof(from));
+		twa_sysctl_value_display(p->changes[i].to, to, sizeof(to));
 		strbuf_addf(out, "  %-36s %s -> %s\n", p->changes[i].key, from, to);
 		strbuf_addf(out, "  %-36s   (%s: %.160s)\n", "", p->changes[i].rule,
 			    p->changes[i].reason);

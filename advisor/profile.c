@@ -69,19 +69,9 @@ static int want_scalar(struct pctx *c, const struct twa_ynode *n,
 static void suggest(char *buf, size_t size, const char *word,
 		    const char *(*cand)(size_t i))
 {
-	const char *best = NULL, *s;
-	unsigned bd = 4;
-	size_t i;
+	const char *best = twa_closest(word, 3, cand);
 
 	buf[0] = '\0';
-	for (i = 0; (s = cand(i)); i++) {
-		unsigned d = twa_edit_distance(word, s);
-
-		if (d < bd) {
-			bd = d;
-			best = s;
-		}
-	}
 	if (best)
 		snprintf(buf, size, "; did you mean '%s'?", best);
 }

@@ -11,6 +11,7 @@
 #include "proctext.h"
 #include "rules_impl.h"
 #include "sysctl_db.h"
+#include "sysctl_key.h"
 
 #define S TWA_WANT_STATES
 #define D TWA_WANT_DESTINATIONS
@@ -183,14 +184,10 @@ int rule_ev_sysctl(struct twa_finding *out, const struct twa_facts *f,
 {
 	const char *v = twa_facts_sysctl(f, key);
 	char buf[160];
-	size_t i;
 
 	if (!v)
 		return twa_finding_evidence(out, key, "/proc/sys", "absent");
-	twa_strlcpy(buf, v, sizeof(buf));
-	for (i = 0; buf[i]; i++)
-		if (buf[i] == '\t')
-			buf[i] = ' ';
+	twa_sysctl_value_display(v, buf, sizeof(buf));
 	return twa_finding_evidence(out, key, "/proc/sys", "%s", buf);
 }
 
@@ -228,7 +225,6 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 	const char *cur = twa_facts_sysctl(ctx->facts, key);
 	char proposal[256], want[160], curbuf[160];
 	bool ok;
-	size_t i;
 
 	if (!w)
 		return 0;
@@ -242,10 +238,7 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 			 key, w->origin, want);
 		return 1;
 	}
-	twa_strlcpy(curbuf, cur, sizeof(curbuf));
-	for (i = 0; curbuf[i]; i++)
-		if (curbuf[i] == '\t')
-			curbuf[i] = ' ';
+	twa_sysctl_value_display(cur, curbuf, sizeof(curbuf));
 	snprintf(desc, size, "%s is %s; profile '%s' wants %s%s%s", key, curbuf,
 		 w->origin, want, w->reason[0] ? ": " : "", w->reason);
 	if (proposal[0])

@@ -8,6 +8,7 @@
 
 #include "parse.h"
 #include "strbuf.h"
+#include "sysctl_key.h"
 
 void twa_sysctl_conf_key(const char *in, char *out, size_t size)
 {
@@ -141,12 +142,8 @@ int twa_persist_render(const char *profile, const char *snapshot,
 	strbuf_addf(out, "# profile: %s\n# snapshot: %s\n# date: %s\n", profile, snapshot, date);
 	for (i = 0; i < n; i++) {
 		char value[256];
-		size_t k;
 
-		twa_strlcpy(value, v[i].value, sizeof(value));
-		for (k = 0; value[k]; k++)
-			if (value[k] == '\t')
-				value[k] = ' ';
+		twa_sysctl_value_display(v[i].value, value, sizeof(value));
 		strbuf_addf(out, "%s = %s\n", v[i].key, value);
 	}
 	return 0;

@@ -110,3 +110,14 @@ bool twa_sysctl_value_equal(const char *a, const char *b)
 	twa_sysctl_value_normalize(b, nb, sizeof(nb));
 	return !strcmp(na, nb);
 }
+
+void twa_sysctl_value_display(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	if (!size)
+		return;
+	for (i = 0; in[i] && i + 1 < size; i++)
+		out[i] = in[i] == '\t' ? ' ' : in[i];
+	out[i] = '\0';
+}

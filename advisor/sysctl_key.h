@@ -29,4 +29,8 @@ int twa_sysctl_key_to_path(const char *key, char *buf, size_t size);
 void twa_sysctl_value_normalize(const char *in, char *out, size_t size);
 bool twa_sysctl_value_equal(const char *a, const char *b);
 
+/* A value for display on one line: the kernel's tabs ("32768\t60999")
+ * become spaces, nothing else changes. in may be out. */
+void twa_sysctl_value_display(const char *in, char *out, size_t size);
+
 #endif

@@ -10,11 +10,13 @@
 
 #include "../advisor/apply.h"
 #include "../advisor/boot.h"
+#include "../advisor/host.h"
 #include "../advisor/jsonutil.h"
 #include "../advisor/parse.h"
 #include "../advisor/plan.h"
 #include "../advisor/procfs.h"
 #include "../advisor/state.h"
+#include "../advisor/sysctl_key.h"
 
 enum { OPT_PERSIST = OPT_COMMAND_BASE, OPT_DRY_RUN, OPT_FORCE, OPT_LAST };
 
@@ -32,21 +34,6 @@ static void log_op(int prio, const char *fmt, ...)
 	vsyslog(prio, fmt, ap);
 	va_end(ap);
 	closelog();
-}
-
-/* The host and namespace we run in, to compare with a plan's. */
-static void here(const struct twa_globals *g, char *host, size_t hsize, char *netns,
-		 size_t nsize)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	host[0] = netns[0] = '\0';
-	if (twa_proc_read(g->proc_root, "sys/kernel/hostname", &sb, NULL) == 0)
-		twa_strlcpy(host, sb.buf, hsize);
-	twa_rstrip(host);
-	if (twa_proc_readlink(g->proc_root, "self/ns/net", netns, nsize) < 0)
-		netns[0] = '\0';
-	strbuf_release(&sb);
 }
 
 /* Test-only: TWADVISE_TEST_PAUSE_AFTER_WRITE=N stops after the N-th write,
@@ -125,14 +112,9 @@ static void result_text(const struct twa_apply_result *res, const char *what,
 	for (i = 0; i < res->n; i++) {
 		const struct twa_applied *k = &res->keys[i];
 		char from[256], to[256];
-		size_t c;
 
-		twa_strlcpy(from, k->from, sizeof(from));
-		twa_strlcpy(to, k->to, sizeof(to));
-		for (c = 0; from[c]; c++)
-			from[c] = from[c] == '\t' ? ' ' : from[c];
-		for (c = 0; to[c]; c++)
-			to[c] = to[c] == '\t' ? ' ' : to[c];
+		twa_sysctl_value_display(k->from, from, sizeof(from));
+		twa_sysctl_value_display(k->to, to, sizeof(to));
 		if (k->state == TWA_CHANGE_DONE)
 			strbuf_addf(out, "  %-36s %s (already)\n", k->key, to);
 		else
@@ -229,7 +211,7 @@ int cmd_apply(int argc, char **argv, const struct twa_globals *gin)
 	struct strbuf buf = STRBUF_INIT;
 	struct twa_plan plan;
 	struct twa_err err = { 0 };
-	char host[256], netns[64];
+	struct twa_host h = { 0 };
 	const char *file;
 	size_t i;
 	int r;
@@ -255,9 +237,10 @@ int cmd_apply(int argc, char **argv, const struct twa_globals *gin)
 	r = twa_enter_netns(&g);
 	if (r)
 		goto out;
-	here(&g, host, sizeof(host), netns, sizeof(netns));
-	ao.host = host;
-	ao.netns = netns;
+	/* This host and namespace, to compare with the plan's. */
+	twa_host_read(g.proc_root, &h);
+	ao.host = h.hostname;
+	ao.netns = h.netns;
 	if (!plan.n) {
 		if (!g.quiet)
 			printf("%s: the plan is empty, nothing to change\n", file);
@@ -298,7 +281,7 @@ int cmd_rollback(int argc, char **argv, const struct twa_globals *gin)
 	struct twa_apply_opts ao = { .after_write = test_pause };
 	struct twa_apply_result res;
 	struct twa_err err = { 0 };
-	char host[256], netns[64];
+	struct twa_host h = { 0 };
 	const char *id = NULL;
 	bool last = false;
 	int r;
@@ -313,9 +296,10 @@ int cmd_rollback(int argc, char **argv, const struct twa_globals *gin)
 	r = twa_enter_netns(&g);
 	if (r)
 		return r;
-	here(&g, host, sizeof(host), netns, sizeof(netns));
-	ao.host = host;
-	ao.netns = netns;
+	/* This host and namespace, to compare with the plan's. */
+	twa_host_read(g.proc_root, &h);
+	ao.host = h.hostname;
+	ao.netns = h.netns;
 	memset(&res, 0, sizeof(res));
 	r = twa_rollback(&ao, id, &res, &err);
 	if (r < 0) {

@@ -8,6 +8,11 @@
 #include "../advisor/parse.h"
 #include "../advisor/rules.h"
 
+static const char *rule_at(size_t i)
+{
+	return twa_rules[i].id;
+}
+
 int cmd_explain(int argc, char **argv, const struct twa_globals *gin)
 {
 	static const struct option opts[] = { TWA_GLOBAL_OPTIONS, { 0 } };
@@ -33,17 +38,11 @@ int cmd_explain(int argc, char **argv, const struct twa_globals *gin)
 		return twa_usage_error("explain", "explain takes one RULE");
 	r = twa_rule_find(argv[optind]);
 	if (!r) {
-		const struct twa_rule *best = NULL, *c;
-		unsigned bd = 4;
+		const char *best = twa_closest(argv[optind], 3, rule_at);
 
-		for (c = twa_rules; c->id; c++)
-			if (twa_edit_distance(argv[optind], c->id) < bd) {
-				bd = twa_edit_distance(argv[optind], c->id);
-				best = c;
-			}
 		if (best)
 			return twa_usage_error("explain", "no rule '%s'; did you mean '%s'?",
-					       argv[optind], best->id);
+					       argv[optind], best);
 		return twa_usage_error("explain", "no rule '%s' ('twadvise explain' lists them)",
 				       argv[optind]);
 	}

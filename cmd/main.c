@@ -148,21 +148,15 @@ int cmd_help(int argc, char **argv, const struct twa_globals *g)
 	return 0;
 }
 
+static const char *command_at(size_t i)
+{
+	return twa_commands[i].name;
+}
+
 /* The closest command name, for the hint after a typo. */
 static const char *closest_command(const char *name)
 {
-	const struct twa_command *c, *best = NULL;
-	unsigned best_d = 3;
-
-	for (c = twa_commands; c->name; c++) {
-		unsigned d = twa_edit_distance(name, c->name);
-
-		if (d < best_d) {
-			best_d = d;
-			best = c;
-		}
-	}
-	return best ? best->name : NULL;
+	return twa_closest(name, 2, command_at);
 }
 
 int main(int argc, char **argv)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../advisor/host.h"
 #include "../advisor/facts.h"
 #include "../advisor/findings.h"
 #include "../advisor/fleet.h"
@@ -51,16 +52,6 @@ struct post {
 	double timeout;
 	char token[TOKEN_MAX + 1];
 };
-
-static void now_utc(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -336,7 +327,7 @@ static int render_host(const struct twa_globals *g, enum fmt f,
 		r = twa_fail(&err);
 		goto out;
 	}
-	now_utc(now, sizeof(now));
+	twa_time_rfc3339(now, sizeof(now));
 	ro.version = TWA_VERSION;
 	ro.time = now;
 	ro.profile_spec = profile;
@@ -385,7 +376,7 @@ static int render_fleet(enum fmt f, char **files, int n, struct strbuf *out)
 			r = twa_fleet_add(&fl, buf.buf, buf.len, files[i], &err);
 		strbuf_release(&buf);
 	}
-	now_utc(now, sizeof(now));
+	twa_time_rfc3339(now, sizeof(now));
 	if (r == 0)
 		r = twa_fleet_finish(&fl, TWA_VERSION, now, &err);
 	if (r < 0) {
