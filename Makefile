@@ -34,18 +34,18 @@ endif
 # `make help` and `make test` (which installs the -dev packages first)
 # work on a machine that lacks them.
 LIB_PKGS = yaml-0.1 json-c
-# libcurl: its headers only; advisor/http.c loads libcurl.so.4 on first use.
+# libcurl: its headers only; advisor/util/http.c loads libcurl.so.4 on first use.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) libcurl)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SAN_FLAGS) -MMD -MP \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARNINGS) $(SAN_FLAGS) -MMD -MP \
 	     -DTWA_VERSION='"$(VERSION)"' -DTWA_DATADIR='"$(DATADIR)/twadvise"' \
 	     -DTWA_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-LIB_SRC = $(sort $(wildcard advisor/*.c))
+LIB_SRC = $(sort $(wildcard advisor/*/*.c))
 CMD_SRC = $(sort $(wildcard cmd/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
@@ -136,7 +136,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_BUILD ?= build/fuzz
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) -g -O1 \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARNINGS) -g -O1 \
 	      -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	      -DTWA_VERSION='"$(VERSION)"' -DTWA_DATADIR='"$(DATADIR)/twadvise"' \
 	      -DTWA_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS)

@@ -8,15 +8,15 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "../advisor/apply.h"
-#include "../advisor/boot.h"
-#include "../advisor/host.h"
-#include "../advisor/jsonutil.h"
-#include "../advisor/parse.h"
-#include "../advisor/plan.h"
-#include "../advisor/procfs.h"
-#include "../advisor/state.h"
-#include "../advisor/sysctl_key.h"
+#include "advisor/apply/apply.h"
+#include "advisor/apply/boot.h"
+#include "advisor/inspect/host.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/util/parse.h"
+#include "advisor/apply/plan.h"
+#include "advisor/inspect/procfs.h"
+#include "advisor/apply/state.h"
+#include "advisor/facts/sysctl_key.h"
 
 enum { OPT_PERSIST = OPT_COMMAND_BASE, OPT_DRY_RUN, OPT_FORCE, OPT_LAST };
 

@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../advisor/boot.h"
-#include "../advisor/check_out.h"
-#include "../advisor/facts_json.h"
-#include "../advisor/findings.h"
-#include "../advisor/inspect.h"
-#include "../advisor/jsonutil.h"
-#include "../advisor/parse.h"
-#include "../advisor/profile.h"
-#include "../advisor/rules.h"
+#include "advisor/apply/boot.h"
+#include "advisor/rules/check_out.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/rules/findings.h"
+#include "advisor/inspect/inspect.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/util/parse.h"
+#include "advisor/profile/profile.h"
+#include "advisor/rules/rules.h"
 
 enum { CHECK_OK, CHECK_WARNING, CHECK_CRITICAL, CHECK_UNKNOWN };
 

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../advisor/err.h"
-#include "../advisor/strbuf.h"
+#include "advisor/util/err.h"
+#include "advisor/util/strbuf.h"
 
 #ifndef TWA_VERSION
 #define TWA_VERSION "0.0.0"

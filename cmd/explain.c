@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../advisor/jsonutil.h"
-#include "../advisor/parse.h"
-#include "../advisor/rules.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/util/parse.h"
+#include "advisor/rules/rules.h"
 
 static const char *rule_at(size_t i)
 {

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../advisor/facts_json.h"
-#include "../advisor/facts_text.h"
-#include "../advisor/inspect.h"
-#include "../advisor/jsonutil.h"
-#include "../advisor/parse.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/facts/facts_text.h"
+#include "advisor/inspect/inspect.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/util/parse.h"
 
 enum { OPT_SAMPLES = OPT_COMMAND_BASE, OPT_INTERVAL, OPT_LISTENERS, OPT_PROC };
 

@@ -1,7 +1,7 @@
 /* main.c - twadvise: global options and the one dispatch table. */
 #include "cmd.h"
 
-#include "../advisor/parse.h"
+#include "advisor/util/parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

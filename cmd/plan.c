@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../advisor/facts.h"
-#include "../advisor/findings.h"
-#include "../advisor/jsonutil.h"
-#include "../advisor/plan.h"
-#include "../advisor/profile.h"
-#include "../advisor/rules.h"
+#include "advisor/facts/facts.h"
+#include "advisor/rules/findings.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/apply/plan.h"
+#include "advisor/profile/profile.h"
+#include "advisor/rules/rules.h"
 
 enum { OPT_PROFILE = OPT_COMMAND_BASE, OPT_FACTS };
 

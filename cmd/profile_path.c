@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../advisor/parse.h"
-#include "../advisor/http.h"
-#include "../advisor/profile_load.h"
-#include "../advisor/yamltree.h"
+#include "advisor/util/parse.h"
+#include "advisor/util/http.h"
+#include "advisor/profile/profile_load.h"
+#include "advisor/profile/yamltree.h"
 
 #ifndef TWA_DATADIR
 #define TWA_DATADIR "/usr/local/share/twadvise"

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../advisor/jsonutil.h"
-#include "../advisor/parse.h"
-#include "../advisor/profile.h"
-#include "../advisor/profile_load.h"
-#include "../advisor/rules.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/util/parse.h"
+#include "advisor/profile/profile.h"
+#include "advisor/profile/profile_load.h"
+#include "advisor/rules/rules.h"
 
 static int list_one(const char *name, const char *path, void *ctx)
 {

@@ -22,16 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../advisor/host.h"
-#include "../advisor/facts.h"
-#include "../advisor/findings.h"
-#include "../advisor/fleet.h"
-#include "../advisor/http.h"
-#include "../advisor/jsonutil.h"
-#include "../advisor/parse.h"
-#include "../advisor/profile.h"
-#include "../advisor/report.h"
-#include "../advisor/rules.h"
+#include "advisor/inspect/host.h"
+#include "advisor/facts/facts.h"
+#include "advisor/rules/findings.h"
+#include "advisor/report/fleet.h"
+#include "advisor/util/http.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/util/parse.h"
+#include "advisor/profile/profile.h"
+#include "advisor/report/report.h"
+#include "advisor/rules/rules.h"
 
 enum { OPT_PROFILE = OPT_COMMAND_BASE, OPT_FACTS, OPT_SAMPLES, OPT_INTERVAL,
        OPT_PROC, OPT_POST, OPT_HEADER, OPT_TOKEN_FILE, OPT_CACERT, OPT_TIMEOUT,

@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../advisor/fsutil.h"
-#include "../advisor/netns.h"
-#include "../advisor/parse.h"
+#include "advisor/util/fsutil.h"
+#include "advisor/inspect/netns.h"
+#include "advisor/util/parse.h"
 
 void twa_print_err(const struct twa_err *err)
 {

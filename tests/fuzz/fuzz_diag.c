@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/diag.h"
-#include "../../advisor/facts.h"
-#include "../../advisor/proctext.h"
-#include "../../advisor/sockagg.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/inspect/diag.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/proctext.h"
+#include "advisor/inspect/sockagg.h"
+#include "advisor/facts/tcpstate.h"
 #include "fuzz.h"
 
 static uint64_t diag_counted(const struct twa_facts *f)

@@ -4,16 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/check_out.h"
-#include "../../advisor/facts.h"
-#include "../../advisor/facts_json.h"
-#include "../../advisor/facts_text.h"
-#include "../../advisor/findings.h"
-#include "../../advisor/jsonutil.h"
-#include "../../advisor/plan.h"
-#include "../../advisor/report.h"
-#include "../../advisor/rules.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/rules/check_out.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/facts/facts_text.h"
+#include "advisor/rules/findings.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/apply/plan.h"
+#include "advisor/report/report.h"
+#include "advisor/rules/rules.h"
+#include "advisor/util/strbuf.h"
 #include "fuzz.h"
 
 /* Facts read from a file reach every rule and writer: none may crash. */

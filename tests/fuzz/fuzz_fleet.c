@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/fleet.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/report/fleet.h"
+#include "advisor/util/strbuf.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/jsonutil.h"
-#include "../../advisor/plan.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/apply/plan.h"
+#include "advisor/util/strbuf.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

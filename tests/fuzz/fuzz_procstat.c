@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/proctext.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/proctext.h"
 #include "fuzz.h"
 
 static void procstat_named_release(struct twa_named_vec *v)

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/proctext.h"
-#include "../../advisor/sockagg.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/proctext.h"
+#include "advisor/inspect/sockagg.h"
+#include "advisor/facts/tcpstate.h"
 #include "fuzz.h"
 
 /* One family's pass over the lines; returns the sockets counted. */

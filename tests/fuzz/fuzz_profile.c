@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/findings.h"
-#include "../../advisor/profile.h"
-#include "../../advisor/rules.h"
+#include "advisor/facts/facts.h"
+#include "advisor/rules/findings.h"
+#include "advisor/profile/profile.h"
+#include "advisor/rules/rules.h"
 #include "fuzz.h"
 
 /* Current values a want is checked against: typical, edge and hostile. */

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/strbuf.h"
-#include "../../advisor/sysctl_conf.h"
+#include "advisor/util/strbuf.h"
+#include "advisor/apply/sysctl_conf.h"
 #include "fuzz.h"
 
 struct conf_count {

@@ -28,11 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../advisor/addr.h"
-#include "../../advisor/diag.h"
-#include "../../advisor/netlink.h"
-#include "../../advisor/parse.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/facts/addr.h"
+#include "advisor/inspect/diag.h"
+#include "advisor/inspect/netlink.h"
+#include "advisor/util/parse.h"
+#include "advisor/facts/tcpstate.h"
 
 struct rec {
 	FILE *bin, *bufs;

@@ -7,7 +7,7 @@
 # nothing) into DIR, laid out as twadvise reads them under --proc-root:
 #
 #   net/{tcp,tcp6,sockstat,netstat,snmp}
-#   sys/net/...             every sysctl of advisor/sysctl_db.c's table that exists
+#   sys/net/...             every sysctl of advisor/facts/sysctl_db.c's table that exists
 #   sys/kernel/{hostname,osrelease}   hostname replaced by -n HOSTNAME when given
 #   self/ns/net             a symlink whose target is the same text ("net:[N]")
 #   PID/comm, PID/fd/N      for every process holding a TCP socket of this
@@ -23,7 +23,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-db=$here/../../advisor/sysctl_db.c
+db=$here/../../advisor/facts/sysctl_db.c
 hostname=
 while getopts n:d: opt; do
 	case $opt in

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/addr.h"
+#include "advisor/facts/addr.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -16,14 +16,14 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/apply.h"
-#include "../../advisor/err.h"
-#include "../../advisor/jsonutil.h"
-#include "../../advisor/plan.h"
-#include "../../advisor/snapshot.h"
-#include "../../advisor/strbuf.h"
-#include "../../advisor/sysctl_io.h"
-#include "../../advisor/sysctl_key.h"
+#include "advisor/apply/apply.h"
+#include "advisor/util/err.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/apply/plan.h"
+#include "advisor/apply/snapshot.h"
+#include "advisor/util/strbuf.h"
+#include "advisor/inspect/sysctl_io.h"
+#include "advisor/facts/sysctl_key.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -11,11 +11,11 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/check_out.h"
-#include "../../advisor/facts.h"
-#include "../../advisor/findings.h"
-#include "../../advisor/profile.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/rules/check_out.h"
+#include "advisor/facts/facts.h"
+#include "advisor/rules/findings.h"
+#include "advisor/profile/profile.h"
+#include "advisor/util/strbuf.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/addr.h"
-#include "../../advisor/destmap.h"
+#include "advisor/facts/addr.h"
+#include "advisor/inspect/destmap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/addr.h"
-#include "../../advisor/diag.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/facts/addr.h"
+#include "advisor/inspect/diag.h"
+#include "advisor/facts/tcpstate.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -11,12 +11,12 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/inspect.h"
-#include "../../advisor/netlink.h"
-#include "../../advisor/procfs.h"
-#include "../../advisor/sysctl_io.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/facts/facts.h"
+#include "advisor/inspect/inspect.h"
+#include "advisor/inspect/netlink.h"
+#include "advisor/inspect/procfs.h"
+#include "advisor/inspect/sysctl_io.h"
+#include "advisor/facts/tcpstate.h"
 
 /*
  * Linked with -Wl,--wrap= for the netlink edge (twa_nl_open, twa_nl_dump,

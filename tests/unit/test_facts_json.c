@@ -10,11 +10,11 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/facts_json.h"
-#include "../../advisor/jsonutil.h"
-#include "../../advisor/proctext.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/facts/proctext.h"
+#include "advisor/util/strbuf.h"
 
 #include "json_diff.h"
 

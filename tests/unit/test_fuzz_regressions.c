@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/yamltree.h"
+#include "advisor/profile/yamltree.h"
 
 /*
  * Each harness is compiled in here with its LLVMFuzzerTestOneInput

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/inomap.h"
+#include "advisor/inspect/inomap.h"
 
 /* Spread-out inodes like the kernel's, with neighbours that collide in
  * the low bits. */

@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/facts_json.h"
-#include "../../advisor/inspect.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/inspect/inspect.h"
+#include "advisor/facts/tcpstate.h"
 
 #include "json_diff.h"
 

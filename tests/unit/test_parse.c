@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/parse.h"
+#include "advisor/util/parse.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define SENTINEL_U 0x5a5a5a5a5a5a5a5aull

@@ -11,12 +11,12 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/err.h"
-#include "../../advisor/facts.h"
-#include "../../advisor/findings.h"
-#include "../../advisor/jsonutil.h"
-#include "../../advisor/plan.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/util/err.h"
+#include "advisor/facts/facts.h"
+#include "advisor/rules/findings.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/apply/plan.h"
+#include "advisor/util/strbuf.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/addr.h"
-#include "../../advisor/facts.h"
-#include "../../advisor/proctext.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/facts/addr.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/proctext.h"
+#include "advisor/facts/tcpstate.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,12 +15,12 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/err.h"
-#include "../../advisor/profile.h"
-#include "../../advisor/profile_load.h"
-#include "../../advisor/rules.h"
-#include "../../advisor/strbuf.h"
-#include "../../advisor/yamltree.h"
+#include "advisor/util/err.h"
+#include "advisor/profile/profile.h"
+#include "advisor/profile/profile_load.h"
+#include "advisor/rules/rules.h"
+#include "advisor/util/strbuf.h"
+#include "advisor/profile/yamltree.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,17 +10,17 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/facts_json.h"
-#include "../../advisor/findings.h"
-#include "../../advisor/fleet.h"
-#include "../../advisor/jsonutil.h"
-#include "../../advisor/markup.h"
-#include "../../advisor/profile.h"
-#include "../../advisor/profile_load.h"
-#include "../../advisor/report.h"
-#include "../../advisor/rules.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/rules/findings.h"
+#include "advisor/report/fleet.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/report/markup.h"
+#include "advisor/profile/profile.h"
+#include "advisor/profile/profile_load.h"
+#include "advisor/report/report.h"
+#include "advisor/rules/rules.h"
+#include "advisor/util/strbuf.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -11,17 +11,17 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/err.h"
-#include "../../advisor/facts.h"
-#include "../../advisor/facts_json.h"
-#include "../../advisor/findings.h"
-#include "../../advisor/inspect.h"
-#include "../../advisor/plan.h"
-#include "../../advisor/profile.h"
-#include "../../advisor/profile_load.h"
-#include "../../advisor/rules.h"
-#include "../../advisor/strbuf.h"
-#include "../../advisor/sysctl_key.h"
+#include "advisor/util/err.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/rules/findings.h"
+#include "advisor/inspect/inspect.h"
+#include "advisor/apply/plan.h"
+#include "advisor/profile/profile.h"
+#include "advisor/profile/profile_load.h"
+#include "advisor/rules/rules.h"
+#include "advisor/util/strbuf.h"
+#include "advisor/facts/sysctl_key.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

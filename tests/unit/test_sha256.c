@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/sha256.h"
+#include "advisor/util/sha256.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

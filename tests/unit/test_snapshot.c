@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/err.h"
-#include "../../advisor/jsonutil.h"
-#include "../../advisor/snapshot.h"
-#include "../../advisor/strbuf.h"
+#include "advisor/util/err.h"
+#include "advisor/util/jsonutil.h"
+#include "advisor/apply/snapshot.h"
+#include "advisor/util/strbuf.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

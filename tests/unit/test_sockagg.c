@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/facts.h"
-#include "../../advisor/proctext.h"
-#include "../../advisor/sockagg.h"
-#include "../../advisor/tcpstate.h"
+#include "advisor/facts/facts.h"
+#include "advisor/facts/proctext.h"
+#include "advisor/inspect/sockagg.h"
+#include "advisor/facts/tcpstate.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define V4 TWA_AF_INET

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/state.h"
+#include "advisor/apply/state.h"
 
 /* Linked with -Wl,--wrap=mkdir: the library's mkdir() comes here. */
 static int race_mode;	/* 0: plain; 1: someone else wins; 2: a symlink wins */

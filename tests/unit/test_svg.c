@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/strbuf.h"
-#include "../../advisor/svg.h"
+#include "advisor/util/strbuf.h"
+#include "advisor/report/svg.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/err.h"
-#include "../../advisor/strbuf.h"
-#include "../../advisor/sysctl_conf.h"
+#include "advisor/util/err.h"
+#include "advisor/util/strbuf.h"
+#include "advisor/apply/sysctl_conf.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

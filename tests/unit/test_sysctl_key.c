@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "../../advisor/sysctl_db.h"
-#include "../../advisor/sysctl_key.h"
+#include "advisor/facts/sysctl_db.h"
+#include "advisor/facts/sysctl_key.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

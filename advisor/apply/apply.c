@@ -1,0 +1,470 @@
+/* apply.c - applying plans and rolling back snapshots, all or nothing. */
+#include "advisor/apply/apply.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "advisor/apply/boot.h"
+#include "advisor/util/fsutil.h"
+#include "advisor/inspect/host.h"
+#include "advisor/util/parse.h"
+#include "advisor/apply/snapshot.h"
+#include "advisor/apply/state.h"
+#include "advisor/apply/sysctl_conf.h"
+#include "advisor/inspect/sysctl_io.h"
+#include "advisor/facts/sysctl_key.h"
+
+void twa_apply_result_release(struct twa_apply_result *r)
+{
+	if (!r)
+		return;
+	free(r->keys);
+	free(r->boot.overrides);
+	memset(r, 0, sizeof(*r));
+}
+
+static int add_key(struct twa_apply_result *res, const char *key, const char *from,
+		   const char *to, enum twa_change_state state)
+{
+	struct twa_applied *v = realloc(res->keys, (res->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	res->keys = v;
+	v = &v[res->n++];
+	memset(v, 0, sizeof(*v));
+	twa_strlcpy(v->key, key, sizeof(v->key));
+	twa_strlcpy(v->from, from, sizeof(v->from));
+	twa_strlcpy(v->to, to, sizeof(v->to));
+	v->state = state;
+	return 0;
+}
+
+/* A new snapshot of the values the keys have now (res->keys[].from). */
+static int snapshot_begin(struct twa_snapshot *snap, const char *operation,
+			  const char *host, const char *netns, const char *profile,
+			  const char *now, const struct twa_apply_result *res)
+{
+	size_t i;
+
+	twa_state_new_id(snap->id, sizeof(snap->id));
+	twa_strlcpy(snap->created, now, sizeof(snap->created));
+	twa_strlcpy(snap->operation, operation, sizeof(snap->operation));
+	twa_strlcpy(snap->host, host, sizeof(snap->host));
+	twa_strlcpy(snap->netns, netns, sizeof(snap->netns));
+	twa_strlcpy(snap->profile, profile, sizeof(snap->profile));
+	for (i = 0; i < res->n; i++)
+		if (twa_snapshot_add(snap, res->keys[i].key, res->keys[i].from) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static bool needs_write(const struct twa_applied *k)
+{
+	return k->state == TWA_CHANGE_PENDING || k->state == TWA_CHANGE_DRIFTED;
+}
+
+/* Undo the keys written so far, newest first. Returns how many failed. */
+static unsigned restore_written(const struct twa_apply_opts *o,
+				struct twa_apply_result *res, struct strbuf *msg)
+{
+	unsigned failed = 0;
+	size_t i = res->n;
+
+	while (i-- > 0) {
+		struct twa_applied *k = &res->keys[i];
+		struct twa_err e = { 0 };
+		char back[4096];
+
+		if (!k->written)
+			continue;
+		if (twa_sysctl_write(o->proc_root, k->key, k->from, &e) < 0 ||
+		    twa_sysctl_read(o->proc_root, k->key, back, sizeof(back), &e) < 0 ||
+		    !twa_sysctl_value_equal(back, k->from)) {
+			failed++;
+			strbuf_addf(msg, "%scould not restore %s to '%s'", msg->len ? "; " : "",
+				    k->key, k->from);
+			continue;
+		}
+		k->written = false;
+	}
+	return failed;
+}
+
+/* Restore what was written after a later step failed, and say so. */
+static void undo_after(const struct twa_apply_opts *o, struct twa_apply_result *res,
+		       struct twa_err *err)
+{
+	struct strbuf msg = STRBUF_INIT;
+	unsigned failed = restore_written(o, res, &msg);
+
+	res->restore_failed = failed > 0;
+	if (failed)
+		twa_err_prefix(err, "RESTORE INCOMPLETE (%s; run 'twadvise rollback %s')",
+			       msg.buf, res->snapshot);
+	else
+		twa_err_prefix(err, "nothing changed (every key written was restored)");
+	res->written = 0;
+	strbuf_release(&msg);
+}
+
+/* Write every key that needs it, reading each back. On failure restore
+ * what was written and return the error (naming the key). */
+static int write_keys(const struct twa_apply_opts *o, struct twa_apply_result *res,
+		      struct twa_err *err)
+{
+	unsigned n = 0;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < res->n; i++) {
+		struct twa_applied *k = &res->keys[i];
+		char back[4096];
+
+		if (!needs_write(k))
+			continue;
+		r = twa_sysctl_write(o->proc_root, k->key, k->to, err);
+		if (r < 0)
+			break;
+		k->written = true;
+		res->written++;
+		if (o->after_write)
+			o->after_write(++n, o->hook_ctx);
+		r = twa_sysctl_read(o->proc_root, k->key, back, sizeof(back), err);
+		if (r < 0)
+			break;
+		if (!twa_sysctl_value_equal(back, k->to)) {
+			r = twa_err_set(err, -EINVAL, "%s: the kernel kept '%s' after writing '%s'",
+					k->key, back, k->to);
+			break;
+		}
+	}
+	if (r < 0)
+		undo_after(o, res, err);
+	return r;
+}
+
+/*
+ * The changing part of apply and rollback, in this order: save the
+ * snapshot; write the keys; then, with persist, replace the persisted
+ * file with content (or remove it when content is NULL). A failure after
+ * the first write restores the keys.
+ */
+static int commit(const struct twa_apply_opts *o, struct twa_state *st,
+		  const struct twa_snapshot *snap, struct twa_apply_result *res,
+		  bool persist, const char *content, size_t len,
+		  struct twa_err *err)
+{
+	int r = twa_state_save(st, snap, err);
+
+	if (r < 0)
+		return r;
+	twa_strlcpy(res->snapshot, snap->id, sizeof(res->snapshot));
+	r = write_keys(o, res, err);
+	if (r < 0 || !persist)
+		return r;
+	r = content ? twa_file_replace(res->persist_path, content, len, 0644, err) :
+		      twa_file_remove(res->persist_path, err);
+	if (r < 0) {
+		undo_after(o, res, err);
+		return r;
+	}
+	res->persist_written = true;
+	return 0;
+}
+
+/* Refuse writes we would not be allowed, before the snapshot. */
+static int check_writable(const struct twa_apply_opts *o,
+			  const struct twa_apply_result *res, struct twa_err *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < res->n; i++) {
+		if (!needs_write(&res->keys[i]))
+			continue;
+		r = twa_sysctl_check_writable(o->proc_root, res->keys[i].key, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void persist_path(const struct twa_apply_opts *o, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", o->sysctl_dir ? o->sysctl_dir : TWA_SYSCTL_DIR_DEFAULT,
+		 TWA_PERSIST_FILE);
+}
+
+/* The persisted file after this plan: its old settings, the plan's keys
+ * set to their targets. *ret_changed says whether any setting differs. */
+static int persist_merge(const struct twa_plan *plan, const struct strbuf *old,
+			 bool existed, const char *path, struct twa_conf_setting **ret,
+			 size_t *ret_n, bool *ret_changed, struct twa_err *err)
+{
+	struct twa_conf_setting *v = NULL;
+	size_t n = 0, i, j;
+	int r;
+
+	*ret_changed = false;
+	if (existed) {
+		r = twa_sysctl_conf_settings(old->buf, old->len, path, &v, &n, err);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < plan->n; i++) {
+		for (j = 0; j < n && strcmp(v[j].key, plan->changes[i].key); j++)
+			;
+		if (j == n) {
+			struct twa_conf_setting *nv = realloc(v, (n + 1) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				return twa_err_set(err, -ENOMEM, "out of memory");
+			}
+			v = nv;
+			n++;
+			twa_strlcpy(v[j].key, plan->changes[i].key, sizeof(v[j].key));
+			v[j].value[0] = '\0';
+			*ret_changed = true;
+		}
+		if (!twa_sysctl_value_equal(v[j].value, plan->changes[i].to)) {
+			twa_strlcpy(v[j].value, plan->changes[i].to, sizeof(v[j].value));
+			*ret_changed = true;
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
+	      struct twa_apply_result *res, struct twa_err *err)
+{
+	struct twa_conf_setting *settings = NULL;
+	struct twa_snapshot snap;
+	struct twa_state st = { .lock_fd = -1 };
+	struct strbuf old = STRBUF_INIT, drift = STRBUF_INIT, text = STRBUF_INIT;
+	size_t n_settings = 0, i, pending = 0;
+	bool persist_existed = false, persist_changed = false;
+	char now[32];
+	int r = 0;
+
+	memset(res, 0, sizeof(*res));
+	twa_snapshot_init(&snap);
+	if (!o->force && plan->host[0] && o->host && strcmp(plan->host, o->host))
+		return twa_err_set(err, -ESTALE,
+				   "the plan was made on host '%s', this is '%s': nothing changed (--force to apply anyway)",
+				   plan->host, o->host);
+	if (!o->force && plan->netns[0] && o->netns && strcmp(plan->netns, o->netns))
+		return twa_err_set(err, -ESTALE,
+				   "the plan was made in network namespace %s, this is %s: nothing changed (--force to apply anyway)",
+				   plan->netns, o->netns);
+	if (!o->dry_run) {
+		r = twa_state_open(&st, o->state_dir, true, err);
+		if (r < 0)
+			goto out;
+		r = twa_state_lock(&st, err);
+		if (r < 0)
+			goto out;
+	}
+	/* Under the lock: what the host has now. */
+	for (i = 0; i < plan->n; i++) {
+		const struct twa_plan_change *c = &plan->changes[i];
+		struct twa_err e = { 0 };
+		char cur[4096];
+		enum twa_change_state cs;
+
+		r = twa_sysctl_read(o->proc_root, c->key, cur, sizeof(cur), &e);
+		if (r == -ENOENT || r == -ENOTDIR) {
+			r = twa_err_set(err, -EBADMSG, "%s does not exist on this kernel: nothing changed",
+					c->key);
+			goto out;
+		}
+		if (r < 0) {
+			if (err)
+				*err = e;
+			goto out;
+		}
+		cs = twa_plan_change_state(c, cur);
+		if (cs == TWA_CHANGE_DRIFTED)
+			strbuf_addf(&drift, "%s%s is '%s' (the plan expected '%s')",
+				    drift.len ? ", " : "", c->key, cur, c->from);
+		if (cs != TWA_CHANGE_DONE)
+			pending++;
+		r = add_key(res, c->key, cur, c->to, cs);
+		if (r < 0) {
+			r = twa_err_set(err, r, "out of memory");
+			goto out;
+		}
+	}
+	if (drift.len && !o->force) {
+		r = twa_err_set(err, -ESTALE,
+				"drift: %s; nothing changed (make a new plan, or --force)", drift.buf);
+		goto out;
+	}
+	if (o->persist) {
+		persist_path(o, res->persist_path, sizeof(res->persist_path));
+		r = twa_file_read(res->persist_path, TWA_PERSIST_MAX_BYTES, &old,
+				  &persist_existed, err);
+		if (r < 0)
+			goto out;
+		r = persist_merge(plan, &old, persist_existed, res->persist_path, &settings,
+				  &n_settings, &persist_changed, err);
+		if (r < 0)
+			goto out;
+	}
+	if (!pending && !persist_changed) {
+		res->nothing_to_do = true;
+		goto out;
+	}
+	if (o->dry_run)
+		goto out;
+	r = check_writable(o, res, err);
+	if (r < 0)
+		goto out;
+	/* The snapshot first: every key, and the persisted file as it was. */
+	twa_time_rfc3339(now, sizeof(now));
+	if (snapshot_begin(&snap, "apply", o->host ? o->host : plan->host,
+			   o->netns ? o->netns : plan->netns, plan->profile, now, res) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	twa_strlcpy(snap.plan_fingerprint, plan->fingerprint, sizeof(snap.plan_fingerprint));
+	if (o->persist &&
+	    twa_snapshot_set_persist(&snap, res->persist_path,
+				     persist_existed ? old.buf : NULL, old.len) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	if (o->persist && persist_changed)
+		twa_persist_render(plan->profile, snap.id, now, settings, n_settings, &text);
+	r = commit(o, &st, &snap, res, o->persist && persist_changed, text.buf,
+		   text.len, err);
+	if (r < 0)
+		goto out;
+	if (o->persist) {
+		struct twa_facts f;
+
+		twa_facts_init(&f);
+		if (twa_boot_scan(o->sysctl_dir, &f, NULL) == 0) {
+			res->boot = f.boot;
+			memset(&f.boot, 0, sizeof(f.boot));
+		}
+		twa_facts_release(&f);
+	}
+out:
+	twa_state_close(&st);
+	twa_snapshot_release(&snap);
+	strbuf_release(&old);
+	strbuf_release(&drift);
+	strbuf_release(&text);
+	free(settings);
+	return r;
+}
+
+int twa_rollback(const struct twa_apply_opts *o, const char *id,
+		 struct twa_apply_result *res, struct twa_err *err)
+{
+	struct twa_snapshot snap, undo;
+	struct twa_state st = { .lock_fd = -1 };
+	struct strbuf cur_file = STRBUF_INIT;
+	bool cur_exists = false, persist_needed = false;
+	char **ids = NULL, now[32];
+	size_t n_ids = 0, i, pending = 0;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	twa_snapshot_init(&snap);
+	twa_snapshot_init(&undo);
+	r = twa_state_open(&st, o->state_dir, false, err);
+	if (r < 0)
+		goto out;
+	r = twa_state_lock(&st, err);
+	if (r < 0)
+		goto out;
+	if (!id) {
+		r = twa_state_ids(&st, &ids, &n_ids, err);
+		if (r < 0)
+			goto out;
+		if (!n_ids) {
+			r = twa_err_set_at(err, -ENOENT, st.snapdir, 0, 0, "no snapshots to roll back");
+			goto out;
+		}
+		id = ids[n_ids - 1];
+	}
+	r = twa_state_load(&st, id, &snap, err);
+	if (r < 0)
+		goto out;
+	twa_strlcpy(res->rolled_back, snap.id, sizeof(res->rolled_back));
+	if (snap.has_persist) {
+		persist_path(o, res->persist_path, sizeof(res->persist_path));
+		/* Never write where an edited snapshot points: only our file. */
+		if (strcmp(snap.persist_path, res->persist_path)) {
+			r = twa_err_set(err, -EBADMSG,
+					"snapshot %s restores '%s', but the persisted file is '%s' (pass the --sysctl-dir it was taken with)",
+					snap.id, snap.persist_path, res->persist_path);
+			goto out;
+		}
+		r = twa_file_read(res->persist_path, TWA_PERSIST_MAX_BYTES, &cur_file,
+				  &cur_exists, err);
+		if (r < 0)
+			goto out;
+		persist_needed = snap.persist_existed ?
+				 !cur_exists || strcmp(cur_file.buf, snap.persist_content) :
+				 cur_exists;
+	}
+	for (i = 0; i < snap.n; i++) {
+		char cur[4096];
+
+		r = twa_sysctl_read(o->proc_root, snap.values[i].key, cur, sizeof(cur), err);
+		if (r < 0)
+			goto out;
+		r = add_key(res, snap.values[i].key, cur, snap.values[i].value,
+			    twa_sysctl_value_equal(cur, snap.values[i].value) ?
+			    TWA_CHANGE_DONE : TWA_CHANGE_PENDING);
+		if (r < 0) {
+			r = twa_err_set(err, r, "out of memory");
+			goto out;
+		}
+		pending += res->keys[i].state == TWA_CHANGE_PENDING;
+	}
+	if (!pending && !persist_needed) {
+		res->nothing_to_do = true;
+		goto out;
+	}
+	if (o->dry_run)
+		goto out;
+	r = check_writable(o, res, err);
+	if (r < 0)
+		goto out;
+	/* Snapshot what we are about to undo, so the rollback can be undone. */
+	twa_time_rfc3339(now, sizeof(now));
+	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap.host,
+			   o->netns ? o->netns : snap.netns, snap.profile, now, res) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	twa_strlcpy(undo.rolls_back, snap.id, sizeof(undo.rolls_back));
+	if (snap.has_persist &&
+	    twa_snapshot_set_persist(&undo, res->persist_path,
+				     cur_exists ? cur_file.buf : NULL, cur_file.len) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	r = commit(o, &st, &undo, res, persist_needed,
+		   snap.persist_existed ? snap.persist_content : NULL,
+		   snap.persist_existed ? strlen(snap.persist_content) : 0, err);
+	if (r < 0)
+		goto out;
+out:
+	twa_state_ids_free(ids, n_ids);
+	twa_state_close(&st);
+	twa_snapshot_release(&snap);
+	twa_snapshot_release(&undo);
+	strbuf_release(&cur_file);
+	return r;
+}

@@ -1,0 +1,309 @@
+/* plan.c - building, encoding, decoding and validating plans (pure). */
+#include "advisor/apply/plan.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advisor/util/jsonutil.h"
+#include "advisor/util/parse.h"
+#include "advisor/facts/proctext.h"
+#include "advisor/util/sha256.h"
+#include "advisor/facts/sysctl_db.h"
+#include "advisor/facts/sysctl_key.h"
+
+void twa_plan_init(struct twa_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void twa_plan_release(struct twa_plan *p)
+{
+	if (!p)
+		return;
+	free(p->changes);
+	twa_plan_init(p);
+}
+
+static struct twa_plan_change *plan_find(const struct twa_plan *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (!strcmp(p->changes[i].key, key))
+			return &p->changes[i];
+	return NULL;
+}
+
+static int plan_add(struct twa_plan *p, const struct twa_plan_change *c)
+{
+	struct twa_plan_change *v;
+
+	if (p->n >= TWA_PLAN_MAX_CHANGES)
+		return -E2BIG;
+	v = realloc(p->changes, (p->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->changes = v;
+	v[p->n++] = *c;
+	return 0;
+}
+
+int twa_plan_from_findings(const struct twa_facts *f,
+			   const struct twa_findings *fs, struct twa_plan *p,
+			   struct twa_err *err)
+{
+	size_t i, k;
+
+	twa_strlcpy(p->host, f->host.hostname, sizeof(p->host));
+	twa_strlcpy(p->netns, f->host.netns, sizeof(p->netns));
+	twa_strlcpy(p->profile, fs->profile, sizeof(p->profile));
+	twa_strlcpy(p->created, f->host.time, sizeof(p->created));
+	for (i = 0; i < fs->n; i++) {
+		const struct twa_finding *fd = &fs->v[i];
+
+		for (k = 0; k < fd->n_changes; k++) {
+			const struct twa_change *ch = &fd->changes[k];
+			const char *cur = twa_facts_sysctl(f, ch->key);
+			struct twa_plan_change c;
+			int r;
+
+			if (plan_find(p, ch->key) || !cur ||
+			    twa_sysctl_value_equal(cur, ch->to))
+				continue;
+			memset(&c, 0, sizeof(c));
+			twa_strlcpy(c.key, ch->key, sizeof(c.key));
+			twa_strlcpy(c.from, cur, sizeof(c.from));
+			twa_strlcpy(c.to, ch->to, sizeof(c.to));
+			twa_strlcpy(c.rule, fd->rule, sizeof(c.rule));
+			twa_strlcpy(c.reason, fd->summary, sizeof(c.reason));
+			r = plan_add(p, &c);
+			if (r < 0)
+				return twa_err_set(err, r, "plan: %s", strerror(-r));
+		}
+	}
+	twa_plan_fingerprint(p, false, p->fingerprint, sizeof(p->fingerprint));
+	return 0;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const struct twa_plan_change *const *)a)[0]->key,
+		      ((const struct twa_plan_change *const *)b)[0]->key);
+}
+
+void twa_plan_fingerprint(const struct twa_plan *p, bool use_to, char *out,
+			  size_t size)
+{
+	const struct twa_plan_change **sorted = calloc(p->n ? p->n : 1, sizeof(*sorted));
+	struct twa_sha256 c;
+	uint8_t d[32];
+	char hex[65];
+	size_t i;
+
+	twa_sha256_init(&c);
+	for (i = 0; sorted && i < p->n; i++)
+		sorted[i] = &p->changes[i];
+	if (sorted)
+		qsort(sorted, p->n, sizeof(*sorted), cmp_change);
+	for (i = 0; sorted && i < p->n; i++) {
+		char v[260];
+
+		twa_sysctl_value_normalize(use_to ? sorted[i]->to : sorted[i]->from, v,
+					   sizeof(v));
+		twa_sha256_update(&c, sorted[i]->key, strlen(sorted[i]->key));
+		twa_sha256_update(&c, "=", 1);
+		twa_sha256_update(&c, v, strlen(v));
+		twa_sha256_update(&c, "\n", 1);
+	}
+	free(sorted);
+	twa_sha256_final(&c, d);
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	snprintf(out, size, "sha256:%s", hex);
+}
+
+json_object *twa_plan_to_json(const struct twa_plan *p)
+{
+	json_object *o = json_object_new_object(), *list = json_object_new_array();
+	size_t i;
+
+	json_object_object_add(o, "schema", json_object_new_string(TWA_PLAN_SCHEMA));
+	json_object_object_add(o, "host", json_object_new_string(p->host));
+	json_object_object_add(o, "netns", json_object_new_string(p->netns));
+	json_object_object_add(o, "profile", json_object_new_string(p->profile));
+	json_object_object_add(o, "created", json_object_new_string(p->created));
+	json_object_object_add(o, "fingerprint", json_object_new_string(p->fingerprint));
+	for (i = 0; i < p->n; i++) {
+		const struct twa_plan_change *c = &p->changes[i];
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "key", json_object_new_string(c->key));
+		json_object_object_add(x, "from", json_object_new_string(c->from));
+		json_object_object_add(x, "to", json_object_new_string(c->to));
+		json_object_object_add(x, "rule", json_object_new_string(c->rule));
+		json_object_object_add(x, "reason", json_object_new_string(c->reason));
+		json_object_array_add(list, x);
+	}
+	json_object_object_add(o, "changes", list);
+	return o;
+}
+
+int twa_plan_check_value(const char *key, const char *value, struct twa_err *err)
+{
+	const struct twa_sysctl_def *d = twa_sysctl_def_find(key);
+	int64_t v;
+	int r;
+
+	r = twa_sysctl_value_check(value, err);
+	if (r < 0)
+		return r;
+	if (!d)
+		return 0;
+	if (d->read_only)
+		return twa_err_set(err, -EINVAL, "%s is read-only (a measurement)", key);
+	switch (d->type) {
+	case TWA_SYSCTL_INT:
+		if (twa_parse_i64(value, strlen(value), &v) < 0)
+			return twa_err_set(err, -EINVAL, "%s wants an integer, not '%.40s'", key, value);
+		if (v < d->min || v > d->max)
+			return twa_err_set(err, -EINVAL, "%s = %" PRId64 " is out of range [%" PRId64 ", %" PRId64 "]",
+					   key, v, d->min, d->max);
+		return 0;
+	case TWA_SYSCTL_RANGE: {
+		unsigned lo, hi;
+
+		r = twa_port_range_parse(value, &lo, &hi, err);
+		if (r < 0)
+			twa_err_prefix(err, "%s", key);
+		return r < 0 ? r : 0;
+	}
+	case TWA_SYSCTL_PORTLIST: {
+		struct twa_portrange *pr = NULL;
+		size_t n;
+
+		r = twa_reserved_ports_parse(value, &pr, &n, err);
+		free(pr);
+		if (r < 0)
+			twa_err_prefix(err, "%s", key);
+		return r < 0 ? r : 0;
+	}
+	}
+	return 0;
+}
+
+int twa_plan_parse(const char *buf, size_t len, const char *file,
+		   struct twa_plan *p, struct twa_err *err)
+{
+	json_object *o = NULL, *list = NULL;
+	char schema[64];
+	size_t i, n;
+	int r;
+
+	if (len > TWA_PLAN_MAX_BYTES)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "plan larger than %u bytes",
+				      TWA_PLAN_MAX_BYTES);
+	r = twa_json_parse(buf, len, file, &o, err);
+	if (r < 0)
+		return r;
+	if (!json_object_is_type(o, json_type_object)) {
+		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "a plan is a JSON object");
+		goto out;
+	}
+	if ((r = twa_json_get_str(o, "schema", true, file, "plan", schema, sizeof(schema), err)) < 0)
+		goto out;
+	if (strcmp(schema, TWA_PLAN_SCHEMA)) {
+		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "schema '%s' is not %s", schema,
+				   TWA_PLAN_SCHEMA);
+		goto out;
+	}
+	if ((r = twa_json_get_str(o, "host", false, file, "plan", p->host, sizeof(p->host), err)) < 0 ||
+	    (r = twa_json_get_str(o, "netns", false, file, "plan", p->netns, sizeof(p->netns), err)) < 0 ||
+	    (r = twa_json_get_str(o, "profile", false, file, "plan", p->profile, sizeof(p->profile), err)) < 0 ||
+	    (r = twa_json_get_str(o, "created", false, file, "plan", p->created, sizeof(p->created), err)) < 0 ||
+	    (r = twa_json_get_str(o, "fingerprint", false, file, "plan", p->fingerprint,
+				  sizeof(p->fingerprint), err)) < 0 ||
+	    (r = twa_json_get_array(o, "changes", true, file, "plan", &list, err)) < 0)
+		goto out;
+	n = json_object_array_length(list);
+	if (n > TWA_PLAN_MAX_CHANGES) {
+		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "plan has %zu changes, more than %d",
+				   n, TWA_PLAN_MAX_CHANGES);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		json_object *x = json_object_array_get_idx(list, i);
+		struct twa_plan_change c;
+		char path[48];
+
+		memset(&c, 0, sizeof(c));
+		snprintf(path, sizeof(path), "changes[%zu]", i);
+		if (!json_object_is_type(x, json_type_object)) {
+			r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: expected an object", path);
+			goto out;
+		}
+		if ((r = twa_json_get_str(x, "key", true, file, path, c.key, sizeof(c.key), err)) < 0 ||
+		    (r = twa_json_get_str(x, "from", true, file, path, c.from, sizeof(c.from), err)) < 0 ||
+		    (r = twa_json_get_str(x, "to", true, file, path, c.to, sizeof(c.to), err)) < 0 ||
+		    (r = twa_json_get_str(x, "rule", false, file, path, c.rule, sizeof(c.rule), err)) < 0 ||
+		    (r = twa_json_get_str(x, "reason", false, file, path, c.reason, sizeof(c.reason), err)) < 0)
+			goto out;
+		if (twa_sysctl_key_check(c.key, err) < 0 ||
+		    twa_sysctl_value_check(c.from, err) < 0 ||
+		    twa_plan_check_value(c.key, c.to, err) < 0) {
+			twa_err_prefix(err, "%s: %s", file, path);
+			r = twa_err_recode(err, -EBADMSG);
+			goto out;
+		}
+		if (plan_find(p, c.key)) {
+			r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: %s appears twice", path, c.key);
+			goto out;
+		}
+		r = plan_add(p, &c);
+		if (r < 0) {
+			r = twa_err_set(err, r, "out of memory");
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	json_object_put(o);
+	return r;
+}
+
+enum twa_change_state twa_plan_change_state(const struct twa_plan_change *c,
+					    const char *current)
+{
+	if (!current)
+		return TWA_CHANGE_ABSENT;
+	if (twa_sysctl_value_equal(current, c->to))
+		return TWA_CHANGE_DONE;
+	if (twa_sysctl_value_equal(current, c->from))
+		return TWA_CHANGE_PENDING;
+	return TWA_CHANGE_DRIFTED;
+}
+
+int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
+{
+	size_t i;
+
+	if (!p->n) {
+		strbuf_addf(out, "nothing to change: %s meets profile '%s'\n",
+			    p->host[0] ? p->host : "this host", p->profile);
+		return 0;
+	}
+	strbuf_addf(out, "plan for %s (%s), profile %s: %zu change%s\n", p->host, p->netns,
+		    p->profile, p->n, p->n == 1 ? "" : "s");
+	for (i = 0; i < p->n; i++) {
+		char from[256], to[256];
+
+		twa_sysctl_value_display(p->changes[i].from, from, sizeof(from));
+		twa_sysctl_value_display(p->changes[i].to, to, sizeof(to));
+		strbuf_addf(out, "  %-36s %s -> %s\n", p->changes[i].key, from, to);
+		strbuf_addf(out, "  %-36s   (%s: %.160s)\n", "", p->changes[i].rule,
+			    p->changes[i].reason);
+	}
+	return 0;
+}

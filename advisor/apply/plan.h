@@ -1,0 +1,78 @@
+/* plan.h - reviewed plans: proposed sysctl changes with the values they were made from. */
+#ifndef TWA_PLAN_H
+#define TWA_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "advisor/util/err.h"
+#include "advisor/facts/facts.h"
+#include "advisor/rules/findings.h"
+
+#define TWA_PLAN_SCHEMA "twadvise.plan/1"
+#define TWA_PLAN_MAX_BYTES (1u << 20)
+#define TWA_PLAN_MAX_CHANGES 256
+
+struct twa_plan_change {
+	char key[96];
+	char from[256];		/* the value when the plan was made */
+	char to[256];
+	char rule[48];
+	char reason[512];
+};
+
+struct twa_plan {
+	char host[256];
+	char netns[64];
+	char profile[64];
+	char created[32];
+	char fingerprint[80];	/* "sha256:<hex>" of the keys' from values */
+	struct twa_plan_change *changes;
+	size_t n;
+};
+
+void twa_plan_init(struct twa_plan *p);
+void twa_plan_release(struct twa_plan *p);
+
+/* The changes the findings propose, most severe finding first, one per key
+ * (the first proposal of a key wins; a change already in place is left
+ * out). from is the facts' current value. */
+int twa_plan_from_findings(const struct twa_facts *f,
+			   const struct twa_findings *fs, struct twa_plan *p,
+			   struct twa_err *err);
+
+/* "sha256:..." over "key=value\n" of keys sorted, values normalized. */
+void twa_plan_fingerprint(const struct twa_plan *p, bool use_to,
+			  char *out, size_t size);
+
+json_object *twa_plan_to_json(const struct twa_plan *p);
+/*
+ * Parse and validate a plan: the schema, every key's grammar (and type
+ * and range when twadvise knows the key), values without control
+ * characters, no key twice, at most TWA_PLAN_MAX_CHANGES changes and
+ * TWA_PLAN_MAX_BYTES bytes. -EBADMSG with file (line:col for syntax).
+ */
+int twa_plan_parse(const char *buf, size_t len, const char *file,
+		   struct twa_plan *p, struct twa_err *err);
+
+/* Check one value against the key's known type and bounds (unknown keys
+ * pass); message in err. */
+int twa_plan_check_value(const char *key, const char *value,
+			 struct twa_err *err);
+
+/* Where a key stands against its change. */
+enum twa_change_state {
+	TWA_CHANGE_PENDING,	/* at from: to be written */
+	TWA_CHANGE_DONE,	/* already at to */
+	TWA_CHANGE_DRIFTED,	/* neither: someone else changed it */
+	TWA_CHANGE_ABSENT,	/* the kernel has no such sysctl */
+};
+enum twa_change_state twa_plan_change_state(const struct twa_plan_change *c,
+					    const char *current);
+
+/* Human diff: one line per change, for review. */
+int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out);
+
+#endif

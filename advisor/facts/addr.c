@@ -1,0 +1,70 @@
+/* addr.c - address formatting without the socket headers. */
+#include "advisor/facts/addr.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static int format_v4(const uint8_t *a, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
+}
+
+static int format_v6(const uint8_t *a, char *buf, size_t size)
+{
+	unsigned words[8];
+	int best = -1, best_len = 0, cur = -1, cur_len = 0, i;
+	char tmp[TWA_ADDRSTRLEN], *p = tmp;
+
+	for (i = 0; i < 8; i++)
+		words[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (i = 0; i < 8; i++) {
+		if (words[i] == 0) {
+			if (cur < 0)
+				cur = i, cur_len = 0;
+			cur_len++;
+			if (cur_len > best_len)
+				best = cur, best_len = cur_len;
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		/* Embedded IPv4: ::a.b.c.d and ::ffff:a.b.c.d, as glibc prints. */
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
+			if (format_v4(a + 12, p, sizeof(tmp) - (size_t)(p - tmp)))
+				return -ENOSPC;
+			p += strlen(p);
+			break;
+		}
+		p += snprintf(p, sizeof(tmp) - (size_t)(p - tmp), "%x", words[i]);
+	}
+	if (best >= 0 && best + best_len == 8)
+		*p++ = ':';
+	*p = '\0';
+	if ((size_t)(p - tmp) >= size)
+		return -ENOSPC;
+	memcpy(buf, tmp, (size_t)(p - tmp) + 1);
+	return 0;
+}
+
+int twa_addr_format(int family, const uint8_t *addr, char *buf, size_t size)
+{
+	if (family == TWA_AF_INET)
+		return format_v4(addr, buf, size);
+	if (family == TWA_AF_INET6)
+		return format_v6(addr, buf, size);
+	return -EAFNOSUPPORT;
+}

@@ -1,0 +1,36 @@
+/* sysctl_key.h - sysctl name grammar and value comparison (pure). */
+#ifndef TWA_SYSCTL_KEY_H
+#define TWA_SYSCTL_KEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "advisor/util/err.h"
+
+#define TWA_SYSCTL_KEY_MAX 95
+#define TWA_SYSCTL_VALUE_MAX 255
+
+/* A key twadvise may touch: dot-separated segments of [a-z0-9_-], under
+ * "net.", at most TWA_SYSCTL_KEY_MAX bytes. No '/', "..", NUL or empty
+ * segment can pass, so the path built from it stays under /proc/sys/net. */
+bool twa_sysctl_key_valid(const char *key);
+/* Same, with a message saying what is wrong. */
+int twa_sysctl_key_check(const char *key, struct twa_err *err);
+
+/* A value that may be written: printable ASCII and tabs only, no newline
+ * or control character, at most TWA_SYSCTL_VALUE_MAX bytes. */
+int twa_sysctl_value_check(const char *value, struct twa_err *err);
+
+/* "net.ipv4.tcp_tw_reuse" -> "net/ipv4/tcp_tw_reuse". The key must be valid. */
+int twa_sysctl_key_to_path(const char *key, char *buf, size_t size);
+
+/* Collapse runs of blanks into one space and trim the ends, so that
+ * "32768\t60999" and "32768 60999" compare equal. */
+void twa_sysctl_value_normalize(const char *in, char *out, size_t size);
+bool twa_sysctl_value_equal(const char *a, const char *b);
+
+/* A value for display on one line: the kernel's tabs ("32768\t60999")
+ * become spaces, nothing else changes. in may be out. */
+void twa_sysctl_value_display(const char *in, char *out, size_t size);
+
+#endif

@@ -1,0 +1,131 @@
+/* diag.c - parsing inet_diag netlink messages from a byte buffer. */
+#include "advisor/inspect/diag.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include "advisor/facts/addr.h"
+#include "advisor/facts/tcpstate.h"
+
+static int diag_to_sock(const struct inet_diag_msg *m, struct twa_sock *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (m->idiag_family != TWA_AF_INET && m->idiag_family != TWA_AF_INET6)
+		return -EBADMSG;
+	if (!m->idiag_state || m->idiag_state >= TWA_TCP_STATE_MAX)
+		return -EBADMSG;
+	s->family = m->idiag_family;
+	s->state = m->idiag_state;
+	s->timer = m->idiag_timer;
+	s->sport = (uint16_t)(((const uint8_t *)&m->id.idiag_sport)[0] << 8 |
+			      ((const uint8_t *)&m->id.idiag_sport)[1]);
+	s->dport = (uint16_t)(((const uint8_t *)&m->id.idiag_dport)[0] << 8 |
+			      ((const uint8_t *)&m->id.idiag_dport)[1]);
+	memcpy(s->src, m->id.idiag_src, 16);
+	memcpy(s->dst, m->id.idiag_dst, 16);
+	s->rqueue = m->idiag_rqueue;
+	s->wqueue = m->idiag_wqueue;
+	/* For LISTEN, inet_diag reports sk_ack_backlog in rqueue and
+	 * sk_max_ack_backlog in wqueue (net/ipv4/tcp_diag.c). */
+	s->have_backlog = m->idiag_state == TWA_TCP_LISTEN;
+	s->inode = m->idiag_inode;
+	s->expires_ms = m->idiag_expires;
+	return 0;
+}
+
+/* Only -4095..-1 are errnos (MAX_ERRNO): anything else in an NLMSG_DONE
+ * status or an NLMSG_ERROR is a malformed message, and -INT32_MIN does
+ * not exist. */
+#define IS_ERRNO(e) ((e) < 0 && (e) >= -4095)
+
+int twa_diag_parse(const void *buf, size_t len, uint32_t seq, twa_sock_cb cb,
+		   void *ctx, struct twa_diag_walk *walk, struct twa_err *err)
+{
+	const uint8_t *p = buf;
+	size_t off = 0;
+
+	while (off < len) {
+		struct nlmsghdr h;
+		size_t mlen;
+		int r;
+
+		if (len - off < sizeof(h))
+			return twa_err_set(err, -EBADMSG,
+					   "netlink: truncated message header at byte %zu",
+					   off);
+		memcpy(&h, p + off, sizeof(h));
+		mlen = h.nlmsg_len;
+		if (mlen < sizeof(h) || mlen > len - off)
+			return twa_err_set(err, -EBADMSG,
+					   "netlink: bad message length %zu at byte %zu",
+					   mlen, off);
+		if (h.nlmsg_seq != seq)
+			return twa_err_set(err, -EBADMSG,
+					   "netlink: unexpected sequence number %u (want %u)",
+					   h.nlmsg_seq, seq);
+		if (h.nlmsg_flags & NLM_F_DUMP_INTR)
+			walk->interrupted = true;
+		if (h.nlmsg_type == NLMSG_DONE) {
+			int32_t status = 0;
+
+			if (mlen >= sizeof(h) + sizeof(status))
+				memcpy(&status, p + off + sizeof(h), sizeof(status));
+			walk->done = true;
+			if (status < 0 && !IS_ERRNO(status))
+				return twa_err_set(err, -EBADMSG,
+						   "netlink: dump ended with status %" PRId32 ", not an errno",
+						   status);
+			if (status < 0)
+				return twa_err_set(err, status,
+						   "netlink: dump ended with error %d",
+						   -status);
+			return 0;
+		}
+		if (h.nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr e;
+
+			if (mlen < sizeof(h) + sizeof(e.error))
+				return twa_err_set(err, -EBADMSG,
+						   "netlink: truncated error message");
+			memcpy(&e.error, p + off + sizeof(h), sizeof(e.error));
+			if (e.error < 0 && !IS_ERRNO(e.error))
+				return twa_err_set(err, -EBADMSG,
+						   "netlink: error message with %d, not an errno",
+						   e.error);
+			if (e.error < 0)
+				return twa_err_set(err, e.error,
+						   "netlink: kernel refused the dump (error %d)",
+						   -e.error);
+		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY ||
+			   h.nlmsg_type == TCPDIAG_GETSOCK) {
+			/* The one-walk (compat) dump answers with its request type. */
+			struct inet_diag_msg m;
+			struct twa_sock s;
+
+			if (mlen < sizeof(h) + sizeof(m))
+				return twa_err_set(err, -EBADMSG,
+						   "netlink: truncated inet_diag message (%zu bytes)",
+						   mlen);
+			memcpy(&m, p + off + sizeof(h), sizeof(m));
+			if (diag_to_sock(&m, &s) < 0)
+				return twa_err_set(err, -EBADMSG,
+						   "netlink: bad inet_diag message (family %u, state %u)",
+						   m.idiag_family, m.idiag_state);
+			walk->sockets++;
+			r = cb(&s, ctx);
+			if (r < 0)
+				return r;
+		} else {
+			return twa_err_set(err, -EBADMSG,
+					   "netlink: unexpected message type %u",
+					   h.nlmsg_type);
+		}
+		off += NLMSG_ALIGN(mlen) < len - off ? NLMSG_ALIGN(mlen) : len - off;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* netns.c - setns(2) into a named or given network namespace. */
+#include "advisor/inspect/netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int twa_netns_enter(const char *spec, struct twa_err *err)
+{
+	char path[512];
+	int fd, r = 0;
+
+	if (!*spec || !strcmp(spec, ".") || !strcmp(spec, ".."))
+		return twa_err_set(err, -EINVAL, "bad namespace name '%s'", spec);
+	if (strchr(spec, '/'))
+		snprintf(path, sizeof(path), "%s", spec);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", spec);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, path, 0, 0,
+				      "cannot open network namespace: %s%s",
+				      strerror(errno),
+				      errno == ENOENT ? " (see 'ip netns list')" : "");
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		r = -errno;
+		twa_err_set_at(err, r, path, 0, 0,
+			       "cannot enter network namespace: %s%s", strerror(errno),
+			       errno == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" :
+			       errno == EINVAL ? " (not a network namespace)" : "");
+	}
+	close(fd);
+	return r;
+}

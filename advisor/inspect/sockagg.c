@@ -1,0 +1,177 @@
+/* sockagg.c - the streaming aggregator behind every socket dump. */
+#include "advisor/inspect/sockagg.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* TCP_TIMEWAIT_LEN, include/net/tcp.h: TIME_WAIT lasts 60 s. */
+#define TIMEWAIT_LEN_MS 60000u
+/* idiag_timer / /proc/net/tcp "tr" value of the timewait timer. */
+#define TIMER_TIMEWAIT 3
+
+static void mark_usable(struct twa_sockagg *agg)
+{
+	const struct twa_ephemeral *e = &agg->facts->ephemeral;
+	unsigned port;
+
+	memset(agg->usable, 0, sizeof(agg->usable));
+	if (!e->present)
+		return;
+	for (port = e->low; port <= e->high && port <= 65535; port++)
+		if (twa_ephemeral_contains(e, port))
+			agg->usable[port / 8] |= (uint8_t)(1u << (port % 8));
+}
+
+int twa_sockagg_init(struct twa_sockagg *agg, struct twa_facts *facts,
+		     unsigned flags, double rate_window_s)
+{
+	int r;
+
+	memset(agg, 0, sizeof(*agg));
+	agg->facts = facts;
+	agg->flags = flags;
+	if (rate_window_s > 0 && rate_window_s * 1000 < TIMEWAIT_LEN_MS)
+		agg->young_after_ms = TIMEWAIT_LEN_MS -
+				      (uint32_t)(rate_window_s * 1000);
+	r = twa_destmap_init(&agg->dests, 0);
+	if (r < 0)
+		return r;
+	r = twa_inomap_init(&agg->close_wait);
+	if (r < 0) {
+		twa_destmap_release(&agg->dests);
+		return r;
+	}
+	mark_usable(agg);
+	return 0;
+}
+
+void twa_sockagg_release(struct twa_sockagg *agg)
+{
+	if (!agg)
+		return;
+	twa_destmap_release(&agg->dests);
+	twa_inomap_release(&agg->close_wait);
+}
+
+void twa_sockagg_reset(struct twa_sockagg *agg)
+{
+	struct twa_facts *f = agg->facts;
+
+	memset(f->sockets.states, 0, sizeof(f->sockets.states));
+	f->ephemeral.time_wait = 0;
+	f->sockets.fin_wait2_orphans = 0;
+	f->n_listeners = 0;
+	agg->fin_wait2_minisocks = 0;
+	twa_destmap_clear(&agg->dests);
+	twa_inomap_release(&agg->close_wait);
+	twa_inomap_init(&agg->close_wait);
+}
+
+static bool port_usable(const struct twa_sockagg *agg, unsigned port)
+{
+	return agg->usable[port / 8] & (1u << (port % 8));
+}
+
+int twa_sockagg_add(const struct twa_sock *s, void *ctx)
+{
+	struct twa_sockagg *agg = ctx;
+	struct twa_facts *f = agg->facts;
+	int fam = s->family == TWA_AF_INET6 ? TWA_FAM_INET6 : TWA_FAM_INET;
+
+	f->sockets.states[fam][s->state]++;
+	switch (s->state) {
+	case TWA_TCP_LISTEN:
+		if (agg->flags & TWA_AGG_LISTENERS) {
+			struct twa_listener l;
+
+			memset(&l, 0, sizeof(l));
+			l.family = s->family;
+			twa_addr_format(s->family, s->src, l.local, sizeof(l.local));
+			l.port = s->sport;
+			l.queue = s->rqueue;
+			l.backlog = s->have_backlog ? (int64_t)s->wqueue : -1;
+			l.in_ephemeral_range = port_usable(agg, s->sport);
+			l.inode = s->inode;
+			if (twa_facts_add_listener(f, &l) < 0)
+				return -ENOMEM;
+		}
+		return 0;
+	case TWA_TCP_CLOSE_WAIT:
+		if ((agg->flags & TWA_AGG_CLOSE_WAIT) && s->inode)
+			twa_inomap_put(&agg->close_wait, s->inode, 0);
+		break;
+	case TWA_TCP_FIN_WAIT2:
+		if (!s->inode)
+			f->sockets.fin_wait2_orphans++;
+		if (s->timer == TIMER_TIMEWAIT)
+			agg->fin_wait2_minisocks++;
+		break;
+	default:
+		break;
+	}
+	if ((agg->flags & TWA_AGG_DESTINATIONS) && port_usable(agg, s->sport)) {
+		struct twa_destkey key;
+		struct twa_destent *e;
+		size_t alen = s->family == TWA_AF_INET ? 4 : 16;
+
+		memset(&key, 0, sizeof(key));
+		key.family = s->family;
+		key.remote_port = s->dport;
+		memcpy(key.local, s->src, alen);
+		memcpy(key.remote, s->dst, alen);
+		e = twa_destmap_add(&agg->dests, &key);
+		if (s->state == TWA_TCP_TIME_WAIT)
+			agg->facts->ephemeral.time_wait++;
+		if (e && s->state == TWA_TCP_TIME_WAIT) {
+			e->time_wait++;
+			if (agg->young_after_ms && s->expires_ms > agg->young_after_ms)
+				e->tw_young++;
+		}
+	}
+	return 0;
+}
+
+int twa_sockagg_finish(struct twa_sockagg *agg)
+{
+	const struct twa_destent *top[TWA_TOP_DESTINATIONS];
+	struct twa_ephemeral *e = &agg->facts->ephemeral;
+	size_t n, i;
+
+	free(e->dest);
+	e->dest = NULL;
+	e->n_dest = 0;
+	e->dest_total = agg->dests.used;
+	e->untracked = agg->dests.untracked;
+	e->dumped = (agg->flags & TWA_AGG_DESTINATIONS) != 0;
+	if (!e->dumped)
+		return 0;
+	n = twa_destmap_top(&agg->dests, top, TWA_TOP_DESTINATIONS);
+	if (!n)
+		return 0;
+	e->dest = calloc(n, sizeof(*e->dest));
+	if (!e->dest)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct twa_destination *d = &e->dest[i];
+
+		d->family = top[i]->key.family;
+		twa_addr_format(d->family, top[i]->key.local, d->local,
+				sizeof(d->local));
+		twa_addr_format(d->family, top[i]->key.remote, d->remote,
+				sizeof(d->remote));
+		d->remote_port = top[i]->key.remote_port;
+		d->in_use = top[i]->in_use;
+		d->time_wait = top[i]->time_wait;
+		d->share = e->usable ? (double)d->in_use / e->usable : 0;
+		if (agg->young_after_ms) {
+			double window = (TIMEWAIT_LEN_MS - agg->young_after_ms) / 1000.0;
+
+			d->have_rate = true;
+			d->close_rate = top[i]->tw_young / window;
+			d->projected_time_wait = d->close_rate * (TIMEWAIT_LEN_MS / 1000.0);
+		}
+	}
+	e->n_dest = n;
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* sockagg.h - aggregate a socket dump while it streams: counts, never lists. */
+#ifndef TWA_SOCKAGG_H
+#define TWA_SOCKAGG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "advisor/inspect/destmap.h"
+#include "advisor/facts/facts.h"
+#include "advisor/inspect/inomap.h"
+#include "advisor/facts/sock.h"
+
+enum {
+	TWA_AGG_DESTINATIONS = 1 << 0,	/* per-destination port use */
+	TWA_AGG_LISTENERS = 1 << 1,	/* record listening sockets */
+	TWA_AGG_CLOSE_WAIT = 1 << 2,	/* remember CLOSE_WAIT inodes */
+};
+
+struct twa_sockagg {
+	struct twa_facts *facts;	/* states and listeners go here */
+	unsigned flags;
+	/* TIME_WAIT sockets whose timer has more than this left entered
+	 * TIME_WAIT within the rate window (0: no rates). */
+	uint32_t young_after_ms;
+	struct twa_destmap dests;
+	struct twa_inomap close_wait;	/* CLOSE_WAIT inodes -> 0 */
+	uint64_t fin_wait2_minisocks;	/* FIN_WAIT2 kept as timewait socks */
+	uint8_t usable[65536 / 8];	/* ephemeral and not reserved */
+};
+
+/* facts->ephemeral must be filled (range, reserved) before init. */
+int twa_sockagg_init(struct twa_sockagg *agg, struct twa_facts *facts,
+		     unsigned flags, double rate_window_s);
+void twa_sockagg_release(struct twa_sockagg *agg);
+/* Forget everything counted so far (a dump to be restarted). */
+void twa_sockagg_reset(struct twa_sockagg *agg);
+/* A twa_sock_cb: ctx is the aggregator. */
+int twa_sockagg_add(const struct twa_sock *s, void *ctx);
+/* Write the top destinations and totals into facts->ephemeral. */
+int twa_sockagg_finish(struct twa_sockagg *agg);
+
+#endif

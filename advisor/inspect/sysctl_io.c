@@ -1,0 +1,105 @@
+/* sysctl_io.c - /proc/sys reads and writes. */
+#include "advisor/inspect/sysctl_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "advisor/util/parse.h"
+#include "advisor/facts/sysctl_key.h"
+
+static int sysctl_path(const char *root, const char *key, char *buf,
+		       size_t size, struct twa_err *err)
+{
+	char rel[128];
+	int n, r;
+
+	r = twa_sysctl_key_check(key, err);
+	if (r < 0)
+		return r;
+	if (twa_sysctl_key_to_path(key, rel, sizeof(rel)) < 0)
+		return twa_err_set(err, -EINVAL, "sysctl name too long");
+	n = snprintf(buf, size, "%s/sys/%s", root ? root : "/proc", rel);
+	if (n < 0 || (size_t)n >= size)
+		return twa_err_set(err, -ENAMETOOLONG, "path too long");
+	return 0;
+}
+
+int twa_sysctl_read(const char *root, const char *key, char *buf,
+		    size_t size, struct twa_err *err)
+{
+	char path[512];
+	ssize_t n;
+	int fd, r;
+
+	r = sysctl_path(root, key, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open: %s",
+				      strerror(errno));
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return twa_err_set_at(err, r, path, 0, 0, "cannot read: %s",
+				      strerror(-r));
+	buf[n] = '\0';
+	twa_rstrip(buf);
+	return 0;
+}
+
+int twa_sysctl_write(const char *root, const char *key, const char *value,
+		     struct twa_err *err)
+{
+	char path[512], line[TWA_SYSCTL_VALUE_MAX + 2];
+	size_t len;
+	ssize_t n;
+	int fd, r;
+
+	r = sysctl_path(root, key, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	r = twa_sysctl_value_check(value, err);
+	if (r < 0)
+		return r;
+	len = (size_t)snprintf(line, sizeof(line), "%s\n", value);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open for writing: %s",
+				      strerror(errno));
+	do
+		n = write(fd, line, len);
+	while (n < 0 && errno == EINTR);
+	r = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (r < 0)
+		return twa_err_set_at(err, r, path, 0, 0,
+				      "kernel refused '%s': %s", value, strerror(-r));
+	return 0;
+}
+
+int twa_sysctl_check_writable(const char *root, const char *key,
+			      struct twa_err *err)
+{
+	char path[512];
+	int fd, r;
+
+	r = sysctl_path(root, key, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot write %s: %s%s", key,
+				      strerror(errno),
+				      errno == EACCES || errno == EPERM ?
+				      " (needs root, or CAP_NET_ADMIN in the network namespace)" : "");
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,251 @@
+/* profile_load.c - locating profile files and resolving extends chains. */
+#include "advisor/profile/profile_load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "advisor/util/fsutil.h"
+#include "advisor/util/parse.h"
+#include "advisor/profile/yamltree.h"
+
+int twa_profile_read_file(const char *path, struct strbuf *out,
+			  struct twa_err *err)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open profile: %s",
+				      strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return twa_err_set_at(err, -EBADMSG, path, 0, 0, "not a regular file");
+	}
+	if (st.st_size > (off_t)TWA_YAML_MAX_BYTES) {
+		close(fd);
+		return twa_err_set_at(err, -EBADMSG, path, 0, 0,
+				      "profile larger than %u bytes", TWA_YAML_MAX_BYTES);
+	}
+	r = twa_fd_read_all(fd, path, TWA_YAML_MAX_BYTES, -EBADMSG, out, err);
+	close(fd);
+	return r;
+}
+
+static bool is_path(const char *spec)
+{
+	size_t n = strlen(spec);
+
+	return strchr(spec, '/') || (n > 5 && !strcmp(spec + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(spec + n - 4, ".yml"));
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* NAME.yaml in dir (if given) then in the search path. */
+static int find_named(const char *name, const char *dir,
+		      const struct twa_profile_search *s, char *path, size_t size,
+		      struct twa_err *err)
+{
+	struct strbuf tried = STRBUF_INIT;
+	size_t i;
+
+	if (dir) {
+		snprintf(path, size, "%s/%s.yaml", dir, name);
+		if (file_exists(path))
+			return 0;
+	}
+	for (i = 0; s && i < s->n; i++) {
+		snprintf(path, size, "%s/%s.yaml", s->dirs[i], name);
+		if (file_exists(path)) {
+			strbuf_release(&tried);
+			return 0;
+		}
+		strbuf_addf(&tried, "%s%s", tried.len ? ", " : "", s->dirs[i]);
+	}
+	twa_err_set(err, -ENOENT,
+		    "no profile named '%s' (looked in %s%s%s); 'twadvise profiles list' shows the available ones",
+		    name, dir ? dir : "", dir && tried.len ? ", " : "", tried.buf);
+	strbuf_release(&tried);
+	return -ENOENT;
+}
+
+struct chain {
+	char names[TWA_PROFILE_MAX_EXTENDS + 1][64];
+	size_t n;
+};
+
+static int load_chain(const char *spec, const char *near_dir,
+		      const struct twa_profile_search *s,
+		      twa_profile_fetch_fn fetch, void *fetch_ctx,
+		      struct chain *seen, struct twa_profile *ret,
+		      struct twa_err *err)
+{
+	struct strbuf buf = STRBUF_INIT;
+	char path[1024], dir[1024] = "";
+	unsigned eline = 0, ecol = 0;
+	size_t i;
+	int r;
+
+	if (!strncmp(spec, "https://", 8) || !strncmp(spec, "http://", 7)) {
+		if (!fetch)
+			return twa_err_set(err, -EINVAL, "cannot fetch '%s' here", spec);
+		if (strncmp(spec, "https://", 8))
+			return twa_err_set(err, -EINVAL,
+					   "profile URL '%s' is not https: profiles are only fetched over TLS",
+					   spec);
+		r = fetch(spec, &buf, err, fetch_ctx);
+		if (r < 0)
+			goto out;
+		twa_strlcpy(path, spec, sizeof(path));
+	} else {
+		if (is_path(spec)) {
+			twa_strlcpy(path, spec, sizeof(path));
+		} else {
+			r = find_named(spec, near_dir, s, path, sizeof(path), err);
+			if (r < 0)
+				goto out;
+		}
+		r = twa_profile_read_file(path, &buf, err);
+		if (r < 0)
+			goto out;
+		twa_strlcpy(dir, path, sizeof(dir));
+		if (strrchr(dir, '/'))
+			*strrchr(dir, '/') = '\0';
+		else
+			twa_strlcpy(dir, ".", sizeof(dir));
+	}
+	r = twa_profile_parse(buf.buf, buf.len, path, ret, &eline, &ecol, err);
+	if (r < 0)
+		goto out;
+	for (i = 0; i < seen->n; i++)
+		if (!strcmp(seen->names[i], ret->name)) {
+			struct strbuf cyc = STRBUF_INIT;
+			size_t k;
+
+			for (k = i; k < seen->n; k++)
+				strbuf_addf(&cyc, "%s -> ", seen->names[k]);
+			strbuf_addstr(&cyc, ret->name);
+			r = twa_err_set(err, -EBADMSG, "extends cycle: %s", cyc.buf);
+			strbuf_release(&cyc);
+			goto out;
+		}
+	if (seen->n > TWA_PROFILE_MAX_EXTENDS) {
+		r = twa_err_set_at(err, -EBADMSG, path, eline, ecol,
+				   "extends chain deeper than %d profiles", TWA_PROFILE_MAX_EXTENDS);
+		goto out;
+	}
+	twa_strlcpy(seen->names[seen->n++], ret->name, sizeof(seen->names[0]));
+	if (ret->extends[0]) {
+		struct twa_profile parent;
+
+		/* A parent already on the chain closes a cycle: say where. */
+		for (i = 0; i < seen->n; i++)
+			if (!strcmp(seen->names[i], ret->extends)) {
+				struct strbuf cyc = STRBUF_INIT;
+				size_t k;
+
+				for (k = i; k < seen->n; k++)
+					strbuf_addf(&cyc, "%s -> ", seen->names[k]);
+				strbuf_addstr(&cyc, ret->extends);
+				r = twa_err_set_at(err, -EBADMSG, path, eline, ecol,
+						   "extends cycle: %s", cyc.buf);
+				strbuf_release(&cyc);
+				goto out;
+			}
+		twa_profile_init(&parent);
+		r = load_chain(ret->extends, dir[0] ? dir : NULL, s, fetch, fetch_ctx,
+			       seen, &parent, err);
+		if (r == 0)
+			r = twa_profile_inherit(ret, &parent) < 0 ?
+			    twa_err_set(err, -ENOMEM, "out of memory") : 0;
+		else if (err && !err->file[0])
+			twa_err_prefix(err, "%s:%u:%u: extends '%s'", path, eline, ecol,
+				       ret->extends);
+		twa_profile_release(&parent);
+	}
+out:
+	strbuf_release(&buf);
+	return r;
+}
+
+int twa_profile_load(const char *spec, const struct twa_profile_search *s,
+		     twa_profile_fetch_fn fetch, void *fetch_ctx,
+		     struct twa_profile *ret, struct twa_err *err)
+{
+	struct chain seen = { .n = 0 };
+	int r;
+
+	twa_profile_init(ret);
+	r = load_chain(spec, NULL, s, fetch, fetch_ctx, &seen, ret, err);
+	if (r < 0)
+		twa_profile_release(ret);
+	return r;
+}
+
+struct listed {
+	char name[64];
+	char path[1024];
+};
+
+static int cmp_listed(const void *a, const void *b)
+{
+	return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
+}
+
+int twa_profile_list(const struct twa_profile_search *s,
+		     twa_profile_list_cb cb, void *ctx)
+{
+	struct listed *v = NULL;
+	size_t n = 0, i, j;
+	int r = 0;
+
+	for (i = 0; i < s->n && r == 0; i++) {
+		DIR *d = opendir(s->dirs[i]);
+		struct dirent *de;
+
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+			struct listed e, *nv;
+
+			if (len <= 5 || len - 5 >= sizeof(e.name) ||
+			    strcmp(de->d_name + len - 5, ".yaml"))
+				continue;
+			memcpy(e.name, de->d_name, len - 5);
+			e.name[len - 5] = '\0';
+			snprintf(e.path, sizeof(e.path), "%s/%s", s->dirs[i], de->d_name);
+			/* An earlier directory masks the same name in a later one. */
+			for (j = 0; j < n && strcmp(v[j].name, e.name); j++)
+				;
+			if (j < n || !file_exists(e.path))
+				continue;
+			nv = realloc(v, (n + 1) * sizeof(*v));
+			if (!nv) {
+				r = -ENOMEM;
+				break;
+			}
+			v = nv;
+			v[n++] = e;
+		}
+		closedir(d);
+	}
+	if (r == 0 && n)	/* qsort(NULL, 0) is undefined */
+		qsort(v, n, sizeof(*v), cmp_listed);
+	for (i = 0; i < n && r == 0; i++)
+		r = cb(v[i].name, v[i].path, ctx);
+	free(v);
+	return r;
+}

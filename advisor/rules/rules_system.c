@@ -1,0 +1,331 @@
+/* rules_system.c - CLOSE_WAIT leaks, orphans, conntrack, profile sysctls, boot-time truth. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "advisor/rules/rules_impl.h"
+#include "advisor/facts/sysctl_db.h"
+
+/* ---- close-wait-leak ---------------------------------------------------- */
+
+const struct twa_rule_param params_close_wait_leak[] = {
+	{ "info", 10, 1, 1e9, "CLOSE_WAIT sockets worth an info finding" },
+	{ "warning", 100, 1, 1e9, "CLOSE_WAIT sockets that warn" },
+	{ "critical", 1000, 1, 1e9, "CLOSE_WAIT sockets that are critical" },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+const char explain_close_wait_leak[] =
+	"CLOSE_WAIT means the peer has closed its side (its FIN arrived) and the local\n"
+	"application has not yet called close() on its socket. The kernel cannot finish\n"
+	"the connection on its own: only the process can, by closing the descriptor. A\n"
+	"handful that come and go is normal; many that stay mean a leak: a client library\n"
+	"whose responses are never closed, a pool that keeps dead connections, an error\n"
+	"path that skips close(). Each holds a file descriptor and memory until the\n"
+	"process closes it or exits.\n"
+	"\n"
+	"No sysctl fixes this: not tcp_fin_timeout (FIN_WAIT2 orphans only), not\n"
+	"tcp_keepalive_* (the connection is already half closed by the peer), not\n"
+	"tcp_max_orphans (these sockets are not orphans). twadvise therefore proposes no\n"
+	"change and names the processes instead.\n"
+	"\n"
+	"Evidence: the CLOSE_WAIT count (inet_diag), the owning processes found by socket\n"
+	"inode in /proc/PID/fd (complete only as root), the rate with --samples.\n"
+	"Severity: info from 'info' (10), warning from 'warning' (100), critical from\n"
+	"'critical' (1000) sockets.\n"
+	"\n"
+	"What to do: fix the application to close sockets after reading EOF (0 from\n"
+	"read()); restart it as a stopgap. What not to do: tune sysctls; kill the peer.\n"
+	"\n"
+	"Sources: RFC 9293 section 3.3.2 (state diagram); net/ipv4/tcp_input.c\n"
+	"(tcp_fin: ESTABLISHED -> CLOSE_WAIT); proc(5) (/proc/PID/fd).\n";
+
+int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	const struct twa_facts *f = ctx->facts;
+	const struct twa_owners *o = &f->close_wait;
+	uint64_t n = twa_facts_state(f, TWA_TCP_CLOSE_WAIT);
+	struct strbuf who = STRBUF_INIT;
+	double rate = 0;
+	size_t i;
+
+	RULE_OOM(rule_ev_state(out, f, TWA_TCP_CLOSE_WAIT));
+	for (i = 0; i < f->rates.states.n; i++)
+		if (!strcmp(f->rates.states.v[i].name, "CLOSE_WAIT"))
+			rate = f->rates.states.v[i].per_sec;
+	if ((double)n < twa_rule_param(ctx, "info"))
+		return 0;
+	out->severity = (double)n >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
+			(double)n >= twa_rule_param(ctx, "warning") ? TWA_SEV_WARNING :
+			TWA_SEV_INFO;
+	for (i = 0; i < o->n; i++) {
+		if (i < 3)
+			strbuf_addf(&who, "%s%s[%d] holds %" PRIu64, i ? ", " : "",
+				    o->v[i].comm, o->v[i].pid, o->v[i].count);
+		if (twa_finding_evidence(out, "CLOSE_WAIT owner", f->sources.owners,
+					 "%s[%d]: %" PRIu64, o->v[i].comm, o->v[i].pid,
+					 o->v[i].count) < 0) {
+			strbuf_release(&who);
+			return -ENOMEM;
+		}
+	}
+	if (o->unattributed)
+		RULE_OOM(twa_finding_evidence(out, "CLOSE_WAIT without a readable owner",
+					      f->sources.owners, "%" PRIu64 " (%u processes unreadable)",
+					      o->unattributed, o->unreadable));
+	if (rate != 0)
+		RULE_OOM(twa_finding_evidence(out, "CLOSE_WAIT change", "--samples",
+					      "%+.1f/s", rate));
+	twa_finding_summary(out, "%" PRIu64 " sockets in CLOSE_WAIT: the peer closed, the application never did%s%s%s",
+			    n, who.len ? "; " : "", who.len ? who.buf : "",
+			    rate > 0 ? " (growing)" : "");
+	strbuf_release(&who);
+	twa_finding_recommend(out, "Fix the application: it must close() a socket once read() returns 0 (the peer's FIN); look for responses or connections that are never closed and pools that keep dead connections. Restarting it releases them for now. No sysctl can close sockets a process holds.");
+	if (o->unattributed && o->unreadable)
+		twa_finding_recommend(out, "Run as root to see every owner.");
+	return 0;
+}
+
+/* ---- orphans-near-limit ------------------------------------------------- */
+
+const struct twa_rule_param params_orphans_near_limit[] = {
+	{ "warning", 0.5, 0.01, 1, "share of tcp_max_orphans that warns" },
+	{ "critical", 0.8, 0.01, 1, "share that is critical" },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+const char explain_orphans_near_limit[] =
+	"An orphan is a TCP socket no process holds any more but that still has work to\n"
+	"do: sending the rest of its data and its FIN (FIN_WAIT1, LAST_ACK, CLOSING) or\n"
+	"waiting in FIN_WAIT2. net.ipv4.tcp_max_orphans caps them host-wide: beyond it,\n"
+	"orphans are reset at once and the kernel counts TcpExt TCPAbortOnMemory (also\n"
+	"counted when TCP runs out of tcp_mem). Each orphan may pin up to about 64 KB of\n"
+	"unswappable memory. Both the count (/proc/net/sockstat 'orphan') and the limit\n"
+	"are global, not per network namespace; inside a container the limit is not\n"
+	"visible.\n"
+	"\n"
+	"Evidence: sockstat orphan, tcp_max_orphans, TCPAbortOnMemory.\n"
+	"Severity: warning at 'warning' (50%), critical at 'critical' (80%) of the limit.\n"
+	"\n"
+	"What to do: find why closed connections linger (peers that stop reading, lossy\n"
+	"paths); tcp_orphan_retries shortens how long FIN_WAIT1 orphans retransmit;\n"
+	"raising tcp_max_orphans needs the memory to back it.\n"
+	"\n"
+	"Sources: Documentation/networking/ip-sysctl.rst (tcp_max_orphans,\n"
+	"tcp_orphan_retries); net/ipv4/tcp.c (tcp_check_oom, tcp_too_many_orphans).\n";
+
+int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	const struct twa_facts *f = ctx->facts;
+	int64_t orphan, max, abort_mem = 0;
+	double share;
+	char to[32];
+
+	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_max_orphans"));
+	if (!twa_facts_sockstat(f, "orphan", &orphan) ||
+	    !rule_sysctl_i64(f, "net.ipv4.tcp_max_orphans", &max) || max <= 0)
+		return 0;
+	RULE_OOM(twa_finding_evidence(out, "orphan", "/proc/net/sockstat", "%" PRId64, orphan));
+	RULE_OOM(rule_ev_counter(out, f, "TCPAbortOnMemory"));
+	twa_facts_counter(f, "TCPAbortOnMemory", &abort_mem);
+	share = (double)orphan / (double)max;
+	if (share < twa_rule_param(ctx, "warning"))
+		return 0;
+	out->severity = share >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
+			TWA_SEV_WARNING;
+	twa_finding_summary(out, "%" PRId64 " orphaned sockets, %.0f%% of tcp_max_orphans (%" PRId64
+			    "): beyond it the kernel resets them (TCPAbortOnMemory %" PRId64 ")",
+			    orphan, 100 * share, max, abort_mem);
+	snprintf(to, sizeof(to), "%" PRId64, max * 2);
+	RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_max_orphans",
+				    twa_facts_sysctl(f, "net.ipv4.tcp_max_orphans"), to));
+	twa_finding_recommend(out, "Find why closed connections linger (FIN_WAIT1/LAST_ACK toward peers that stopped reading); raise net.ipv4.tcp_max_orphans only with the memory to back it (up to ~64 KB each).");
+	return 0;
+}
+
+/* ---- conntrack-near-full ------------------------------------------------ */
+
+const struct twa_rule_param params_conntrack_near_full[] = {
+	{ "warning", 0.75, 0.01, 1, "share of nf_conntrack_max that warns" },
+	{ "critical", 0.9, 0.01, 1, "share that is critical" },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+const char explain_conntrack_near_full[] =
+	"When netfilter connection tracking is loaded, every connection, TIME_WAIT ones\n"
+	"included (conntrack keeps its own TIME_WAIT timeout, 120 s by default), takes an\n"
+	"entry. When net.netfilter.nf_conntrack_count reaches nf_conntrack_max, new\n"
+	"connections are dropped and the kernel logs 'nf_conntrack: table full, dropping\n"
+	"packet'. Hosts with many short connections reach it before they run out of\n"
+	"ports.\n"
+	"\n"
+	"Evidence: nf_conntrack_count and nf_conntrack_max (absent when the module is\n"
+	"not loaded). Severity: warning at 'warning' (75%), critical at 'critical' (90%).\n"
+	"\n"
+	"What to do: raise nf_conntrack_max (and the hash size) with memory to spare, or\n"
+	"exempt high-volume flows from tracking (NOTRACK rules).\n"
+	"\n"
+	"Sources: Documentation/networking/nf_conntrack-sysctl.rst.\n";
+
+int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	const struct twa_facts *f = ctx->facts;
+	int64_t count, max;
+	char desc[512], to[32];
+	double share;
+	int r;
+
+	r = rule_want_mismatch(ctx, "net.netfilter.nf_conntrack_max", out, desc, sizeof(desc));
+	if (r < 0)
+		return r;
+	/* Without the conntrack module there is nothing to track or tune. */
+	if (!rule_sysctl_i64(f, "net.netfilter.nf_conntrack_count", &count) ||
+	    !rule_sysctl_i64(f, "net.netfilter.nf_conntrack_max", &max) || max <= 0)
+		return 0;
+	RULE_OOM(rule_ev_sysctl(out, f, "net.netfilter.nf_conntrack_count"));
+	RULE_OOM(rule_ev_sysctl(out, f, "net.netfilter.nf_conntrack_max"));
+	share = (double)count / (double)max;
+	if (share >= twa_rule_param(ctx, "warning")) {
+		out->severity = share >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
+				TWA_SEV_WARNING;
+		twa_finding_summary(out, "connection tracking holds %" PRId64 " of %" PRId64
+				    " entries (%.0f%%): when full, new connections are dropped",
+				    count, max, 100 * share);
+		if (!out->n_changes) {
+			snprintf(to, sizeof(to), "%" PRId64, max * 2);
+			RULE_OOM(twa_finding_change(out, "net.netfilter.nf_conntrack_max",
+						    twa_facts_sysctl(f, "net.netfilter.nf_conntrack_max"),
+						    to));
+		}
+		twa_finding_recommend(out, "Raise net.netfilter.nf_conntrack_max (memory permitting) or exempt high-volume flows from tracking.");
+	} else if (r) {
+		out->severity = TWA_SEV_WARNING;
+		twa_finding_summary(out, "%s", desc);
+		twa_finding_recommend(out, "Raise net.netfilter.nf_conntrack_max to what the profile wants before the table fills (memory permitting).");
+	}
+	return 0;
+}
+
+/* ---- sysctl-mismatch ---------------------------------------------------- */
+
+const struct twa_rule_param params_sysctl_mismatch[] = {
+	{ NULL, 0, 0, 0, NULL },
+};
+
+const char explain_sysctl_mismatch[] =
+	"A profile may want values for sysctls no dedicated rule judges (keepalive\n"
+	"timings, tcp_max_tw_buckets, SYN retries, ...). This rule compares each of them\n"
+	"with the host and proposes the profile's value. Keys a dedicated rule owns are\n"
+	"judged there, with the reasoning that belongs to them: tcp_tw_reuse\n"
+	"(tw-reuse-off), tcp_timestamps (tw-reuse-without-timestamps), tcp_fin_timeout\n"
+	"(fin-timeout-misconception), ip_local_port_range (ephemeral-range-narrow),\n"
+	"somaxconn (somaxconn-low), tcp_max_syn_backlog (syn-backlog-low),\n"
+	"tcp_tw_recycle (tw-recycle-enabled), nf_conntrack_max (conntrack-near-full).\n"
+	"\n"
+	"Sysctls twadvise knows (profiles may name only these):\n"
+	"  net.ipv4.tcp_tw_reuse, tcp_tw_reuse_delay, tcp_timestamps, tcp_fin_timeout,\n"
+	"  tcp_max_tw_buckets, ip_local_port_range, ip_local_reserved_ports,\n"
+	"  net.core.somaxconn, tcp_max_syn_backlog, tcp_syncookies,\n"
+	"  tcp_abort_on_overflow, tcp_max_orphans, tcp_orphan_retries, tcp_tw_recycle,\n"
+	"  tcp_keepalive_time, tcp_keepalive_intvl, tcp_keepalive_probes,\n"
+	"  tcp_syn_retries, tcp_synack_retries, net.core.netdev_max_backlog,\n"
+	"  net.netfilter.nf_conntrack_max.\n"
+	"Most of net.ipv4.tcp_* and somaxconn are per network namespace: a change applies\n"
+	"to the namespace inspected. tcp_max_orphans and netdev_max_backlog are global.\n"
+	"\n"
+	"Severity: warning for a value the profile wants and the host lacks; info when\n"
+	"the kernel has no such sysctl.\n"
+	"\n"
+	"Sources: Documentation/networking/ip-sysctl.rst.\n";
+
+int rule_sysctl_mismatch(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	const struct twa_profile *p = ctx->profile;
+	struct strbuf keys = STRBUF_INIT;
+	size_t i, n = 0, absent = 0;
+
+	for (i = 0; p && i < p->n_wants; i++) {
+		const struct twa_sysctl_def *d = twa_sysctl_def_find(p->wants[i].key);
+		char desc[512];
+		int r;
+
+		if (!d || d->rule)
+			continue;	/* a dedicated rule judges this key */
+		r = rule_want_mismatch(ctx, d->key, out, desc, sizeof(desc));
+		if (r < 0) {
+			strbuf_release(&keys);
+			return r;
+		}
+		if (!r)
+			continue;
+		if (!twa_facts_sysctl(ctx->facts, d->key))
+			absent++;
+		else
+			n++;
+		strbuf_addf(&keys, "%s%s", keys.len ? "; " : "", desc);
+	}
+	if (n || absent) {
+		out->severity = n ? TWA_SEV_WARNING : TWA_SEV_INFO;
+		twa_finding_summary(out, "%zu sysctl%s differ%s from profile '%s': %s", n + absent,
+				    n + absent == 1 ? "" : "s", n + absent == 1 ? "s" : "",
+				    p->name, keys.buf);
+		twa_finding_recommend(out, "Apply the profile's values with 'twadvise plan' and 'twadvise apply'.");
+	}
+	strbuf_release(&keys);
+	return 0;
+}
+
+/* ---- sysctl-persist-overridden ------------------------------------------ */
+
+const struct twa_rule_param params_sysctl_persist_overridden[] = {
+	{ NULL, 0, 0, 0, NULL },
+};
+
+const char explain_sysctl_persist_overridden[] =
+	"'twadvise apply --persist' writes /etc/sysctl.d/90-twadvise.conf so its values\n"
+	"survive a reboot. At boot, systemd-sysctl reads /etc/sysctl.d, /run/sysctl.d,\n"
+	"/usr/local/lib/sysctl.d and /usr/lib/sysctl.d; a file name in an earlier\n"
+	"directory masks the same name in a later one; the files are applied in\n"
+	"lexicographic order of their names and the last setting of a key wins.\n"
+	"/etc/sysctl.conf comes last (procps 'sysctl --system' reads it last, systemd\n"
+	"through the 99-sysctl.conf link). So a 95-foo.conf or /etc/sysctl.conf setting\n"
+	"the same key silently undoes the fix at the next boot.\n"
+	"\n"
+	"Evidence: the keys in twadvise's persisted file whose boot-time value comes from\n"
+	"another file, with that file and value.\n"
+	"Severity: warning.\n"
+	"\n"
+	"What to do: remove or change the other setting, or give the fix a later name.\n"
+	"\n"
+	"Sources: sysctl.d(5), systemd-sysctl.service(8), sysctl(8).\n";
+
+int rule_sysctl_persist_overridden(const struct twa_rule_ctx *ctx,
+				   struct twa_finding *out)
+{
+	const struct twa_boot *b = &ctx->facts->boot;
+	struct strbuf what = STRBUF_INIT;
+	size_t i;
+
+	if (!b->present || !b->n_overrides)
+		return 0;
+	for (i = 0; i < b->n_overrides; i++) {
+		const struct twa_boot_override *o = &b->overrides[i];
+
+		if (twa_finding_evidence(out, o->key, o->file, "%s at boot instead of %s",
+					 o->theirs, o->ours) < 0) {
+			strbuf_release(&what);
+			return -ENOMEM;
+		}
+		if (i < 3)
+			strbuf_addf(&what, "%s%s=%s from %s", i ? ", " : "", o->key,
+				    o->theirs, o->file);
+	}
+	out->severity = TWA_SEV_WARNING;
+	twa_finding_summary(out, "%zu key%s persisted in %s would be overridden at the next boot: %s%s",
+			    b->n_overrides, b->n_overrides == 1 ? "" : "s", b->file,
+			    what.buf, b->n_overrides > 3 ? ", ..." : "");
+	twa_finding_recommend(out, "Remove or align the later setting, otherwise the host silently loses the fix at reboot.");
+	strbuf_release(&what);
+	return 0;
+}

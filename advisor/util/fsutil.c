@@ -1,0 +1,167 @@
+/* fsutil.c - atomic, symlink-safe file writes and reads. */
+#include "advisor/util/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "advisor/util/parse.h"
+
+int twa_dir_sync(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static int refuse_nonregular(const char *path, struct twa_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : twa_err_set_at(err, -errno, path, 0, 0,
+							     "cannot stat: %s", strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return twa_err_set_at(err, -ELOOP, path, 0, 0,
+				      "is a symbolic link: refusing to write through it");
+	if (!S_ISREG(st.st_mode))
+		return twa_err_set_at(err, -ELOOP, path, 0, 0, "is not a regular file");
+	return 0;
+}
+
+int twa_file_replace(const char *path, const char *data, size_t len,
+		     mode_t mode, struct twa_err *err)
+{
+	char dir[1024], tmp[1100];
+	struct timespec ts;
+	size_t off = 0;
+	int fd, r;
+
+	r = refuse_nonregular(path, err);
+	if (r < 0)
+		return r;
+	twa_strlcpy(dir, path, sizeof(dir));
+	twa_strlcpy(dir, dirname(dir), sizeof(dir));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d.%ld", path, (int)getpid(), ts.tv_nsec);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, tmp, 0, 0, "cannot create: %s",
+				      strerror(errno));
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = -errno;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = twa_dir_sync(dir);
+	if (r < 0)
+		return twa_err_set_at(err, r, dir, 0, 0, "cannot sync directory: %s", strerror(-r));
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return twa_err_set_at(err, r, path, 0, 0, "cannot write: %s", strerror(-r));
+}
+
+int twa_fd_read_all(int fd, const char *path, size_t max, int too_big,
+		    struct strbuf *out, struct twa_err *err)
+{
+	strbuf_reset(out);
+	for (;;) {
+		ssize_t n;
+
+		if (strbuf_grow(out, 65536) < 0)
+			return twa_err_set(err, -ENOMEM, "out of memory");
+		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return twa_err_set_at(err, -errno, path, 0, 0, "cannot read: %s",
+					      strerror(errno));
+		if (!n)
+			return 0;
+		out->len += (size_t)n;
+		out->buf[out->len] = '\0';
+		if (out->len > max)
+			return twa_err_set_at(err, too_big, path, 0, 0,
+					      "larger than %zu bytes", max);
+	}
+}
+
+int twa_file_read(const char *path, size_t max, struct strbuf *out,
+		  bool *ret_exists, struct twa_err *err)
+{
+	struct stat st;
+	int fd, r;
+
+	*ret_exists = false;
+	strbuf_reset(out);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP)
+			return twa_err_set_at(err, -ELOOP, path, 0, 0,
+					      "is a symbolic link: refusing to read through it");
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open: %s", strerror(errno));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return twa_err_set_at(err, -ELOOP, path, 0, 0, "is not a regular file");
+	}
+	if ((size_t)st.st_size > max) {
+		close(fd);
+		return twa_err_set_at(err, -EFBIG, path, 0, 0, "larger than %zu bytes", max);
+	}
+	r = twa_fd_read_all(fd, path, max, -EFBIG, out, err);
+	close(fd);
+	if (r == 0)
+		*ret_exists = true;
+	return r;
+}
+
+int twa_file_remove(const char *path, struct twa_err *err)
+{
+	char dir[1024];
+	int r = refuse_nonregular(path, err);
+
+	if (r < 0)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot remove: %s", strerror(errno));
+	twa_strlcpy(dir, path, sizeof(dir));
+	twa_dir_sync(dirname(dir));
+	return 0;
+}

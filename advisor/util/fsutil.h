@@ -1,0 +1,38 @@
+/* fsutil.h - careful file operations: atomic replace, no symlink following (edge). */
+#ifndef TWA_FSUTIL_H
+#define TWA_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "advisor/util/err.h"
+#include "advisor/util/strbuf.h"
+
+/*
+ * Replace path with data atomically: a temporary file in the same
+ * directory (O_EXCL, O_NOFOLLOW, mode), fsync, rename over path, fsync the
+ * directory. A path that is a symlink (or not a regular file) is refused
+ * with -ELOOP, so nothing is ever written through a link.
+ */
+int twa_file_replace(const char *path, const char *data, size_t len,
+		     mode_t mode, struct twa_err *err);
+
+/* Read all of an open fd into out (reset first), at most max bytes: more
+ * gives too_big (e.g. -EFBIG or -EBADMSG). path names the file in errors.
+ * The one read loop every whole-file reader uses. */
+int twa_fd_read_all(int fd, const char *path, size_t max, int too_big,
+		    struct strbuf *out, struct twa_err *err);
+
+/* Read a regular file without following a final symlink (-ELOOP), at most
+ * max bytes (-EFBIG). *ret_exists is false (and 0 returned) when absent. */
+int twa_file_read(const char *path, size_t max, struct strbuf *out,
+		  bool *ret_exists, struct twa_err *err);
+
+/* Remove a regular file; absent is fine; a symlink is refused (-ELOOP). */
+int twa_file_remove(const char *path, struct twa_err *err);
+
+/* fsync a directory so a rename in it is durable. */
+int twa_dir_sync(const char *dir);
+
+#endif

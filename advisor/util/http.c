@@ -1,0 +1,342 @@
+/* http.c - libcurl requests for report posting and remote profiles. */
+#include "advisor/util/http.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <dlfcn.h>
+
+#include <curl/curl.h>
+
+#include "advisor/util/parse.h"
+
+#define RETRY_AFTER_MAX_S 60
+
+/*
+ * libcurl is loaded on the first request, not linked: linked, it and its
+ * ~30 dependencies (TLS, Kerberos, LDAP, IDN, ...) are mapped and relocated
+ * by every run of twadvise, ~5 ms and ~6 MiB RSS that inspect and check
+ * pay for nothing (bench/README.md). Only this file calls libcurl.
+ */
+static struct {
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	void (*easy_reset)(CURL *);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	void (*easy_cleanup)(CURL *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} lc;
+
+/* Hand each symbol over as a void pointer: POSIX guarantees the round trip
+ * for dlsym() results. */
+static int load_curl(struct twa_err *err)
+{
+	static const char *const names[] = {
+		"curl_global_init", "curl_global_cleanup", "curl_easy_init",
+		"curl_easy_reset", "curl_easy_setopt", "curl_easy_perform",
+		"curl_easy_getinfo", "curl_easy_strerror", "curl_easy_cleanup",
+		"curl_slist_append", "curl_slist_free_all",
+	};
+	void *slots[sizeof(names) / sizeof(names[0])];
+	void *h;
+	size_t i;
+
+	_Static_assert(sizeof(slots) == sizeof(lc), "one name per libcurl function");
+	if (lc.global_init)
+		return 0;
+	h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return twa_err_set(err, -ENOSYS, "cannot load libcurl (install libcurl4): %s",
+				   dlerror());
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		slots[i] = dlsym(h, names[i]);
+		if (!slots[i]) {
+			dlclose(h);
+			return twa_err_set(err, -ENOSYS, "libcurl.so.4 lacks %s", names[i]);
+		}
+	}
+	memcpy(&lc, slots, sizeof(lc));
+	return 0;	/* stays loaded for the life of the process */
+}
+
+/* Below, the libcurl names call through the table (curl/typecheck-gcc.h
+ * makes two of them macros: replace those). */
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_global_init lc.global_init
+#define curl_global_cleanup lc.global_cleanup
+#define curl_easy_init lc.easy_init
+#define curl_easy_reset lc.easy_reset
+#define curl_easy_setopt lc.easy_setopt
+#define curl_easy_perform lc.easy_perform
+#define curl_easy_getinfo lc.easy_getinfo
+#define curl_easy_strerror lc.easy_strerror
+#define curl_easy_cleanup lc.easy_cleanup
+#define curl_slist_append lc.slist_append
+#define curl_slist_free_all lc.slist_free_all
+
+struct sink {
+	struct strbuf *body;
+	size_t max;
+	bool too_big;
+};
+
+struct hdrs {
+	long retry_after_s;
+	char content_type[128];
+};
+
+void twa_http_response_release(struct twa_http_response *r)
+{
+	if (r)
+		strbuf_release(&r->body);
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t len = size * n;
+
+	if (s->body->len + len > s->max) {
+		s->too_big = true;
+		return 0;	/* aborts the transfer */
+	}
+	return strbuf_add(s->body, data, len) < 0 ? 0 : len;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ctx)
+{
+	struct hdrs *h = ctx;
+	size_t len = size * n;
+	char line[256];
+
+	if (len >= sizeof(line))
+		return len;
+	memcpy(line, data, len);
+	line[len] = '\0';
+	twa_rstrip(line);
+	if (!strncasecmp(line, "Retry-After:", 12)) {
+		const char *v = line + 12;
+		uint64_t s;
+
+		while (*v == ' ')
+			v++;
+		if (twa_parse_u64_str(v, &s) == 0)
+			h->retry_after_s = s > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : (long)s;
+	} else if (!strncasecmp(line, "Content-Type:", 13)) {
+		const char *v = line + 13;
+
+		while (*v == ' ')
+			v++;
+		twa_strlcpy(h->content_type, v, sizeof(h->content_type));
+	}
+	return len;
+}
+
+/* https://..., or http:// to a loopback host. */
+static bool url_allowed(const char *url)
+{
+	const char *host, *end;
+	char name[256];
+	size_t len;
+
+	if (!strncmp(url, "https://", 8))
+		return true;
+	if (strncmp(url, "http://", 7))
+		return false;
+	host = url + 7;
+	if (*host == '[') {
+		end = strchr(host, ']');
+		return end && end - host == 4 && !strncmp(host, "[::1]", 5);
+	}
+	len = strcspn(host, ":/?#");
+	if (!len || len >= sizeof(name))
+		return false;
+	memcpy(name, host, len);
+	name[len] = '\0';
+	return !strcmp(name, "localhost") || !strncmp(name, "127.", 4);
+}
+
+/* The URL for messages: no user:password@ and no query string, which can
+ * carry secrets. */
+static void url_for_messages(const char *url, char *buf, size_t size)
+{
+	const char *scheme_end = strstr(url, "://"), *host = scheme_end ? scheme_end + 3 : url;
+	const char *at = strchr(host, '@'), *slash = strchr(host, '/');
+	size_t n;
+
+	if (at && (!slash || at < slash))
+		snprintf(buf, size, "%.*s%s", (int)(host - url), url, at + 1);
+	else
+		snprintf(buf, size, "%s", url);
+	n = strcspn(buf, "?#");
+	if (buf[n])
+		snprintf(buf + n, size - n, "?...");
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static bool transient(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int curl_errno(CURLcode c)
+{
+	switch (c) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return -EHOSTUNREACH;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+		return -EPROTO;
+	default:
+		return -ECONNREFUSED;
+	}
+}
+
+int twa_http_request(const char *method, const char *url,
+		     const char *content_type, const char *body, size_t len,
+		     const struct twa_http_opts *o, struct twa_http_response *resp,
+		     struct twa_err *err)
+{
+	char errbuf[CURL_ERROR_SIZE] = "", auth[1200], shown[256];
+	unsigned retries = o->retries > TWA_HTTP_MAX_RETRIES ? TWA_HTTP_MAX_RETRIES :
+			   o->retries;
+	long backoff = o->backoff_ms ? o->backoff_ms : 500;
+	struct curl_slist *hl = NULL;
+	CURLcode c = CURLE_OK;
+	CURL *curl = NULL;
+	size_t i;
+	int r = 0;
+
+	memset(resp, 0, sizeof(*resp));
+	strbuf_init(&resp->body, 0);
+	url_for_messages(url, shown, sizeof(shown));
+	if (!url_allowed(url))
+		return twa_err_set(err, -EINVAL,
+				   "refusing '%.200s': use https:// (plain http only to loopback)",
+				   shown);
+	r = load_curl(err);
+	if (r < 0)
+		return r;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
+	for (i = 0; i < o->n_headers; i++) {
+		if (strchr(o->headers[i], '\r') || strchr(o->headers[i], '\n') ||
+		    !strchr(o->headers[i], ':')) {
+			r = twa_err_set(err, -EINVAL, "bad header '%.80s': want 'Name: value'",
+					o->headers[i]);
+			goto out;
+		}
+		hl = curl_slist_append(hl, o->headers[i]);
+	}
+	if (content_type) {
+		snprintf(auth, sizeof(auth), "Content-Type: %s", content_type);
+		hl = curl_slist_append(hl, auth);
+	}
+	if (o->bearer_token) {
+		if (strpbrk(o->bearer_token, "\r\n") || strlen(o->bearer_token) > 1024) {
+			r = twa_err_set(err, -EINVAL, "the bearer token has a newline or is too long");
+			goto out;
+		}
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", o->bearer_token);
+		hl = curl_slist_append(hl, auth);
+		memset(auth, 0, sizeof(auth));
+	}
+	hl = curl_slist_append(hl, "Expect:");	/* no 100-continue round trip */
+	curl = curl_easy_init();
+	if (!curl) {
+		r = twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
+		goto out;
+	}
+	for (resp->attempts = 1;; resp->attempts++) {
+		struct sink sink = { &resp->body, o->max_body ? o->max_body : 1u << 20, false };
+		struct hdrs h = { -1, "" };
+		bool retry = false;
+
+		strbuf_reset(&resp->body);
+		curl_easy_reset(curl);
+		curl_easy_setopt(curl, CURLOPT_URL, url);
+		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
+		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+		if (o->cacert)
+			curl_easy_setopt(curl, CURLOPT_CAINFO, o->cacert);
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+				 o->connect_timeout_ms ? o->connect_timeout_ms : 10000L);
+		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o->timeout_ms ? o->timeout_ms : 30000L);
+		curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(curl, CURLOPT_USERAGENT, "twadvise");
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
+		if (!strcmp(method, "POST")) {
+			curl_easy_setopt(curl, CURLOPT_POST, 1L);
+			curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+			curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		}
+		errbuf[0] = '\0';
+		c = curl_easy_perform(curl);
+		resp->status = 0;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+		twa_strlcpy(resp->content_type, h.content_type, sizeof(resp->content_type));
+		if (sink.too_big) {
+			r = twa_err_set(err, -EFBIG, "%s: answer larger than %zu bytes", shown, sink.max);
+			goto out;
+		}
+		if (c == CURLE_OK)
+			retry = resp->status >= 500 || resp->status == 429;
+		else
+			retry = transient(c);
+		if (!retry || resp->attempts > retries)
+			break;
+		if (c == CURLE_OK && h.retry_after_s >= 0)
+			sleep_ms(h.retry_after_s * 1000);
+		else
+			sleep_ms(backoff);
+		backoff *= 2;
+	}
+	if (c != CURLE_OK)
+		r = twa_err_set(err, curl_errno(c), "%.200s: %s (after %u attempt%s)", shown,
+				errbuf[0] ? errbuf : curl_easy_strerror(c), resp->attempts,
+				resp->attempts == 1 ? "" : "s");
+out:
+	curl_slist_free_all(hl);
+	if (curl)
+		curl_easy_cleanup(curl);
+	curl_global_cleanup();
+	return r;
+}
