@@ -49,7 +49,7 @@ int twa_cmd_gather(const struct twa_globals *g, const char *facts_file,
 					       .force_proc = force_proc };
 		double floor;
 
-		io.want = twa_rules_needs(p, &floor) | TWA_WANT_SYSCTLS;
+		io.want = twa_rules_needs(p, &floor) | TWA_NEED_SYSCTLS;
 		io.exhaustion_floor = samples > 1 ? 0 : floor;
 		r = twa_inspect_sampled(&io, samples, interval, f, &err);
 		if (r < 0)

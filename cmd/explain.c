@@ -52,7 +52,7 @@ int cmd_explain(int argc, char **argv, const struct twa_globals *gin)
 
 		json_object_object_add(o, "rule", json_object_new_string(r->id));
 		json_object_object_add(o, "title", json_object_new_string(r->title));
-		json_object_object_add(o, "explain", json_object_new_string(r->explain));
+		json_object_object_add(o, "explain", json_object_new_string(twa_rule_explain(r)));
 		for (p = r->params; p && p->name; p++) {
 			json_object *x = json_object_new_object();
 
@@ -68,7 +68,7 @@ int cmd_explain(int argc, char **argv, const struct twa_globals *gin)
 		strbuf_release(&out);
 		return ret;
 	}
-	printf("%s: %s\n\n%s", r->id, r->title, r->explain);
+	printf("%s: %s\n\n%s", r->id, r->title, twa_rule_explain(r));
 	if (r->params && r->params->name) {
 		printf("\nParameters (set them under rules: %s: in a profile):\n", r->id);
 		for (p = r->params; p->name; p++)

@@ -24,7 +24,7 @@ int cmd_inspect(int argc, char **argv, const struct twa_globals *gin)
 		{ 0 },
 	};
 	struct twa_globals g = *gin;
-	struct twa_inspect_opts io = { .want = TWA_WANT_ALL };
+	struct twa_inspect_opts io = { .want = TWA_NEED_ALL };
 	struct strbuf out = STRBUF_INIT;
 	struct twa_facts f;
 	struct twa_err err = { 0 };
@@ -44,8 +44,8 @@ int cmd_inspect(int argc, char **argv, const struct twa_globals *gin)
 				return EXIT_USAGE;
 			break;
 		case OPT_LISTENERS:
-			io.want = TWA_WANT_LISTENERS | TWA_WANT_LISTENER_OWNERS |
-				  TWA_WANT_SYSCTLS;
+			io.want = TWA_NEED_LISTENERS | TWA_NEED_LISTENER_OWNERS |
+				  TWA_NEED_SYSCTLS;
 			break;
 		case OPT_PROC:
 			io.force_proc = true;

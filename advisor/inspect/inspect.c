@@ -275,15 +275,15 @@ static int gather_sockets(const struct twa_inspect_opts *o,
 	struct twa_sockagg agg;
 	int r;
 
-	if (o->want & TWA_WANT_DESTINATIONS)
+	if (o->want & TWA_NEED_DESTINATIONS)
 		flags |= TWA_AGG_DESTINATIONS;
-	if (o->want & (TWA_WANT_LISTENERS | TWA_WANT_LISTENER_OWNERS |
-		       TWA_WANT_LISTENER_OWNERS_NOTABLE))
+	if (o->want & (TWA_NEED_LISTENERS | TWA_NEED_LISTENER_OWNERS |
+		       TWA_NEED_LISTENER_OWNERS_NOTABLE))
 		flags |= TWA_AGG_LISTENERS;
-	if (o->want & TWA_WANT_CLOSE_WAIT_OWNERS)
+	if (o->want & TWA_NEED_CLOSE_WAIT_OWNERS)
 		flags |= TWA_AGG_CLOSE_WAIT;
-	if (!(o->want & (TWA_WANT_STATES | TWA_WANT_DESTINATIONS |
-			 TWA_WANT_CLOSE_WAIT_OWNERS)))
+	if (!(o->want & (TWA_NEED_STATES | TWA_NEED_DESTINATIONS |
+			 TWA_NEED_CLOSE_WAIT_OWNERS)))
 		states = TWA_TCPF(TWA_TCP_LISTEN);	/* backlogs alone */
 	else if (!proc && bound_rules_out(f, o->exhaustion_floor)) {
 		skip_tw = true;
@@ -334,13 +334,13 @@ static int gather_sockets(const struct twa_inspect_opts *o,
 	}
 	{
 		enum twa_owners_listeners which = TWA_OWNERS_NO_LISTENERS;
-		bool close_wait = (o->want & TWA_WANT_CLOSE_WAIT_OWNERS) &&
+		bool close_wait = (o->want & TWA_NEED_CLOSE_WAIT_OWNERS) &&
 				  agg.close_wait.used;
 		size_t i;
 
-		if ((o->want & TWA_WANT_LISTENER_OWNERS) && f->n_listeners)
+		if ((o->want & TWA_NEED_LISTENER_OWNERS) && f->n_listeners)
 			which = TWA_OWNERS_ALL_LISTENERS;
-		else if (o->want & TWA_WANT_LISTENER_OWNERS_NOTABLE)
+		else if (o->want & TWA_NEED_LISTENER_OWNERS_NOTABLE)
 			for (i = 0; i < f->n_listeners; i++)
 				if (twa_listener_notable(&f->listeners[i]))
 					which = TWA_OWNERS_NOTABLE_LISTENERS;
@@ -369,14 +369,14 @@ int twa_inspect(const struct twa_inspect_opts *o, struct twa_facts *f,
 	r = read_ephemeral(f, err);
 	if (r < 0)
 		return r;
-	if (o->want & (TWA_WANT_COUNTERS | TWA_WANT_STATES)) {
+	if (o->want & (TWA_NEED_COUNTERS | TWA_NEED_STATES)) {
 		r = read_counters(o->proc_root, f, err);
 		if (r < 0)
 			return r;
 	}
-	if (o->want & (TWA_WANT_STATES | TWA_WANT_DESTINATIONS |
-		       TWA_WANT_LISTENERS | TWA_WANT_CLOSE_WAIT_OWNERS |
-		       TWA_WANT_LISTENER_OWNERS))
+	if (o->want & (TWA_NEED_STATES | TWA_NEED_DESTINATIONS |
+		       TWA_NEED_LISTENERS | TWA_NEED_CLOSE_WAIT_OWNERS |
+		       TWA_NEED_LISTENER_OWNERS))
 		r = gather_sockets(o, f, err);
 	return r;
 }

@@ -1,4 +1,4 @@
-/* profile.c - parsing and validating workload profiles (pure). */
+/* profile.c - parsing and validating workload profiles against the sysctl database and the rule catalogue (pure). */
 #include "advisor/profile/profile.h"
 
 #include <errno.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "advisor/util/parse.h"
+#include "advisor/profile/catalog.h"
 #include "advisor/facts/proctext.h"
-#include "advisor/rules/rules.h"
 #include "advisor/facts/sysctl_db.h"
 #include "advisor/facts/sysctl_key.h"
 #include "advisor/profile/yamltree.h"
@@ -167,6 +167,76 @@ static int check_value(struct pctx *c, const struct twa_ynode *n,
 	return 0;
 }
 
+/* One key of a sysctl's want map (value, min, max, min_size, reason). */
+static int parse_want_key(struct pctx *c, const struct twa_sysctl_def *d,
+			  const struct twa_ynode *k, const struct twa_ynode *v,
+			  struct twa_sysctl_want *w)
+{
+	char hint[160];
+	int r;
+
+	if (!strcmp(k->value, "value")) {
+		if ((r = want_scalar(c, v, "value")) < 0 ||
+		    (r = check_value(c, v, d, v->value)) < 0)
+			return r;
+		twa_strlcpy(w->value, v->value, sizeof(w->value));
+		w->has |= TWA_WANT_VALUE;
+	} else if (!strcmp(k->value, "min") || !strcmp(k->value, "max")) {
+		bool is_min = k->value[1] == 'i';
+
+		if (d->type != TWA_SYSCTL_INT)
+			return at(c, k, "%s is not a single integer: '%s' does not apply (ranges take min_size)",
+				  d->key, k->value);
+		r = int_scalar(c, v, k->value, d->min, d->max,
+			       is_min ? &w->min : &w->max);
+		if (r < 0)
+			return r;
+		w->has |= is_min ? TWA_WANT_MIN : TWA_WANT_MAX;
+	} else if (!strcmp(k->value, "min_size")) {
+		if (d->type != TWA_SYSCTL_RANGE)
+			return at(c, k, "min_size applies to port ranges, not %s", d->key);
+		r = int_scalar(c, v, "min_size", 1, 65535, &w->min_size);
+		if (r < 0)
+			return r;
+		w->has |= TWA_WANT_MIN_SIZE;
+	} else if (!strcmp(k->value, "reason")) {
+		if ((r = want_scalar(c, v, "reason")) < 0)
+			return r;
+		twa_strlcpy(w->reason, v->value, sizeof(w->reason));
+	} else {
+		suggest(hint, sizeof(hint), k->value, cand_want);
+		return at(c, k, "unknown key '%.64s' in %s%s (value, min, max, min_size, reason)",
+			  k->value, d->key, hint);
+	}
+	return 0;
+}
+
+/* A want map read whole: does it say something, and hang together? */
+static int check_want(struct pctx *c, const struct twa_ynode *val,
+		      const struct twa_sysctl_def *d,
+		      const struct twa_sysctl_want *w)
+{
+	if (!(w->has & ~0u))
+		return at(c, val, "%s: say what is wanted: value, min, max or min_size", d->key);
+	if ((w->has & TWA_WANT_MIN) && (w->has & TWA_WANT_MAX) && w->min > w->max)
+		return at(c, val, "%s: min %" PRId64 " is above max %" PRId64, d->key,
+			  w->min, w->max);
+	if ((w->has & TWA_WANT_MIN_SIZE) && !(w->has & TWA_WANT_VALUE))
+		return at(c, val, "%s: min_size needs a value to propose (e.g. value: \"10000 65535\")",
+			  d->key);
+	if (w->has & TWA_WANT_VALUE) {
+		char proposal[256];
+		bool ok;
+
+		/* The value to propose must itself satisfy the bounds. */
+		twa_want_check(w, w->value, &ok, proposal, sizeof(proposal));
+		if (!ok)
+			return at(c, val, "%s: value '%s' does not meet its own min/max/min_size",
+				  d->key, w->value);
+	}
+	return 0;
+}
+
 static int parse_want(struct pctx *c, const struct twa_ynode *key,
 		      const struct twa_ynode *val, struct twa_sysctl_want *w)
 {
@@ -199,62 +269,10 @@ static int parse_want(struct pctx *c, const struct twa_ynode *key,
 	if (val->type != TWA_Y_MAP)
 		return at(c, val, "%s wants a value or a map of value/min/max/min_size/reason, not %s",
 			  d->key, type_name(val));
-	for (i = 0; i + 1 < val->n; i += 2) {
-		const struct twa_ynode *k = val->kids[i], *v = val->kids[i + 1];
-
-		if (!strcmp(k->value, "value")) {
-			if ((r = want_scalar(c, v, "value")) < 0 ||
-			    (r = check_value(c, v, d, v->value)) < 0)
-				return r;
-			twa_strlcpy(w->value, v->value, sizeof(w->value));
-			w->has |= TWA_WANT_VALUE;
-		} else if (!strcmp(k->value, "min") || !strcmp(k->value, "max")) {
-			bool is_min = k->value[1] == 'i';
-
-			if (d->type != TWA_SYSCTL_INT)
-				return at(c, k, "%s is not a single integer: '%s' does not apply (ranges take min_size)",
-					  d->key, k->value);
-			r = int_scalar(c, v, k->value, d->min, d->max,
-				       is_min ? &w->min : &w->max);
-			if (r < 0)
-				return r;
-			w->has |= is_min ? TWA_WANT_MIN : TWA_WANT_MAX;
-		} else if (!strcmp(k->value, "min_size")) {
-			if (d->type != TWA_SYSCTL_RANGE)
-				return at(c, k, "min_size applies to port ranges, not %s", d->key);
-			r = int_scalar(c, v, "min_size", 1, 65535, &w->min_size);
-			if (r < 0)
-				return r;
-			w->has |= TWA_WANT_MIN_SIZE;
-		} else if (!strcmp(k->value, "reason")) {
-			if ((r = want_scalar(c, v, "reason")) < 0)
-				return r;
-			twa_strlcpy(w->reason, v->value, sizeof(w->reason));
-		} else {
-			suggest(hint, sizeof(hint), k->value, cand_want);
-			return at(c, k, "unknown key '%.64s' in %s%s (value, min, max, min_size, reason)",
-				  k->value, d->key, hint);
-		}
-	}
-	if (!(w->has & ~0u))
-		return at(c, val, "%s: say what is wanted: value, min, max or min_size", d->key);
-	if ((w->has & TWA_WANT_MIN) && (w->has & TWA_WANT_MAX) && w->min > w->max)
-		return at(c, val, "%s: min %" PRId64 " is above max %" PRId64, d->key,
-			  w->min, w->max);
-	if ((w->has & TWA_WANT_MIN_SIZE) && !(w->has & TWA_WANT_VALUE))
-		return at(c, val, "%s: min_size needs a value to propose (e.g. value: \"10000 65535\")",
-			  d->key);
-	if (w->has & TWA_WANT_VALUE) {
-		char proposal[256];
-		bool ok;
-
-		/* The value to propose must itself satisfy the bounds. */
-		twa_want_check(w, w->value, &ok, proposal, sizeof(proposal));
-		if (!ok)
-			return at(c, val, "%s: value '%s' does not meet its own min/max/min_size",
-				  d->key, w->value);
-	}
-	return 0;
+	for (i = 0; i + 1 < val->n; i += 2)
+		if ((r = parse_want_key(c, d, val->kids[i], val->kids[i + 1], w)) < 0)
+			return r;
+	return check_want(c, val, d, w);
 }
 
 static int parse_sysctls(struct pctx *c, const struct twa_ynode *n)
@@ -348,103 +366,127 @@ static int parse_rule(struct pctx *c, const struct twa_ynode *key,
 	return 0;
 }
 
+/* Every top-level key is one a profile has. */
+static int check_top_keys(struct pctx *c, const struct twa_ynode *root)
+{
+	char hint[160];
+	size_t i, j;
+
+	for (i = 0; i + 1 < root->n; i += 2) {
+		const struct twa_ynode *k = root->kids[i];
+
+		for (j = 0; top_keys[j] && strcmp(top_keys[j], k->value); j++)
+			;
+		if (!top_keys[j]) {
+			suggest(hint, sizeof(hint), k->value, cand_top);
+			return at(c, k, "unknown key '%.64s'%s (a profile has name, description, extends, sysctls, rules)",
+				  k->value, hint);
+		}
+	}
+	return 0;
+}
+
+static int parse_name(struct pctx *c, const struct twa_ynode *root)
+{
+	const struct twa_ynode *n = twa_ynode_get(root, "name");
+	int r;
+
+	if (!n)
+		return at(c, root, "missing 'name'");
+	if ((r = want_scalar(c, n, "name")) < 0)
+		return r;
+	if (!valid_name(n->value))
+		return at(c, n, "name '%.64s' must be 1-63 characters of [a-z0-9_-]", n->value);
+	twa_strlcpy(c->p->name, n->value, sizeof(c->p->name));
+	twa_strlcpy(c->p->chain, c->p->name, sizeof(c->p->chain));
+	return 0;
+}
+
+static int parse_extends(struct pctx *c, const struct twa_ynode *n,
+			 unsigned *extends_line, unsigned *extends_col)
+{
+	struct twa_profile *p = c->p;
+	int r;
+
+	if ((r = want_scalar(c, n, "extends")) < 0)
+		return r;
+	if (!valid_name(n->value) && !strchr(n->value, '/'))
+		return at(c, n, "extends '%.64s' is not a profile name", n->value);
+	if (strlen(n->value) >= sizeof(p->extends))
+		return at(c, n, "extends '%.64s...' is longer than %zu bytes", n->value,
+			  sizeof(p->extends) - 1);
+	if (!strcmp(n->value, p->name))
+		return at(c, n, "profile '%s' extends itself", p->name);
+	twa_strlcpy(p->extends, n->value, sizeof(p->extends));
+	if (extends_line)
+		*extends_line = n->line;
+	if (extends_col)
+		*extends_col = n->col;
+	return 0;
+}
+
+/* rules: a map of rule ids; empty (a bare "rules:") is allowed. */
+static int parse_rules(struct pctx *c, const struct twa_ynode *n)
+{
+	size_t i;
+	int r;
+
+	if (n->type == TWA_Y_SCALAR && !n->value[0])
+		return 0;
+	if (n->type != TWA_Y_MAP)
+		return at(c, n, "rules must be a map of rule ids, not %s", type_name(n));
+	for (i = 0; i + 1 < n->n; i += 2)
+		if ((r = parse_rule(c, n->kids[i], n->kids[i + 1])) < 0)
+			return r;
+	return 0;
+}
+
+/* The top-level keys, read in a fixed order whatever the document's. */
+static int parse_root(struct pctx *c, const struct twa_ynode *root,
+		      unsigned *extends_line, unsigned *extends_col)
+{
+	const struct twa_ynode *n;
+	int r;
+
+	if ((r = check_top_keys(c, root)) < 0 || (r = parse_name(c, root)) < 0)
+		return r;
+	if ((n = twa_ynode_get(root, "description"))) {
+		if ((r = want_scalar(c, n, "description")) < 0)
+			return r;
+		twa_strlcpy(c->p->description, n->value, sizeof(c->p->description));
+	}
+	if ((n = twa_ynode_get(root, "extends")) &&
+	    (r = parse_extends(c, n, extends_line, extends_col)) < 0)
+		return r;
+	if ((n = twa_ynode_get(root, "sysctls")) && n->type != TWA_Y_SCALAR &&
+	    (r = parse_sysctls(c, n)) < 0)
+		return r;
+	if (n && n->type == TWA_Y_SCALAR && n->value[0])
+		return at(c, n, "sysctls must be a map of sysctl names, not a scalar");
+	if ((n = twa_ynode_get(root, "rules")))
+		return parse_rules(c, n);
+	return 0;
+}
+
 int twa_profile_parse(const char *buf, size_t len, const char *file,
 		      struct twa_profile *p, unsigned *extends_line,
 		      unsigned *extends_col, struct twa_err *err)
 {
 	struct pctx c = { file, p, err };
-	struct twa_ynode *root = NULL, *n;
-	char hint[160];
-	size_t i;
+	struct twa_ynode *root = NULL;
 	int r;
 
 	r = twa_yaml_parse(buf, len, file, &root, err);
 	if (r < 0)
 		return r;
 	twa_strlcpy(p->source, file, sizeof(p->source));
-	if (!root) {
+	if (!root)
 		r = twa_err_set_at(err, -EBADMSG, file, 1, 1, "empty profile: it needs at least a name");
-		goto out;
-	}
-	if (root->type != TWA_Y_MAP) {
+	else if (root->type != TWA_Y_MAP)
 		r = at(&c, root, "a profile is a map (name, description, extends, sysctls, rules), not %s",
 		       type_name(root));
-		goto out;
-	}
-	for (i = 0; i + 1 < root->n; i += 2) {
-		const struct twa_ynode *k = root->kids[i];
-		size_t j;
-
-		for (j = 0; top_keys[j] && strcmp(top_keys[j], k->value); j++)
-			;
-		if (!top_keys[j]) {
-			suggest(hint, sizeof(hint), k->value, cand_top);
-			r = at(&c, k, "unknown key '%.64s'%s (a profile has name, description, extends, sysctls, rules)",
-			       k->value, hint);
-			goto out;
-		}
-	}
-	n = twa_ynode_get(root, "name");
-	if (!n) {
-		r = at(&c, root, "missing 'name'");
-		goto out;
-	}
-	if ((r = want_scalar(&c, n, "name")) < 0)
-		goto out;
-	if (!valid_name(n->value)) {
-		r = at(&c, n, "name '%.64s' must be 1-63 characters of [a-z0-9_-]", n->value);
-		goto out;
-	}
-	twa_strlcpy(p->name, n->value, sizeof(p->name));
-	twa_strlcpy(p->chain, p->name, sizeof(p->chain));
-	if ((n = twa_ynode_get(root, "description"))) {
-		if ((r = want_scalar(&c, n, "description")) < 0)
-			goto out;
-		twa_strlcpy(p->description, n->value, sizeof(p->description));
-	}
-	if ((n = twa_ynode_get(root, "extends"))) {
-		if ((r = want_scalar(&c, n, "extends")) < 0)
-			goto out;
-		if (!valid_name(n->value) && !strchr(n->value, '/')) {
-			r = at(&c, n, "extends '%.64s' is not a profile name", n->value);
-			goto out;
-		}
-		if (strlen(n->value) >= sizeof(p->extends)) {
-			r = at(&c, n, "extends '%.64s...' is longer than %zu bytes", n->value,
-			       sizeof(p->extends) - 1);
-			goto out;
-		}
-		if (!strcmp(n->value, p->name)) {
-			r = at(&c, n, "profile '%s' extends itself", p->name);
-			goto out;
-		}
-		twa_strlcpy(p->extends, n->value, sizeof(p->extends));
-		if (extends_line)
-			*extends_line = n->line;
-		if (extends_col)
-			*extends_col = n->col;
-	}
-	if ((n = twa_ynode_get(root, "sysctls")) && n->type != TWA_Y_SCALAR &&
-	    (r = parse_sysctls(&c, n)) < 0)
-		goto out;
-	if (n && n->type == TWA_Y_SCALAR && n->value[0]) {
-		r = at(&c, n, "sysctls must be a map of sysctl names, not a scalar");
-		goto out;
-	}
-	if ((n = twa_ynode_get(root, "rules"))) {
-		if (n->type == TWA_Y_SCALAR && !n->value[0])
-			goto done;
-		if (n->type != TWA_Y_MAP) {
-			r = at(&c, n, "rules must be a map of rule ids, not %s", type_name(n));
-			goto out;
-		}
-		for (i = 0; i + 1 < n->n; i += 2)
-			if ((r = parse_rule(&c, n->kids[i], n->kids[i + 1])) < 0)
-				goto out;
-	}
-done:
-	r = 0;
-out:
+	else
+		r = parse_root(&c, root, extends_line, extends_col);
 	twa_ynode_free(root);
 	return r;
 }
@@ -530,138 +572,4 @@ int twa_profile_toggle(const struct twa_profile *p, const char *rule)
 		if (!strcmp(p->toggles[i].rule, rule))
 			return p->toggles[i].enabled;
 	return -1;
-}
-
-/* Is every port of want inside have? */
-static bool ports_contained(const struct twa_portrange *want, size_t nw,
-			    const struct twa_portrange *have, size_t nh)
-{
-	size_t i, j;
-	unsigned port;
-
-	for (i = 0; i < nw; i++)
-		for (port = want[i].lo; port <= want[i].hi; port++) {
-			for (j = 0; j < nh; j++)
-				if (port >= have[j].lo && port <= have[j].hi)
-					break;
-			if (j == nh)
-				return false;
-		}
-	return true;
-}
-
-/* The union of two port lists in the kernel's syntax, sorted and merged. */
-static void ports_union(const struct twa_portrange *a, size_t na,
-			const struct twa_portrange *b, size_t nb, char *out,
-			size_t size)
-{
-	static uint8_t set[65536 / 8];
-	unsigned port, lo;
-	size_t i, len = 0;
-	bool in = false;
-
-	memset(set, 0, sizeof(set));
-	for (i = 0; i < na + nb; i++) {
-		const struct twa_portrange *r = i < na ? &a[i] : &b[i - na];
-
-		for (port = r->lo; port <= r->hi; port++)
-			set[port / 8] |= (uint8_t)(1u << (port % 8));
-	}
-	out[0] = '\0';
-	lo = 0;
-	for (port = 0; port <= 65536; port++) {
-		bool on = port < 65536 && (set[port / 8] & (1u << (port % 8)));
-
-		if (on && !in) {
-			lo = port;
-			in = true;
-		} else if (!on && in) {
-			int n = lo == port - 1 ?
-				snprintf(out + len, size - len, "%s%u", len ? "," : "", lo) :
-				snprintf(out + len, size - len, "%s%u-%u", len ? "," : "", lo, port - 1);
-
-			if (n < 0 || (size_t)n >= size - len)
-				return;
-			len += (size_t)n;
-			in = false;
-		}
-	}
-}
-
-int twa_want_check(const struct twa_sysctl_want *w, const char *current,
-		   bool *ret_ok, char *proposal, size_t size)
-{
-	const struct twa_sysctl_def *d = twa_sysctl_def_find(w->key);
-	bool ok = true;
-
-	proposal[0] = '\0';
-	if (!current) {
-		*ret_ok = false;
-		return 0;
-	}
-	if (d && d->type == TWA_SYSCTL_INT && (w->has & (TWA_WANT_MIN | TWA_WANT_MAX))) {
-		int64_t v;
-
-		if (twa_parse_i64(current, strlen(current), &v) < 0) {
-			ok = false;
-		} else {
-			if ((w->has & TWA_WANT_MIN) && v < w->min)
-				ok = false;
-			if ((w->has & TWA_WANT_MAX) && v > w->max)
-				ok = false;
-		}
-		if (!ok) {
-			if (w->has & TWA_WANT_VALUE)
-				snprintf(proposal, size, "%s", w->value);
-			else
-				snprintf(proposal, size, "%" PRId64,
-					 (w->has & TWA_WANT_MIN) && (twa_parse_i64(current, strlen(current), &v) < 0 || v < w->min) ?
-					 w->min : w->max);
-		}
-	} else if (d && d->type == TWA_SYSCTL_RANGE && (w->has & TWA_WANT_MIN_SIZE)) {
-		unsigned lo, hi;
-
-		if (twa_port_range_parse(current, &lo, &hi, NULL) < 0 ||
-		    (int64_t)(hi - lo + 1) < w->min_size)
-			ok = false;
-		if (!ok)
-			snprintf(proposal, size, "%s", w->value);
-	} else if (d && d->type == TWA_SYSCTL_PORTLIST) {
-		struct twa_portrange *want = NULL, *have = NULL;
-		size_t nw = 0, nh = 0;
-
-		if (twa_reserved_ports_parse(w->value, &want, &nw, NULL) < 0 ||
-		    twa_reserved_ports_parse(current, &have, &nh, NULL) < 0) {
-			ok = false;
-			snprintf(proposal, size, "%s", w->value);
-		} else if (!ports_contained(want, nw, have, nh)) {
-			ok = false;
-			ports_union(have, nh, want, nw, proposal, size);
-		}
-		free(want);
-		free(have);
-	} else if (w->has & TWA_WANT_VALUE) {
-		ok = twa_sysctl_value_equal(current, w->value);
-		if (!ok)
-			snprintf(proposal, size, "%s", w->value);
-	}
-	*ret_ok = ok;
-	return 0;
-}
-
-void twa_want_describe(const struct twa_sysctl_want *w, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	if (w->has & TWA_WANT_MIN_SIZE)
-		len += (size_t)snprintf(buf, size, "at least %" PRId64 " ports", w->min_size);
-	if ((w->has & TWA_WANT_MIN) && len < size)
-		len += (size_t)snprintf(buf + len, size - len, "%s>= %" PRId64,
-					len ? ", " : "", w->min);
-	if ((w->has & TWA_WANT_MAX) && len < size)
-		len += (size_t)snprintf(buf + len, size - len, "%s<= %" PRId64,
-					len ? ", " : "", w->max);
-	if ((w->has & TWA_WANT_VALUE) && len < size)
-		snprintf(buf + len, size - len, len ? " (propose %s)" : "= %s", w->value);
 }

@@ -86,16 +86,13 @@ struct chain {
 	size_t n;
 };
 
-static int load_chain(const char *spec, const char *near_dir,
-		      const struct twa_profile_search *s,
-		      twa_profile_fetch_fn fetch, void *fetch_ctx,
-		      struct chain *seen, struct twa_profile *ret,
-		      struct twa_err *err)
+/* Read spec (URL, path or name) into buf; path names it, dir (may stay "")
+ * is where its relative extends are looked for first. */
+static int read_spec(const char *spec, const char *near_dir,
+		     const struct twa_profile_search *s, twa_profile_fetch_fn fetch,
+		     void *fetch_ctx, struct strbuf *buf, char path[1024],
+		     char dir[1024], struct twa_err *err)
 {
-	struct strbuf buf = STRBUF_INIT;
-	char path[1024], dir[1024] = "";
-	unsigned eline = 0, ecol = 0;
-	size_t i;
 	int r;
 
 	if (!strncmp(spec, "https://", 8) || !strncmp(spec, "http://", 7)) {
@@ -105,76 +102,108 @@ static int load_chain(const char *spec, const char *near_dir,
 			return twa_err_set(err, -EINVAL,
 					   "profile URL '%s' is not https: profiles are only fetched over TLS",
 					   spec);
-		r = fetch(spec, &buf, err, fetch_ctx);
+		r = fetch(spec, buf, err, fetch_ctx);
 		if (r < 0)
-			goto out;
-		twa_strlcpy(path, spec, sizeof(path));
-	} else {
-		if (is_path(spec)) {
-			twa_strlcpy(path, spec, sizeof(path));
-		} else {
-			r = find_named(spec, near_dir, s, path, sizeof(path), err);
-			if (r < 0)
-				goto out;
-		}
-		r = twa_profile_read_file(path, &buf, err);
-		if (r < 0)
-			goto out;
-		twa_strlcpy(dir, path, sizeof(dir));
-		if (strrchr(dir, '/'))
-			*strrchr(dir, '/') = '\0';
-		else
-			twa_strlcpy(dir, ".", sizeof(dir));
+			return r;
+		twa_strlcpy(path, spec, 1024);
+		return 0;
 	}
+	if (is_path(spec)) {
+		twa_strlcpy(path, spec, 1024);
+	} else {
+		r = find_named(spec, near_dir, s, path, 1024, err);
+		if (r < 0)
+			return r;
+	}
+	r = twa_profile_read_file(path, buf, err);
+	if (r < 0)
+		return r;
+	twa_strlcpy(dir, path, 1024);
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
+	else
+		twa_strlcpy(dir, ".", 1024);
+	return 0;
+}
+
+/* The index in seen of name, or -1. */
+static int chain_find(const struct chain *seen, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < seen->n; i++)
+		if (!strcmp(seen->names[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* "a -> b -> a": seen from its entry from on, closed by last. A file
+ * names where the cycle closes (its extends key), or none. */
+static int cycle_error(const struct chain *seen, size_t from, const char *last,
+		       const char *file, unsigned line, unsigned col,
+		       struct twa_err *err)
+{
+	struct strbuf cyc = STRBUF_INIT;
+	size_t k;
+	int r;
+
+	for (k = from; k < seen->n; k++)
+		strbuf_addf(&cyc, "%s -> ", seen->names[k]);
+	strbuf_addstr(&cyc, last);
+	if (file)
+		r = twa_err_set_at(err, -EBADMSG, file, line, col, "extends cycle: %s",
+				   cyc.buf);
+	else
+		r = twa_err_set(err, -EBADMSG, "extends cycle: %s", cyc.buf);
+	strbuf_release(&cyc);
+	return r;
+}
+
+static int load_chain(const char *spec, const char *near_dir,
+		      const struct twa_profile_search *s,
+		      twa_profile_fetch_fn fetch, void *fetch_ctx,
+		      struct chain *seen, struct twa_profile *ret,
+		      struct twa_err *err)
+{
+	struct strbuf buf = STRBUF_INIT;
+	char path[1024], dir[1024] = "";
+	unsigned eline = 0, ecol = 0;
+	struct twa_profile parent;
+	int r, i;
+
+	r = read_spec(spec, near_dir, s, fetch, fetch_ctx, &buf, path, dir, err);
+	if (r < 0)
+		goto out;
 	r = twa_profile_parse(buf.buf, buf.len, path, ret, &eline, &ecol, err);
 	if (r < 0)
 		goto out;
-	for (i = 0; i < seen->n; i++)
-		if (!strcmp(seen->names[i], ret->name)) {
-			struct strbuf cyc = STRBUF_INIT;
-			size_t k;
-
-			for (k = i; k < seen->n; k++)
-				strbuf_addf(&cyc, "%s -> ", seen->names[k]);
-			strbuf_addstr(&cyc, ret->name);
-			r = twa_err_set(err, -EBADMSG, "extends cycle: %s", cyc.buf);
-			strbuf_release(&cyc);
-			goto out;
-		}
+	if ((i = chain_find(seen, ret->name)) >= 0) {
+		r = cycle_error(seen, (size_t)i, ret->name, NULL, 0, 0, err);
+		goto out;
+	}
 	if (seen->n > TWA_PROFILE_MAX_EXTENDS) {
 		r = twa_err_set_at(err, -EBADMSG, path, eline, ecol,
 				   "extends chain deeper than %d profiles", TWA_PROFILE_MAX_EXTENDS);
 		goto out;
 	}
 	twa_strlcpy(seen->names[seen->n++], ret->name, sizeof(seen->names[0]));
-	if (ret->extends[0]) {
-		struct twa_profile parent;
-
-		/* A parent already on the chain closes a cycle: say where. */
-		for (i = 0; i < seen->n; i++)
-			if (!strcmp(seen->names[i], ret->extends)) {
-				struct strbuf cyc = STRBUF_INIT;
-				size_t k;
-
-				for (k = i; k < seen->n; k++)
-					strbuf_addf(&cyc, "%s -> ", seen->names[k]);
-				strbuf_addstr(&cyc, ret->extends);
-				r = twa_err_set_at(err, -EBADMSG, path, eline, ecol,
-						   "extends cycle: %s", cyc.buf);
-				strbuf_release(&cyc);
-				goto out;
-			}
-		twa_profile_init(&parent);
-		r = load_chain(ret->extends, dir[0] ? dir : NULL, s, fetch, fetch_ctx,
-			       seen, &parent, err);
-		if (r == 0)
-			r = twa_profile_inherit(ret, &parent) < 0 ?
-			    twa_err_set(err, -ENOMEM, "out of memory") : 0;
-		else if (err && !err->file[0])
-			twa_err_prefix(err, "%s:%u:%u: extends '%s'", path, eline, ecol,
-				       ret->extends);
-		twa_profile_release(&parent);
+	if (!ret->extends[0])
+		goto out;
+	/* A parent already on the chain closes a cycle: say where. */
+	if ((i = chain_find(seen, ret->extends)) >= 0) {
+		r = cycle_error(seen, (size_t)i, ret->extends, path, eline, ecol, err);
+		goto out;
 	}
+	twa_profile_init(&parent);
+	r = load_chain(ret->extends, dir[0] ? dir : NULL, s, fetch, fetch_ctx,
+		       seen, &parent, err);
+	if (r == 0)
+		r = twa_profile_inherit(ret, &parent) < 0 ?
+		    twa_err_set(err, -ENOMEM, "out of memory") : 0;
+	else if (err && !err->file[0])
+		twa_err_prefix(err, "%s:%u:%u: extends '%s'", path, eline, ecol,
+			       ret->extends);
+	twa_profile_release(&parent);
 out:
 	strbuf_release(&buf);
 	return r;

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "advisor/rules/rules_impl.h"
+#include "advisor/rules/rule_helpers.h"
+#include "advisor/rules/rules_builtin.h"
 
 static double counter_rate(const struct twa_facts *f, const char *name)
 {
@@ -18,12 +19,7 @@ static double counter_rate(const struct twa_facts *f, const char *name)
 
 /* ---- listen-overflow ---------------------------------------------------- */
 
-const struct twa_rule_param params_listen_overflow[] = {
-	{ "near_full", 0.8, 0.1, 1, "accept queue share of the backlog that warns" },
-	{ NULL, 0, 0, 0, NULL },
-};
-
-const char explain_listen_overflow[] =
+static const char explain_listen_overflow[] =
 	"A listening socket has two queues. Half-open connections (SYN received) wait in\n"
 	"the SYN queue, bounded by net.ipv4.tcp_max_syn_backlog (and SYN cookies when\n"
 	"tcp_syncookies is on). Completed connections wait in the accept queue until the\n"
@@ -54,7 +50,7 @@ const char explain_listen_overflow[] =
 	"net/ipv4/tcp_diag.c, Documentation/networking/ip-sysctl.rst (somaxconn,\n"
 	"tcp_max_syn_backlog, tcp_abort_on_overflow), listen(2).\n";
 
-int rule_listen_overflow(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_listen_overflow(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_listener *worst = NULL;
@@ -134,13 +130,15 @@ int rule_listen_overflow(const struct twa_rule_ctx *ctx, struct twa_finding *out
 	return 0;
 }
 
-/* ---- somaxconn-low ------------------------------------------------------ */
-
-const struct twa_rule_param params_somaxconn_low[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_listen_overflow_entry = {
+	.rule = &twa_rules[TWA_RULE_LISTEN_OVERFLOW],
+	.explain = explain_listen_overflow,
+	.eval = rule_listen_overflow,
 };
 
-const char explain_somaxconn_low[] =
+/* ---- somaxconn-low ------------------------------------------------------ */
+
+static const char explain_somaxconn_low[] =
 	"net.core.somaxconn caps the backlog any listen() call gets: a server asking for\n"
 	"listen(fd, 4096) on a host with somaxconn=128 gets 128. Linux raised the default\n"
 	"from 128 to 4096 in 5.4. It is per network namespace; a new namespace starts\n"
@@ -154,7 +152,7 @@ const char explain_somaxconn_low[] =
 	"Sources: Documentation/networking/ip-sysctl.rst (somaxconn); net/socket.c\n"
 	"(__sys_listen caps the backlog at somaxconn).\n";
 
-int rule_somaxconn_low(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_somaxconn_low(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	char desc[512];
 	int r = rule_want_mismatch(ctx, "net.core.somaxconn", out, desc, sizeof(desc));
@@ -167,13 +165,15 @@ int rule_somaxconn_low(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 	return 0;
 }
 
-/* ---- syn-backlog-low ---------------------------------------------------- */
-
-const struct twa_rule_param params_syn_backlog_low[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_somaxconn_low_entry = {
+	.rule = &twa_rules[TWA_RULE_SOMAXCONN_LOW],
+	.explain = explain_somaxconn_low,
+	.eval = rule_somaxconn_low,
 };
 
-const char explain_syn_backlog_low[] =
+/* ---- syn-backlog-low ---------------------------------------------------- */
+
+static const char explain_syn_backlog_low[] =
 	"net.ipv4.tcp_max_syn_backlog bounds the connection requests (SYN received, not\n"
 	"yet acknowledged) a listener remembers. Beyond it, with tcp_syncookies=1, the\n"
 	"kernel answers with SYN cookies (TcpExt TCPReqQFullDoCookies), else it drops\n"
@@ -188,7 +188,7 @@ const char explain_syn_backlog_low[] =
 	"Sources: Documentation/networking/ip-sysctl.rst (tcp_max_syn_backlog,\n"
 	"tcp_syncookies); net/ipv4/tcp_input.c (tcp_conn_request).\n";
 
-int rule_syn_backlog_low(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_syn_backlog_low(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	char desc[512];
@@ -217,3 +217,9 @@ int rule_syn_backlog_low(const struct twa_rule_ctx *ctx, struct twa_finding *out
 	}
 	return 0;
 }
+
+const struct twa_rule_entry twa_rule_syn_backlog_low_entry = {
+	.rule = &twa_rules[TWA_RULE_SYN_BACKLOG_LOW],
+	.explain = explain_syn_backlog_low,
+	.eval = rule_syn_backlog_low,
+};

@@ -6,7 +6,8 @@
 
 #include "advisor/util/parse.h"
 #include "advisor/facts/proctext.h"
-#include "advisor/rules/rules_impl.h"
+#include "advisor/rules/rule_helpers.h"
+#include "advisor/rules/rules_builtin.h"
 
 /* The range proposed when a profile names none: wide, above the
  * registered ports most services use, and of different parity ends as
@@ -15,13 +16,7 @@
 
 /* ---- ephemeral-exhaustion ----------------------------------------------- */
 
-const struct twa_rule_param params_ephemeral_exhaustion[] = {
-	{ "warning", 0.5, 0.01, 1, "share of the usable range toward one destination that warns" },
-	{ "critical", 0.8, 0.01, 1, "share that is critical" },
-	{ NULL, 0, 0, 0, NULL },
-};
-
-const char explain_ephemeral_exhaustion[] =
+static const char explain_ephemeral_exhaustion[] =
 	"An outgoing connection needs a unique 4-tuple (source address, source port,\n"
 	"destination address, destination port). connect() without bind() picks a source\n"
 	"port from net.ipv4.ip_local_port_range minus ip_local_reserved_ports and only\n"
@@ -85,7 +80,7 @@ static int propose_range(const struct twa_rule_ctx *ctx, struct twa_finding *out
 	return rule_reserve_listeners(out, f, lo, hi);
 }
 
-int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_ephemeral *e = &f->ephemeral;
@@ -146,13 +141,15 @@ int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_finding
 	return 0;
 }
 
-/* ---- ephemeral-range-narrow --------------------------------------------- */
-
-const struct twa_rule_param params_ephemeral_range_narrow[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_ephemeral_exhaustion_entry = {
+	.rule = &twa_rules[TWA_RULE_EPHEMERAL_EXHAUSTION],
+	.explain = explain_ephemeral_exhaustion,
+	.eval = rule_ephemeral_exhaustion,
 };
 
-const char explain_ephemeral_range_narrow[] =
+/* ---- ephemeral-range-narrow --------------------------------------------- */
+
+static const char explain_ephemeral_range_narrow[] =
 	"net.ipv4.ip_local_port_range bounds how many outgoing connections a host can\n"
 	"hold toward one destination from one source address (see ephemeral-exhaustion).\n"
 	"The default, 32768-60999, gives 28232 ports. A profile for a host that opens\n"
@@ -172,7 +169,7 @@ const char explain_ephemeral_range_narrow[] =
 	"Sources: Documentation/networking/ip-sysctl.rst (ip_local_port_range,\n"
 	"ip_local_reserved_ports).\n";
 
-int rule_ephemeral_range_narrow(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_ephemeral_range_narrow(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	char desc[512];
@@ -193,13 +190,15 @@ int rule_ephemeral_range_narrow(const struct twa_rule_ctx *ctx, struct twa_findi
 	return 0;
 }
 
-/* ---- listener-in-ephemeral-range ---------------------------------------- */
-
-const struct twa_rule_param params_listener_in_ephemeral_range[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_ephemeral_range_narrow_entry = {
+	.rule = &twa_rules[TWA_RULE_EPHEMERAL_RANGE_NARROW],
+	.explain = explain_ephemeral_range_narrow,
+	.eval = rule_ephemeral_range_narrow,
 };
 
-const char explain_listener_in_ephemeral_range[] =
+/* ---- listener-in-ephemeral-range ---------------------------------------- */
+
+static const char explain_listener_in_ephemeral_range[] =
 	"A service listening on a port inside ip_local_port_range that is not in\n"
 	"ip_local_reserved_ports works until it restarts: in the meantime any outgoing\n"
 	"connection (or bind() to port 0) may be given that port as its source port, and\n"
@@ -216,8 +215,8 @@ const char explain_listener_in_ephemeral_range[] =
 	"Sources: Documentation/networking/ip-sysctl.rst (ip_local_reserved_ports);\n"
 	"net/ipv4/inet_connection_sock.c (inet_csk_get_port).\n";
 
-int rule_listener_in_ephemeral_range(const struct twa_rule_ctx *ctx,
-				     struct twa_finding *out)
+static int rule_listener_in_ephemeral_range(const struct twa_rule_ctx *ctx,
+					    struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	struct strbuf names = STRBUF_INIT;
@@ -258,3 +257,9 @@ int rule_listener_in_ephemeral_range(const struct twa_rule_ctx *ctx,
 	strbuf_release(&names);
 	return 0;
 }
+
+const struct twa_rule_entry twa_rule_listener_in_ephemeral_range_entry = {
+	.rule = &twa_rules[TWA_RULE_LISTENER_IN_EPHEMERAL_RANGE],
+	.explain = explain_listener_in_ephemeral_range,
+	.eval = rule_listener_in_ephemeral_range,
+};

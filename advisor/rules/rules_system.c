@@ -4,19 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "advisor/rules/rules_impl.h"
+#include "advisor/rules/rule_helpers.h"
+#include "advisor/rules/rules_builtin.h"
 #include "advisor/facts/sysctl_db.h"
 
 /* ---- close-wait-leak ---------------------------------------------------- */
 
-const struct twa_rule_param params_close_wait_leak[] = {
-	{ "info", 10, 1, 1e9, "CLOSE_WAIT sockets worth an info finding" },
-	{ "warning", 100, 1, 1e9, "CLOSE_WAIT sockets that warn" },
-	{ "critical", 1000, 1, 1e9, "CLOSE_WAIT sockets that are critical" },
-	{ NULL, 0, 0, 0, NULL },
-};
-
-const char explain_close_wait_leak[] =
+static const char explain_close_wait_leak[] =
 	"CLOSE_WAIT means the peer has closed its side (its FIN arrived) and the local\n"
 	"application has not yet called close() on its socket. The kernel cannot finish\n"
 	"the connection on its own: only the process can, by closing the descriptor. A\n"
@@ -41,7 +35,7 @@ const char explain_close_wait_leak[] =
 	"Sources: RFC 9293 section 3.3.2 (state diagram); net/ipv4/tcp_input.c\n"
 	"(tcp_fin: ESTABLISHED -> CLOSE_WAIT); proc(5) (/proc/PID/fd).\n";
 
-int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_owners *o = &f->close_wait;
@@ -87,15 +81,15 @@ int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_finding *out
 	return 0;
 }
 
-/* ---- orphans-near-limit ------------------------------------------------- */
-
-const struct twa_rule_param params_orphans_near_limit[] = {
-	{ "warning", 0.5, 0.01, 1, "share of tcp_max_orphans that warns" },
-	{ "critical", 0.8, 0.01, 1, "share that is critical" },
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_close_wait_leak_entry = {
+	.rule = &twa_rules[TWA_RULE_CLOSE_WAIT_LEAK],
+	.explain = explain_close_wait_leak,
+	.eval = rule_close_wait_leak,
 };
 
-const char explain_orphans_near_limit[] =
+/* ---- orphans-near-limit ------------------------------------------------- */
+
+static const char explain_orphans_near_limit[] =
 	"An orphan is a TCP socket no process holds any more but that still has work to\n"
 	"do: sending the rest of its data and its FIN (FIN_WAIT1, LAST_ACK, CLOSING) or\n"
 	"waiting in FIN_WAIT2. net.ipv4.tcp_max_orphans caps them host-wide: beyond it,\n"
@@ -115,7 +109,7 @@ const char explain_orphans_near_limit[] =
 	"Sources: Documentation/networking/ip-sysctl.rst (tcp_max_orphans,\n"
 	"tcp_orphan_retries); net/ipv4/tcp.c (tcp_check_oom, tcp_too_many_orphans).\n";
 
-int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	int64_t orphan, max, abort_mem = 0;
@@ -144,15 +138,15 @@ int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_finding *
 	return 0;
 }
 
-/* ---- conntrack-near-full ------------------------------------------------ */
-
-const struct twa_rule_param params_conntrack_near_full[] = {
-	{ "warning", 0.75, 0.01, 1, "share of nf_conntrack_max that warns" },
-	{ "critical", 0.9, 0.01, 1, "share that is critical" },
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_orphans_near_limit_entry = {
+	.rule = &twa_rules[TWA_RULE_ORPHANS_NEAR_LIMIT],
+	.explain = explain_orphans_near_limit,
+	.eval = rule_orphans_near_limit,
 };
 
-const char explain_conntrack_near_full[] =
+/* ---- conntrack-near-full ------------------------------------------------ */
+
+static const char explain_conntrack_near_full[] =
 	"When netfilter connection tracking is loaded, every connection, TIME_WAIT ones\n"
 	"included (conntrack keeps its own TIME_WAIT timeout, 120 s by default), takes an\n"
 	"entry. When net.netfilter.nf_conntrack_count reaches nf_conntrack_max, new\n"
@@ -168,7 +162,7 @@ const char explain_conntrack_near_full[] =
 	"\n"
 	"Sources: Documentation/networking/nf_conntrack-sysctl.rst.\n";
 
-int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	int64_t count, max;
@@ -207,13 +201,15 @@ int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_finding 
 	return 0;
 }
 
-/* ---- sysctl-mismatch ---------------------------------------------------- */
-
-const struct twa_rule_param params_sysctl_mismatch[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_conntrack_near_full_entry = {
+	.rule = &twa_rules[TWA_RULE_CONNTRACK_NEAR_FULL],
+	.explain = explain_conntrack_near_full,
+	.eval = rule_conntrack_near_full,
 };
 
-const char explain_sysctl_mismatch[] =
+/* ---- sysctl-mismatch ---------------------------------------------------- */
+
+static const char explain_sysctl_mismatch[] =
 	"A profile may want values for sysctls no dedicated rule judges (keepalive\n"
 	"timings, tcp_max_tw_buckets, SYN retries, ...). This rule compares each of them\n"
 	"with the host and proposes the profile's value. Keys a dedicated rule owns are\n"
@@ -239,7 +235,7 @@ const char explain_sysctl_mismatch[] =
 	"\n"
 	"Sources: Documentation/networking/ip-sysctl.rst.\n";
 
-int rule_sysctl_mismatch(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_sysctl_mismatch(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_profile *p = ctx->profile;
 	struct strbuf keys = STRBUF_INIT;
@@ -276,13 +272,15 @@ int rule_sysctl_mismatch(const struct twa_rule_ctx *ctx, struct twa_finding *out
 	return 0;
 }
 
-/* ---- sysctl-persist-overridden ------------------------------------------ */
-
-const struct twa_rule_param params_sysctl_persist_overridden[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_sysctl_mismatch_entry = {
+	.rule = &twa_rules[TWA_RULE_SYSCTL_MISMATCH],
+	.explain = explain_sysctl_mismatch,
+	.eval = rule_sysctl_mismatch,
 };
 
-const char explain_sysctl_persist_overridden[] =
+/* ---- sysctl-persist-overridden ------------------------------------------ */
+
+static const char explain_sysctl_persist_overridden[] =
 	"'twadvise apply --persist' writes /etc/sysctl.d/90-twadvise.conf so its values\n"
 	"survive a reboot. At boot, systemd-sysctl reads /etc/sysctl.d, /run/sysctl.d,\n"
 	"/usr/local/lib/sysctl.d and /usr/lib/sysctl.d; a file name in an earlier\n"
@@ -300,8 +298,8 @@ const char explain_sysctl_persist_overridden[] =
 	"\n"
 	"Sources: sysctl.d(5), systemd-sysctl.service(8), sysctl(8).\n";
 
-int rule_sysctl_persist_overridden(const struct twa_rule_ctx *ctx,
-				   struct twa_finding *out)
+static int rule_sysctl_persist_overridden(const struct twa_rule_ctx *ctx,
+					  struct twa_finding *out)
 {
 	const struct twa_boot *b = &ctx->facts->boot;
 	struct strbuf what = STRBUF_INIT;
@@ -329,3 +327,9 @@ int rule_sysctl_persist_overridden(const struct twa_rule_ctx *ctx,
 	strbuf_release(&what);
 	return 0;
 }
+
+const struct twa_rule_entry twa_rule_sysctl_persist_overridden_entry = {
+	.rule = &twa_rules[TWA_RULE_SYSCTL_PERSIST_OVERRIDDEN],
+	.explain = explain_sysctl_persist_overridden,
+	.eval = rule_sysctl_persist_overridden,
+};

@@ -5,18 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advisor/rules/rules_impl.h"
+#include "advisor/rules/rule_helpers.h"
+#include "advisor/rules/rules_builtin.h"
 
 /* ---- time-wait-volume -------------------------------------------------- */
 
-const struct twa_rule_param params_time_wait_volume[] = {
-	{ "info", 10000, 0, 1e9, "TIME_WAIT sockets from which an info finding explains them" },
-	{ "bucket_warning", 0.8, 0.01, 1, "share of tcp_max_tw_buckets in use that warns" },
-	{ "client_share", 0.5, 0.01, 1, "share of the ephemeral range toward one destination taken by TIME_WAIT worth pointing at" },
-	{ NULL, 0, 0, 0, NULL },
-};
-
-const char explain_time_wait_volume[] =
+static const char explain_time_wait_volume[] =
 	"TIME_WAIT is the state a TCP endpoint enters after it has sent the last ACK of a\n"
 	"connection that it closed first (active close). It is normal and necessary: it\n"
 	"lets delayed segments of the old connection die out (RFC 9293, 2*MSL) and lets the\n"
@@ -54,7 +48,7 @@ const char explain_time_wait_volume[] =
 	"(tcp_time_wait); Documentation/networking/ip-sysctl.rst (tcp_max_tw_buckets,\n"
 	"tcp_fin_timeout); RFC 9293 section 3.6.\n";
 
-int rule_time_wait_volume(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_time_wait_volume(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
@@ -96,13 +90,15 @@ int rule_time_wait_volume(const struct twa_rule_ctx *ctx, struct twa_finding *ou
 	return 0;
 }
 
-/* ---- time-wait-overflow ------------------------------------------------ */
-
-const struct twa_rule_param params_time_wait_overflow[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_time_wait_volume_entry = {
+	.rule = &twa_rules[TWA_RULE_TIME_WAIT_VOLUME],
+	.explain = explain_time_wait_volume,
+	.eval = rule_time_wait_volume,
 };
 
-const char explain_time_wait_overflow[] =
+/* ---- time-wait-overflow ------------------------------------------------ */
+
+static const char explain_time_wait_overflow[] =
 	"When a socket should enter TIME_WAIT but the network namespace already holds\n"
 	"net.ipv4.tcp_max_tw_buckets timewait sockets, the kernel skips TIME_WAIT: the\n"
 	"socket is closed at once and the TcpExt counter TCPTimeWaitOverflow grows\n"
@@ -131,7 +127,7 @@ const char explain_time_wait_overflow[] =
 	"Sources: net/ipv4/tcp_minisocks.c (tcp_time_wait), net/ipv4/inet_timewait_sock.c\n"
 	"(inet_twsk_alloc), Documentation/networking/ip-sysctl.rst (tcp_max_tw_buckets).\n";
 
-int rule_time_wait_overflow(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_time_wait_overflow(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	int64_t ov, buckets = 0;
@@ -172,14 +168,15 @@ int rule_time_wait_overflow(const struct twa_rule_ctx *ctx, struct twa_finding *
 	return 0;
 }
 
-/* ---- tw-reuse-off ------------------------------------------------------ */
-
-const struct twa_rule_param params_tw_reuse_off[] = {
-	{ "tw_share", 0.25, 0.01, 1, "share of the range toward one destination held in TIME_WAIT that warns when tcp_tw_reuse is 0" },
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_time_wait_overflow_entry = {
+	.rule = &twa_rules[TWA_RULE_TIME_WAIT_OVERFLOW],
+	.explain = explain_time_wait_overflow,
+	.eval = rule_time_wait_overflow,
 };
 
-const char explain_tw_reuse_off[] =
+/* ---- tw-reuse-off ------------------------------------------------------ */
+
+static const char explain_tw_reuse_off[] =
 	"net.ipv4.tcp_tw_reuse lets connect() take over a TIME_WAIT socket of the same\n"
 	"4-tuple for a new outgoing connection when that is safe: both ends used TCP\n"
 	"timestamps and the TIME_WAIT socket is older than tcp_tw_reuse_delay (1000 ms by\n"
@@ -208,7 +205,7 @@ const char explain_tw_reuse_off[] =
 	"tcp_tw_reuse_delay); net/ipv4/tcp_ipv4.c (tcp_twsk_unique);\n"
 	"net/ipv4/inet_hashtables.c (__inet_check_established).\n";
 
-int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_destination *d = twa_facts_worst_destination(f);
@@ -243,13 +240,15 @@ int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 	return 0;
 }
 
-/* ---- tw-reuse-without-timestamps ---------------------------------------- */
-
-const struct twa_rule_param params_tw_reuse_without_timestamps[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_tw_reuse_off_entry = {
+	.rule = &twa_rules[TWA_RULE_TW_REUSE_OFF],
+	.explain = explain_tw_reuse_off,
+	.eval = rule_tw_reuse_off,
 };
 
-const char explain_tw_reuse_without_timestamps[] =
+/* ---- tw-reuse-without-timestamps ---------------------------------------- */
+
+static const char explain_tw_reuse_without_timestamps[] =
 	"tcp_tw_reuse only reuses a TIME_WAIT socket whose connection carried TCP\n"
 	"timestamps: tcp_twsk_unique() checks tw_ts_recent_stamp, because only the\n"
 	"timestamps (PAWS, RFC 7323) let the new connection reject segments of the old\n"
@@ -271,8 +270,8 @@ const char explain_tw_reuse_without_timestamps[] =
 	"Sources: net/ipv4/tcp_ipv4.c (tcp_twsk_unique); Documentation/networking/\n"
 	"ip-sysctl.rst (tcp_timestamps, tcp_tw_reuse); RFC 7323.\n";
 
-int rule_tw_reuse_without_timestamps(const struct twa_rule_ctx *ctx,
-				     struct twa_finding *out)
+static int rule_tw_reuse_without_timestamps(const struct twa_rule_ctx *ctx,
+					    struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_sysctl_want *w = twa_profile_want(ctx->profile,
@@ -311,13 +310,15 @@ int rule_tw_reuse_without_timestamps(const struct twa_rule_ctx *ctx,
 	return 0;
 }
 
-/* ---- tw-recycle-enabled ------------------------------------------------- */
-
-const struct twa_rule_param params_tw_recycle_enabled[] = {
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_tw_reuse_without_timestamps_entry = {
+	.rule = &twa_rules[TWA_RULE_TW_REUSE_WITHOUT_TIMESTAMPS],
+	.explain = explain_tw_reuse_without_timestamps,
+	.eval = rule_tw_reuse_without_timestamps,
 };
 
-const char explain_tw_recycle_enabled[] =
+/* ---- tw-recycle-enabled ------------------------------------------------- */
+
+static const char explain_tw_recycle_enabled[] =
 	"net.ipv4.tcp_tw_recycle made the kernel drop SYNs whose timestamp was lower than\n"
 	"the last one seen from the same IP address. Behind NAT, many clients share one\n"
 	"address with unrelated timestamp clocks, so their connections failed at random.\n"
@@ -335,7 +336,7 @@ const char explain_tw_recycle_enabled[] =
 	"Sources: kernel commit 4396e46187ca (Linux 4.12); Documentation/networking/\n"
 	"ip-sysctl.rst of 4.11 and earlier.\n";
 
-int rule_tw_recycle_enabled(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_tw_recycle_enabled(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	int64_t v;
@@ -351,15 +352,15 @@ int rule_tw_recycle_enabled(const struct twa_rule_ctx *ctx, struct twa_finding *
 	return 0;
 }
 
-/* ---- fin-wait2-orphans -------------------------------------------------- */
-
-const struct twa_rule_param params_fin_wait2_orphans[] = {
-	{ "warning", 1000, 1, 1e9, "orphaned FIN_WAIT2 sockets that warn" },
-	{ "fin_timeout", 30, 1, 3600, "tcp_fin_timeout to propose when they do" },
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_tw_recycle_enabled_entry = {
+	.rule = &twa_rules[TWA_RULE_TW_RECYCLE_ENABLED],
+	.explain = explain_tw_recycle_enabled,
+	.eval = rule_tw_recycle_enabled,
 };
 
-const char explain_fin_wait2_orphans[] =
+/* ---- fin-wait2-orphans -------------------------------------------------- */
+
+static const char explain_fin_wait2_orphans[] =
 	"FIN_WAIT2: this host closed its side (sent FIN, got the ACK) and waits for the\n"
 	"peer's FIN. When the application has close()d the socket it is orphaned: no\n"
 	"process can read it any more, and without a limit it could wait forever for a\n"
@@ -384,7 +385,7 @@ const char explain_fin_wait2_orphans[] =
 	"net/ipv4/tcp.c (tcp_close) and net/ipv4/tcp_input.c (FIN_WAIT1 -> FIN_WAIT2 of\n"
 	"orphans, tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)).\n";
 
-int rule_fin_wait2_orphans(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_fin_wait2_orphans(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	uint64_t orphans = f->sockets.fin_wait2_orphans;
@@ -414,14 +415,15 @@ int rule_fin_wait2_orphans(const struct twa_rule_ctx *ctx, struct twa_finding *o
 	return 0;
 }
 
-/* ---- fin-timeout-misconception ------------------------------------------ */
-
-const struct twa_rule_param params_fin_timeout_misconception[] = {
-	{ "time_wait", 1000, 0, 1e9, "TIME_WAIT sockets from which a lowered tcp_fin_timeout is pointed out" },
-	{ NULL, 0, 0, 0, NULL },
+const struct twa_rule_entry twa_rule_fin_wait2_orphans_entry = {
+	.rule = &twa_rules[TWA_RULE_FIN_WAIT2_ORPHANS],
+	.explain = explain_fin_wait2_orphans,
+	.eval = rule_fin_wait2_orphans,
 };
 
-const char explain_fin_timeout_misconception[] =
+/* ---- fin-timeout-misconception ------------------------------------------ */
+
+static const char explain_fin_timeout_misconception[] =
 	"A common piece of folklore says 'lower tcp_fin_timeout to get rid of TIME_WAIT'.\n"
 	"It is wrong. TIME_WAIT lasts a fixed 60 seconds (TCP_TIMEWAIT_LEN, include/net/\n"
 	"tcp.h): tcp_time_wait() sets the timer to TCP_TIMEWAIT_LEN for TCP_TIME_WAIT\n"
@@ -446,14 +448,15 @@ const char explain_fin_timeout_misconception[] =
 	"net/ipv4/tcp_minisocks.c (tcp_time_wait); Documentation/networking/\n"
 	"ip-sysctl.rst (tcp_fin_timeout).\n";
 
-int rule_fin_timeout_misconception(const struct twa_rule_ctx *ctx,
-				   struct twa_finding *out)
+static int rule_fin_timeout_misconception(const struct twa_rule_ctx *ctx,
+					  struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_sysctl_want *w = twa_profile_want(ctx->profile,
 							   "net.ipv4.tcp_fin_timeout");
-	const struct twa_rule *fw2 = twa_rule_find("fin-wait2-orphans");
-	struct twa_rule_ctx fctx = { f, ctx->profile, fw2 };
+	/* fin-wait2-orphans' threshold says when lowering it is right. */
+	struct twa_rule_ctx fctx = { f, ctx->profile,
+				     &twa_rules[TWA_RULE_FIN_WAIT2_ORPHANS] };
 	uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
 	bool many_orphans = (double)f->sockets.fin_wait2_orphans >=
 			    twa_rule_param(&fctx, "warning");
@@ -504,3 +507,9 @@ int rule_fin_timeout_misconception(const struct twa_rule_ctx *ctx,
 	}
 	return 0;
 }
+
+const struct twa_rule_entry twa_rule_fin_timeout_misconception_entry = {
+	.rule = &twa_rules[TWA_RULE_FIN_TIMEOUT_MISCONCEPTION],
+	.explain = explain_fin_timeout_misconception,
+	.eval = rule_fin_timeout_misconception,
+};

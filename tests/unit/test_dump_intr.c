@@ -201,7 +201,7 @@ static int setup(void **state)
 
 static int inspect_live(struct twa_facts *f, struct twa_err *err)
 {
-	struct twa_inspect_opts o = { .proc_root = NULL, .want = TWA_WANT_STATES };
+	struct twa_inspect_opts o = { .proc_root = NULL, .want = TWA_NEED_STATES };
 
 	twa_facts_init(f);
 	memset(err, 0, sizeof(*err));
@@ -312,7 +312,7 @@ static void test_three_interrupted_no_fallback(void **state)
 static void test_three_interrupted_proc_fallback(void **state)
 {
 	struct twa_inspect_opts fixture = { .proc_root = fixture_root,
-					    .want = TWA_WANT_STATES };
+					    .want = TWA_NEED_STATES };
 	struct twa_facts f, want;
 	struct twa_err err;
 	unsigned fam, st;

@@ -110,7 +110,7 @@ static void test_busy_host_facts(void **state)
 	int budget = 25;
 
 	(void)state;
-	inspect("busy-host", TWA_WANT_ALL, &f);
+	inspect("busy-host", TWA_NEED_ALL, &f);
 	obj = twa_facts_to_json(&f);
 	assert_non_null(obj);
 	got = json_tokener_parse(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
@@ -147,7 +147,7 @@ static void test_busy_host_vs_ss(void **state)
 	(void)state;
 	load_ss(want, &lines);
 	assert_int_equal(lines, 22);	/* 11 states ss knows, two families */
-	inspect("busy-host", TWA_WANT_ALL, &f);
+	inspect("busy-host", TWA_NEED_ALL, &f);
 	assert_string_equal(f.sockets.source, "proc");
 	for (fam = 0; fam < TWA_FAM_MAX; fam++)
 		for (s = 1; s < TWA_TCP_STATE_MAX; s++) {
@@ -206,8 +206,8 @@ static void test_busy_host_states_only(void **state)
 	struct twa_facts all, few;
 
 	(void)state;
-	inspect("busy-host", TWA_WANT_ALL, &all);
-	inspect("busy-host", TWA_WANT_STATES, &few);
+	inspect("busy-host", TWA_NEED_ALL, &all);
+	inspect("busy-host", TWA_NEED_STATES, &few);
 	assert_memory_equal(all.sockets.states, few.sockets.states, sizeof(all.sockets.states));
 	assert_false(few.have_listeners);
 	assert_int_equal(few.n_listeners, 0);
@@ -255,7 +255,7 @@ static void test_bad_trees(void **state)
 	(void)state;
 	for (i = 0; i < N(bad_trees); i++) {
 		char root[256], file[512];
-		struct twa_inspect_opts o = { .proc_root = root, .want = TWA_WANT_ALL };
+		struct twa_inspect_opts o = { .proc_root = root, .want = TWA_NEED_ALL };
 		struct twa_err err = { 0 };
 		struct twa_facts f;
 		int r;
@@ -295,7 +295,7 @@ static void test_odd_tree(void **state)
 	size_t i;
 
 	(void)state;
-	inspect("../proc-bad/odd-but-valid", TWA_WANT_ALL, &f);
+	inspect("../proc-bad/odd-but-valid", TWA_NEED_ALL, &f);
 	assert_true(twa_facts_counter(&f, "BrandNewCounter2031", &v));
 	assert_int_equal(v, 42);
 	assert_true(twa_facts_counter(&f, "TW", &v));

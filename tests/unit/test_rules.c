@@ -945,12 +945,12 @@ static void test_needs(void **state)
 	/* only backlogs: the inspector can ask the kernel for LISTEN alone */
 	only_rules(&p, listen_rules, N(listen_rules));
 	needs = twa_rules_needs(&p, &floor);
-	assert_int_equal(needs & (TWA_WANT_STATES | TWA_WANT_DESTINATIONS |
-				  TWA_WANT_CLOSE_WAIT_OWNERS), 0);
-	assert_true(needs & TWA_WANT_LISTENERS);
-	assert_true(needs & TWA_WANT_SYSCTLS);
-	assert_true(needs & TWA_WANT_COUNTERS);
-	assert_false(needs & TWA_WANT_LISTENER_OWNERS);
+	assert_int_equal(needs & (TWA_NEED_STATES | TWA_NEED_DESTINATIONS |
+				  TWA_NEED_CLOSE_WAIT_OWNERS), 0);
+	assert_true(needs & TWA_NEED_LISTENERS);
+	assert_true(needs & TWA_NEED_SYSCTLS);
+	assert_true(needs & TWA_NEED_COUNTERS);
+	assert_false(needs & TWA_NEED_LISTENER_OWNERS);
 	assert_true(floor == 1);
 	twa_profile_release(&p);
 
@@ -962,15 +962,15 @@ static void test_needs(void **state)
 	/* exhaustion alone: destinations, and its warning share as the floor */
 	only_rules(&p, port_rules, 1);
 	needs = twa_rules_needs(&p, &floor);
-	assert_true(needs & TWA_WANT_DESTINATIONS);
-	assert_false(needs & TWA_WANT_CLOSE_WAIT_OWNERS);
+	assert_true(needs & TWA_NEED_DESTINATIONS);
+	assert_false(needs & TWA_NEED_CLOSE_WAIT_OWNERS);
 	assert_true(floor == 0.5);
 	twa_profile_release(&p);
 
 	/* every rule (no profile): everything but all listener owners */
 	needs = twa_rules_needs(NULL, NULL);
-	assert_int_equal(needs, (TWA_WANT_ALL & ~TWA_WANT_LISTENER_OWNERS) |
-				TWA_WANT_LISTENER_OWNERS_NOTABLE);
+	assert_int_equal(needs, (TWA_NEED_ALL & ~TWA_NEED_LISTENER_OWNERS) |
+				TWA_NEED_LISTENER_OWNERS_NOTABLE);
 
 	/* the floor is the smallest share any enabled rule cares about */
 	sp = load_profile("default", &prof);
@@ -1018,18 +1018,21 @@ static void test_rule_table(void **state)
 		assert_ptr_equal(twa_rule_find(r->id), r);
 		for (q = twa_rules; q < r; q++)
 			assert_string_not_equal(q->id, r->id);
-		assert_non_null(r->eval);
+		/* each entry has its descriptor, which points back at it */
+		assert_non_null(twa_rule_entry_of(r));
+		assert_ptr_equal(twa_rule_entry_of(r)->rule, r);
+		assert_non_null(twa_rule_entry_of(r)->eval);
 		assert_non_null(r->title);
 		assert_true(r->title[0] != '\0');
 		assert_true(r->needs != 0);
-		if (!r->explain || strlen(r->explain) < 200)
+		if (!twa_rule_explain(r) || strlen(twa_rule_explain(r)) < 200)
 			fail_msg("rule %s has no real explanation", r->id);
-		src = strstr(r->explain, "Sources:");
+		src = strstr(twa_rule_explain(r), "Sources:");
 		if (!src)
 			fail_msg("rule %s: explanation names no sources", r->id);
 		/* something after "Sources:" */
 		assert_true(strlen(src) > strlen("Sources: x"));
-		assert_int_equal(r->explain[strlen(r->explain) - 1], '\n');
+		assert_int_equal(twa_rule_explain(r)[strlen(twa_rule_explain(r)) - 1], '\n');
 		for (pp = r->params; pp && pp->name; pp++) {
 			assert_true(pp->doc && pp->doc[0]);
 			if (!(pp->min <= pp->def && pp->def <= pp->max))
@@ -1079,7 +1082,7 @@ static void test_explain_facts(void **state)
 		const struct twa_rule *r = twa_rule_find(must[i].rule);
 
 		assert_non_null(r);
-		if (!strstr(r->explain, must[i].text))
+		if (!strstr(twa_rule_explain(r), must[i].text))
 			fail_msg("explain %s does not say '%s'", must[i].rule, must[i].text);
 	}
 }

@@ -1,15 +1,17 @@
-/* rules_impl.h - what the rule files share: helpers and their entry points. */
-#ifndef TWA_RULES_IMPL_H
-#define TWA_RULES_IMPL_H
+/* rule_helpers.h - what the rule files share: evidence, severity and proposal helpers. */
+#ifndef TWA_RULE_HELPERS_H
+#define TWA_RULE_HELPERS_H
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "advisor/facts/facts.h"
-#include "advisor/rules/findings.h"
-#include "advisor/inspect/inspect.h"
 #include "advisor/profile/profile.h"
-#include "advisor/rules/rules.h"
+#include "advisor/profile/want.h"
+#include "advisor/rules/findings.h"
+#include "advisor/rules/rule.h"
 
 /* TCP_TIMEWAIT_LEN, include/net/tcp.h. */
 #define TWA_TIMEWAIT_SECONDS 60
@@ -42,30 +44,5 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
  * not reserved yet (so widening the range cannot take them). */
 int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,
 			   unsigned low, unsigned high);
-
-/* The evaluators and explanations, one group per file. */
-#define RULE_DECL(name) \
-	int rule_##name(const struct twa_rule_ctx *ctx, struct twa_finding *out); \
-	extern const char explain_##name[]; \
-	extern const struct twa_rule_param params_##name[]
-
-RULE_DECL(time_wait_volume);
-RULE_DECL(time_wait_overflow);
-RULE_DECL(ephemeral_exhaustion);
-RULE_DECL(ephemeral_range_narrow);
-RULE_DECL(listener_in_ephemeral_range);
-RULE_DECL(tw_reuse_off);
-RULE_DECL(tw_reuse_without_timestamps);
-RULE_DECL(tw_recycle_enabled);
-RULE_DECL(close_wait_leak);
-RULE_DECL(fin_wait2_orphans);
-RULE_DECL(fin_timeout_misconception);
-RULE_DECL(listen_overflow);
-RULE_DECL(somaxconn_low);
-RULE_DECL(syn_backlog_low);
-RULE_DECL(orphans_near_limit);
-RULE_DECL(conntrack_near_full);
-RULE_DECL(sysctl_mismatch);
-RULE_DECL(sysctl_persist_overridden);
 
 #endif
