@@ -4,7 +4,6 @@ VERSION = 0.1.0
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
-SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
@@ -16,7 +15,9 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
+CPPFLAGS ?=
 LDFLAGS ?=
+LDLIBS ?=
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wvla -Wwrite-strings -fno-common
@@ -40,10 +41,14 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARNINGS) $(SAN_FLAGS) -MMD -MP \
-	     -DTWA_VERSION='"$(VERSION)"' -DTWA_DATADIR='"$(DATADIR)/twadvise"' \
-	     -DTWA_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS)
+# The GNU conventions: the user's CPPFLAGS and CFLAGS come after ours on
+# every compile line, LDFLAGS before the objects, LDLIBS at the very end.
+ALL_CPPFLAGS = -D_GNU_SOURCE -I. -DTWA_VERSION='"$(VERSION)"' \
+	       -DTWA_DATADIR='"$(DATADIR)/twadvise"' -DTWA_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	       $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(ALL_CPPFLAGS) $(WARNINGS) $(SAN_FLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+ALL_LDLIBS = $(PKG_LIBS) -lm $(LDLIBS)
 
 LIB_SRC = $(sort $(wildcard advisor/*/*.c))
 CMD_SRC = $(sort $(wildcard cmd/*.c))
@@ -60,7 +65,7 @@ HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all run test unit integration bench fuzz valgrind install uninstall \
-	clean help deps-build deps-test lint
+	clean help deps-build deps-test deps-lint lint
 
 all: $(BIN)
 
@@ -73,7 +78,7 @@ $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(CMD_OBJ) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIB) $(PKG_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIB) $(ALL_LDLIBS)
 
 # Per-test -Wl,--wrap= fakes of the edge modules a test replaces.
 WRAP_test_apply = -Wl,--wrap=twa_sysctl_read,--wrap=twa_sysctl_write,--wrap=twa_sysctl_check_writable
@@ -85,21 +90,24 @@ $(BUILD)/tests/test_fuzz_regressions: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) \
-		$(CMOCKA_LIBS) $(PKG_LIBS) -lm $(WRAP_test_$*)
+		$(CMOCKA_LIBS) $(ALL_LDLIBS) $(WRAP_test_$*)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(ALL_LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(ALL_LDLIBS)
 
 deps-build:
 	@packaging/deps.sh build
 
 deps-test:
 	@packaging/deps.sh test
+
+deps-lint:
+	@packaging/deps.sh lint
 
 ## run: build and run the main job: twadvise check on this host, default profile
 # Findings (exit 1 WARNING, 2 CRITICAL) are the job's answer, not a build
@@ -136,10 +144,9 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_BUILD ?= build/fuzz
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARNINGS) -g -O1 \
+FUZZ_CFLAGS = -std=c11 $(ALL_CPPFLAGS) $(WARNINGS) -g -O1 \
 	      -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	      -DTWA_VERSION='"$(VERSION)"' -DTWA_DATADIR='"$(DATADIR)/twadvise"' \
-	      -DTWA_SYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS) $(CFLAGS)
+	      $(CFLAGS)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
@@ -155,7 +162,7 @@ $(FUZZ_BUILD)/libtwadvise.a: $(FUZZ_LIB_OBJ)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libtwadvise.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
-		$(FUZZ_BUILD)/libtwadvise.a $(PKG_LIBS) -lm
+		$(FUZZ_BUILD)/libtwadvise.a $(ALL_LDLIBS)
 
 .PHONY: fuzz-build
 
@@ -196,6 +203,21 @@ valgrind:
 		VALGRIND_LOG_DIR=$$logs HELPERS=$(CURDIR)/$(BUILD)/tests/helpers \
 		tests/integration/run.sh $(VALGRIND_SKIP:%=%.sh) | sed 's/^/    /'; \
 	tests/valgrind-wrap.sh --report $$logs || rc=1; rm -rf $$logs; exit $$rc
+
+## lint: layering, OS edges, cycles, function length, shellcheck, clang -Werror build
+# (tests/lint/lint.sh). Each step alone: make lint-layers, lint-edges,
+# lint-cycles, lint-funclen, lint-shellcheck, lint-clang.
+LINT_STEPS = layers edges cycles funclen shellcheck clang
+.PHONY: $(LINT_STEPS:%=lint-%) lint-objs
+lint: deps-lint
+	@$(MAKE) --no-print-directory lint-objs
+	@OBJDIR=$(BUILD) MAKE="$(MAKE)" tests/lint/lint.sh $(LINT_STEPS)
+
+$(LINT_STEPS:%=lint-%): lint-%:
+	@OBJDIR=$(BUILD) MAKE="$(MAKE)" tests/lint/lint.sh $*
+# The call-cycle check reads the objects with nm.
+lint-cycles: lint-objs
+lint-objs: $(LIB_OBJ) $(CMD_OBJ)
 
 ## install: binary, profiles, man page, bash completion, systemd units, Ansible module
 # (PREFIX, DESTDIR, BINDIR, DATADIR, MANDIR, SYSCONFDIR, LOCALSTATEDIR, BASHCOMPDIR,
@@ -277,11 +299,11 @@ clean:
 help:
 	@echo "usage: make [TARGET] [VAR=value ...]"
 	@echo
-	@sed -n 's/^## //p' $(MAKEFILE_LIST) | awk -F': ' '{ printf "  %-12s %s\n", $$1, $$2 }'
+	@sed -n 's/^## //p' $(MAKEFILE_LIST) | awk '{ i = index($$0, ": "); printf "  %-12s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }'
 	@echo
-	@echo "variables: PREFIX DESTDIR BINDIR SBINDIR DATADIR MANDIR SYSCONFDIR LOCALSTATEDIR"
-	@echo "           BASHCOMPDIR SYSTEMDUNITDIR PKGDIR CC CFLAGS LDFLAGS FUZZ_SECONDS"
+	@echo "variables: PREFIX DESTDIR BINDIR DATADIR MANDIR SYSCONFDIR LOCALSTATEDIR"
+	@echo "           BASHCOMPDIR SYSTEMDUNITDIR PKGDIR CC CPPFLAGS CFLAGS LDFLAGS LDLIBS"
 	@echo "           PKG_CONFIG DEVELOPER=1 (-Werror) SANITIZE=address,undefined"
-	@echo "           FUZZ_JOBS FUZZ_CC FUZZ_BUILD VALGRIND_SKIP"
+	@echo "           FUZZ_SECONDS FUZZ_JOBS FUZZ_CC FUZZ_BUILD VALGRIND_SKIP FUNC_MAX (lint)"
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_LIB_OBJ:.o=.d)

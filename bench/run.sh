@@ -42,9 +42,10 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # One session: runs as the namespace's first process (unshare -n).
 inside() {
 	local n=$1 rounds=$2 label=$3 result=$4
-	local tmp pids=() bench_pid= i p ncpu nproc_fill
+	local tmp pids=() bench_pid='' i p ncpu nproc_fill
 
 	tmp=$(mktemp -d /tmp/twadvise-bench.XXXXXX) || exit 1
+	# shellcheck disable=SC2317 # called by the EXIT trap
 	cleanup() {
 		local q
 		[ -n "$bench_pid" ] && kill -TERM "$bench_pid" 2>/dev/null
@@ -78,7 +79,7 @@ inside() {
 	local t0 t1 fill
 	t0=$(now)
 	for ((i = 0; i < nproc_fill; i++)); do
-		local ports= share extra=()
+		local ports='' share extra=()
 		for ((p = i; p < PORTS; p += nproc_fill)); do
 			ports+=${ports:+,}$((PORT_BASE + p))
 		done

@@ -34,6 +34,7 @@ src=$scratch/twadvise-$version
 export_tree() {
 	mkdir -p "$1"
 	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		# shellcheck disable=SC2016 # $f is expanded by the inner sh
 		git -C "$top" ls-files -z --cached --others --exclude-standard |
 			(cd "$top" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
 			(cd "$top" && tar --null -T - -cf -) | tar -xf - -C "$1"
@@ -77,6 +78,7 @@ rpm)
 		echo "build-packages.sh: rpmbuild failed (log above)" >&2
 		exit 1
 	}
+	# shellcheck disable=SC2016 # $1 and $2 are the inner sh's arguments
 	find "$scratch/rpmbuild/RPMS" -name '*.rpm' -exec cp {} "$out/" \; -exec sh -c 'echo "$1/$(basename "$2")"' sh "$out" {} \;
 	;;
 esac

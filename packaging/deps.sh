@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a job needs are installed.
 #
-#   packaging/deps.sh build|test|bench|fuzz|package|valgrind
+#   packaging/deps.sh build|test|bench|fuzz|package|valgrind|lint
 #   packaging/deps.sh --list JOB     print the packages, install nothing
 #
 # As root on Debian, installs what is missing (apt-get). Otherwise prints
@@ -14,6 +14,8 @@ bench="$build iproute2 util-linux procps net-tools"
 fuzz="$build clang libclang-rt-14-dev"
 package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion libcmocka-dev cpio"
 valgrind="$test valgrind"
+# make lint: python3 runs tests/lint/structure.py, nm (binutils) reads objects.
+lint="$build clang shellcheck python3 binutils"
 
 list=0
 if [ "${1:-}" = --list ]; then
@@ -27,11 +29,12 @@ bench) want=$bench ;;
 fuzz) want=$fuzz ;;
 package) want=$package ;;
 valgrind) want=$valgrind ;;
-*) echo "usage: $0 build|test|bench|fuzz|package|valgrind" >&2; exit 64 ;;
+lint) want=$lint ;;
+*) echo "usage: $0 build|test|bench|fuzz|package|valgrind|lint" >&2; exit 64 ;;
 esac
 
 if [ $list = 1 ]; then
-	echo $want
+	echo "$want"
 	exit 0
 fi
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -56,4 +59,5 @@ export DEBIAN_FRONTEND=noninteractive
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
 	apt-get update -q >&2
 fi
+# shellcheck disable=SC2086 # $missing is a list of package names
 apt-get install -y -q --no-install-recommends $missing >&2

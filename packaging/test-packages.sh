@@ -43,7 +43,7 @@ expect_contents() {
 # package put them (checked through TWADVISE_PROFILE_PATH, as ROOT is not /).
 run_extracted() {
 	local root=$1 rc
-	grep -qa '/usr/share/twadvise' "$root/usr/bin/twadvise" && ! grep -qa '/usr/local/share' "$root/usr/bin/twadvise" ||
+	{ grep -qa '/usr/share/twadvise' "$root/usr/bin/twadvise" && ! grep -qa '/usr/local/share' "$root/usr/bin/twadvise"; } ||
 		fail "packaged binary does not look in /usr/share/twadvise"
 	TWADVISE_PROFILE_PATH=$root/usr/share/twadvise/profiles timeout 30 "$root/usr/bin/twadvise" \
 		check --profile web-server --format json >"$tmp/check.json" 2>"$tmp/check.err"
@@ -80,7 +80,7 @@ if "$top/packaging/build-packages.sh" deb "$tmp/deb" >"$tmp/deb.list"; then
 			[ $rc -le 2 ] || fail "installed twadvise check --profile web-server exited $rc: $(cat "$tmp/inst.err")"
 			[ "$(stat -c %a /var/lib/twadvise)" = 700 ] || fail "installed /var/lib/twadvise not 0700"
 			dpkg -P twadvise >>"$tmp/dpkg.log" 2>&1 || fail "dpkg -P: $(cat "$tmp/dpkg.log")"
-			[ ! -e /usr/bin/twadvise ] && [ ! -e /var/lib/twadvise ] || fail "purge left files behind"
+			{ [ ! -e /usr/bin/twadvise ] && [ ! -e /var/lib/twadvise ]; } || fail "purge left files behind"
 			ok "dpkg -i, installed check found the shipped profile, dpkg -P"
 		fi
 	fi
@@ -97,7 +97,8 @@ fi
 start=$(now)
 if "$top/packaging/build-packages.sh" rpm "$tmp/rpm" >"$tmp/rpm.list"; then
 	echo "rpm: built in $(secs "$start") s: $(xargs -n1 basename <"$tmp/rpm.list" | tr '\n' ' ')"
-	rpmfile=$(ls "$tmp"/rpm/twadvise-[0-9]*.rpm | head -n 1)
+	rpmfiles=("$tmp"/rpm/twadvise-[0-9]*.rpm)
+	rpmfile=${rpmfiles[0]}
 	rpm -qlpv "$rpmfile" 2>/dev/null | awk '{ $2 = $3 = $4 = $5 = $6 = $7 = $8 = ""; print }' |
 		sed 's/  */ /g' >"$tmp/rpm.contents"
 	expect_contents "$tmp/rpm.contents"

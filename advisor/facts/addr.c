@@ -22,11 +22,15 @@ static int format_v6(const uint8_t *a, char *buf, size_t size)
 		words[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
 	for (i = 0; i < 8; i++) {
 		if (words[i] == 0) {
-			if (cur < 0)
-				cur = i, cur_len = 0;
+			if (cur < 0) {
+				cur = i;
+				cur_len = 0;
+			}
 			cur_len++;
-			if (cur_len > best_len)
-				best = cur, best_len = cur_len;
+			if (cur_len > best_len) {
+				best = cur;
+				best_len = cur_len;
+			}
 		} else {
 			cur = -1;
 		}

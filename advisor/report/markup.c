@@ -86,7 +86,7 @@ int twa_md_escape(struct strbuf *out, const char *s)
 			 * TIME_WAIT and tcp_tw_reuse stay readable. */
 			if (p > start && alnum_at(start, p - 1) && alnum_at(start, p + 1))
 				break;
-			/* fall through */
+			__attribute__((fallthrough)); /* clang reads no comment */
 		case '\\':
 		case '`':
 		case '*':

@@ -52,7 +52,7 @@ run_one() {
 		printf 'FAIL %-20s exit %d after %s execs (log %s)\n' "$name" "$rc" "${execs:-?}" "$log"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*fuzz property failed|.*runtime error)' "$log" |
 			head -n 5 | sed 's/^/    /'
-		ls "$out/artifacts/$name/" 2>/dev/null | sed "s|^|    artifact: $out/artifacts/$name/|"
+		find "$out/artifacts/$name" -mindepth 1 -maxdepth 1 ! -name '.*' 2>/dev/null | sort | sed 's|^|    artifact: |'
 	fi
 	return "$rc"
 }

@@ -38,6 +38,7 @@ done
 # Profiles: shipped, good and bad fixtures.
 for f in profiles/*.yaml "$fx"/profiles/good/*.yaml "$fx"/profiles/bad/*.yaml; do
 	[ -f "$f" ] || continue
+	# shellcheck disable=SC2094 # $f is only read; basename does not open it
 	put profile "$(basename "$(dirname "$f")")-$(basename "$f")" <"$f"
 done
 
@@ -88,9 +89,11 @@ PY
 done
 
 # Plans, findings and reports recorded as fixtures.
+# shellcheck disable=SC2094 # $f is only read; basename does not open it
 for f in "$fx"/plans/*.json "$fx"/plans/*/*.json; do
 	[ -f "$f" ] && put plan "fixture-$(basename "$(dirname "$f")")-$(basename "$f")" <"$f"
 done
+# shellcheck disable=SC2094 # $f is only read; basename does not open it
 for f in "$fx"/report/*.report.json; do
 	[ -f "$f" ] && put fleet "fixture-$(basename "$f")" <"$f"
 done

@@ -1,4 +1,5 @@
 # lib.sh - shared helpers for integration tests (sourced; runs inside unshare -n).
+# shellcheck shell=bash
 set -u
 
 TMP=$(mktemp -d /tmp/twadvise-test.XXXXXX)
@@ -22,11 +23,11 @@ pass_msg() { echo "ok: $*"; }
 # sockgen ARGS...: start the generator, wait (bounded) until it is ready,
 # set SOCKGEN_PID.
 sockgen() {
-	local ready="$TMP/ready.$RANDOM" i
+	local ready="$TMP/ready.$RANDOM"
 	"$HELPERS/sockgen" "$@" --ready-file "$ready" --hold 240 &
 	SOCKGEN_PID=$!
 	SOCKGEN_PIDS+=("$SOCKGEN_PID")
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		[ -f "$ready" ] && return 0
 		kill -0 "$SOCKGEN_PID" 2>/dev/null || fail "sockgen $* exited early"
 		sleep 0.05
@@ -60,4 +61,9 @@ run_tw() {
 		echo "stderr:" >&2; sed 's/^/  /' "$ERR" >&2
 		fail "twadvise $*: exit $rc, want $want"
 	fi
+}
+
+# nfiles DIR: how many entries DIR holds, dot files aside (what `ls DIR | wc -l` counts).
+nfiles() {
+	find "$1" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l
 }

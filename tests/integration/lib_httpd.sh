@@ -1,4 +1,5 @@
 # lib_httpd.sh - start and query tests/helpers/httpd.py, the loopback test server (sourced after lib.sh).
+# shellcheck shell=bash
 
 HTTPD_PY=$TESTS_DIR/../helpers/httpd.py
 
@@ -7,7 +8,7 @@ HTTPD_PY=$TESTS_DIR/../helpers/httpd.py
 # server exits by itself after HTTPD_LIFETIME seconds (default 60) and is
 # killed when the test exits.
 httpd() {
-	local mode=$1 dir i
+	local mode=$1 dir
 	shift
 	dir=$(mktemp -d "$TMP/httpd.XXXXXX")
 	HTTPD_LOG=$dir/log
@@ -15,8 +16,9 @@ httpd() {
 		--lifetime "${HTTPD_LIFETIME:-60}" "$@" &
 	HTTPD_PID=$!
 	SOCKGEN_PIDS+=("$HTTPD_PID")	# lib.sh's cleanup kills these
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		if [ -s "$dir/port" ]; then
+			# shellcheck disable=SC2034 # read by the tests that source this file
 			HTTPD_PORT=$(cat "$dir/port")
 			return 0
 		fi

@@ -34,6 +34,7 @@ for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	log=$(mktemp)
 	start=$(date +%s.%N)
+	# shellcheck disable=SC2016 # $0 is the inner bash's: the test script
 	timeout 300 unshare -n bash -c 'ip link set lo up && exec bash "$0"' "$t" >"$log" 2>&1
 	rc=$?
 	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')

@@ -56,8 +56,8 @@ play() {
 }
 r() { jget "$TMP/r.json" "$1"; }
 
-keys="net.ipv4.tcp_tw_reuse net.ipv4.ip_local_port_range net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_max_tw_buckets"
-before=$(sysctl $keys)
+keys=(net.ipv4.tcp_tw_reuse net.ipv4.ip_local_port_range net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.tcp_max_tw_buckets)
+before=$(sysctl "${keys[@]}")
 
 # checked: findings, never changed; fail_on turns warnings into a failure.
 play 0 -e tw_state=checked
@@ -78,8 +78,8 @@ assert_eq "$(r 'd["snapshot"]')" null "check mode: no snapshot"
 assert_eq "$(r 'len(d["plan"]["changes"])')" 5 "check mode: plan"
 r 'd["diff"]["before"]' | grep -x 'net.ipv4.tcp_tw_reuse = 2' >/dev/null || fail "diff before: $(r 'd["diff"]')"
 r 'd["diff"]["after"]' | grep -x 'net.ipv4.ip_local_port_range = 10000 65535' >/dev/null || fail "diff after: $(r 'd["diff"]')"
-assert_eq "$(sysctl $keys)" "$before" "check mode changed nothing"
-[ ! -e "$S" ] && [ -z "$(ls -A "$SD")" ] || fail "check mode wrote state or sysctl.d files"
+assert_eq "$(sysctl "${keys[@]}")" "$before" "check mode changed nothing"
+{ [ ! -e "$S" ] && [ -z "$(ls -A "$SD")" ]; } || fail "check mode wrote state or sysctl.d files"
 
 # applied: the values, a snapshot, the persisted file, the diff.
 play 0 -e tw_state=applied -e persist=true --diff
@@ -96,35 +96,35 @@ r 'd["diff"]["after"]' | grep -x 'net.core.somaxconn = 16384' >/dev/null || fail
 assert_eq "$(sysctl -n net.ipv4.tcp_tw_reuse)" 1 "tcp_tw_reuse applied"
 assert_eq "$(sysctl -n net.ipv4.ip_local_port_range | tr '\t' ' ')" "10000 65535" "range applied"
 grep -q '^net.core.somaxconn = 16384$' "$SD/90-twadvise.conf" || fail "persisted file: $(cat "$SD/90-twadvise.conf")"
-applied=$(sysctl $keys)
+applied=$(sysctl "${keys[@]}")
 
 # Idempotent: a second run changes nothing and says so.
 play 0 -e tw_state=applied -e persist=true --diff
 assert_eq "$(r 'd["changed"]')" false "second apply: changed"
 assert_eq "$(r 'd["snapshot"]')" null "second apply: no snapshot"
 assert_eq "$(r '"diff" in d')" false "second apply: no diff"
-assert_eq "$(ls "$S/snapshots" | wc -l)" 1 "no second snapshot"
-assert_eq "$(sysctl $keys)" "$applied" "second apply changed nothing"
+assert_eq "$(nfiles "$S/snapshots")" 1 "no second snapshot"
+assert_eq "$(sysctl "${keys[@]}")" "$applied" "second apply changed nothing"
 
 # rolled_back in check mode: would change, writes nothing.
 play 0 -e tw_state=rolled_back --check --diff
 assert_eq "$(r 'd["changed"]')" true "rollback check mode: changed"
 assert_eq "$(r 'd["rolled_back"]')" "$snap" "rollback check mode: which snapshot"
 r 'd["diff"]["after"]' | grep -x 'net.ipv4.tcp_tw_reuse = 2' >/dev/null || fail "rollback diff: $(r 'd["diff"]')"
-assert_eq "$(sysctl $keys)" "$applied" "rollback check mode changed nothing"
-assert_eq "$(ls "$S/snapshots" | wc -l)" 1 "rollback check mode took no snapshot"
+assert_eq "$(sysctl "${keys[@]}")" "$applied" "rollback check mode changed nothing"
+assert_eq "$(nfiles "$S/snapshots")" 1 "rollback check mode took no snapshot"
 
 # rolled_back: the values and the file as before; again: no change.
 play 0 -e tw_state=rolled_back --diff
 assert_eq "$(r 'd["changed"]')" true "rolled back: changed"
 assert_eq "$(r 'd["rolled_back"]')" "$snap" "rolled back: which snapshot"
 undo=$(r 'd["snapshot"]')
-[ -f "$S/snapshots/$undo.json" ] && [ "$undo" != "$snap" ] || fail "rollback's own snapshot: '$undo'"
-assert_eq "$(sysctl $keys)" "$before" "values restored"
+{ [ -f "$S/snapshots/$undo.json" ] && [ "$undo" != "$snap" ]; } || fail "rollback's own snapshot: '$undo'"
+assert_eq "$(sysctl "${keys[@]}")" "$before" "values restored"
 [ ! -e "$SD/90-twadvise.conf" ] || fail "persisted file should be gone after the rollback"
 play 0 -e tw_state=rolled_back
 assert_eq "$(r 'd["changed"]')" false "second rollback: changed"
-assert_eq "$(sysctl $keys)" "$before" "second rollback changed nothing"
+assert_eq "$(sysctl "${keys[@]}")" "$before" "second rollback changed nothing"
 # An explicit id works too (and is in place already).
 play 0 -e tw_state=rolled_back -e snapshot="$snap"
 assert_eq "$(r 'd["changed"]')" false "rollback by id: changed"
@@ -137,7 +137,7 @@ r 'd["msg"]' | grep "no snapshot 'no-such-snapshot'" >/dev/null || fail "error m
 play 2 -e tw_state=checked -e profile=no-such-profile
 assert_eq "$(r 'd["rc"]')" 3 "unknown profile: check exit 3 is a failure"
 r 'd["msg"]' | grep "no-such-profile" >/dev/null || fail "profile error msg: $(r 'd["msg"]')"
-assert_eq "$(sysctl $keys)" "$before" "errors changed nothing"
+assert_eq "$(sysctl "${keys[@]}")" "$before" "errors changed nothing"
 
 # The example playbook, run for real on this namespace: apply, then roll back.
 # example_task NAME_PREFIX EXPR: EXPR on the result of the task so named.
@@ -162,12 +162,12 @@ example_task "Say what changed" 'd["msg"]' | grep "roll back with: twadvise roll
 [ -f "$SD/90-twadvise.conf" ] || fail "example: not persisted"
 example -e rollback=true
 assert_eq "$(example_task "Roll back" 'd["changed"]')" true "example: rolled back"
-assert_eq "$(sysctl $keys)" "$before" "example: values restored"
+assert_eq "$(sysctl "${keys[@]}")" "$before" "example: values restored"
 
 # The documentation renders and the example playbooks parse.
 timeout 60 ansible-doc -M "$REPO/packaging/ansible/library" twadvise >"$TMP/doc.txt" 2>&1 ||
 	fail "ansible-doc: $(cat "$TMP/doc.txt")"
-grep -q "state_dir" "$TMP/doc.txt" && grep -q "RETURN VALUES" "$TMP/doc.txt" || fail "ansible-doc output incomplete"
+{ grep -q "state_dir" "$TMP/doc.txt" && grep -q "RETURN VALUES" "$TMP/doc.txt"; } || fail "ansible-doc output incomplete"
 timeout 60 ansible-playbook -i "$TMP/inventory" --syntax-check "$REPO"/packaging/ansible/examples/*.yml \
 	>"$TMP/syntax.out" 2>&1 || fail "syntax-check of the examples: $(cat "$TMP/syntax.out")"
 pass_msg "ansible module: checked, check mode, diff, applied, idempotent, rolled_back, errors"

@@ -20,6 +20,7 @@ with open(sys.argv[1], "a") as out:
     except socket.timeout:
         pass
 PY
+# shellcheck disable=SC2016 # the script is expanded by the inner bash
 unshare -m --propagation private bash -c '
 	set -e
 	TMP=$1 TWADVISE=$2

@@ -12,11 +12,11 @@ run_tw 2 check --format json
 F=$TMP/check.json; cp "$OUT" "$F"
 assert_eq "$(jget "$F" 'd["status"]')" critical "status"
 E='[f for f in d["findings"] if f["rule"] == "ephemeral-exhaustion"][0]'
-assert_eq "$(jget "$F" "$E['severity']")" critical "severity"
-jget "$F" "$E['summary']" | grep -q "toward 127.0.0.1:20000" || fail "destination not named"
-jget "$F" "$E['summary']" | grep -q "850 of 1000" || fail "count not in summary"
-assert_eq "$(jget "$F" "[c['to'] for c in $E['changes'] if c['key'] == 'net.ipv4.tcp_tw_reuse']")" '["1"]' "tw_reuse proposal"
-assert_eq "$(jget "$F" "[c['to'] for c in $E['changes'] if c['key'] == 'net.ipv4.ip_local_port_range']")" '["32768 60999"]' "range proposal"
+assert_eq "$(jget "$F" "${E}['severity']")" critical "severity"
+jget "$F" "${E}['summary']" | grep -q "toward 127.0.0.1:20000" || fail "destination not named"
+jget "$F" "${E}['summary']" | grep -q "850 of 1000" || fail "count not in summary"
+assert_eq "$(jget "$F" "[c['to'] for c in ${E}['changes'] if c['key'] == 'net.ipv4.tcp_tw_reuse']")" '["1"]' "tw_reuse proposal"
+assert_eq "$(jget "$F" "[c['to'] for c in ${E}['changes'] if c['key'] == 'net.ipv4.ip_local_port_range']")" '["32768 60999"]' "range proposal"
 # The misconception is never proposed as a cure.
 assert_eq "$(jget "$F" "[c for f in d['findings'] for c in f['changes'] if c['key'] in ('net.ipv4.tcp_fin_timeout','net.ipv4.tcp_tw_recycle')]")" "[]" "no fin_timeout/tw_recycle proposal"
 # The dump was needed here: nothing skipped.
@@ -24,7 +24,7 @@ assert_eq "$(jget "$F" 'd["inspected"]["skipped_states"]')" "[]" "nothing skippe
 
 # The same from /proc/net/tcp.
 run_tw 2 check --proc --format json
-assert_eq "$(jget "$OUT" "$E['severity']")" critical "proc severity"
+assert_eq "$(jget "$OUT" "${E}['severity']")" critical "proc severity"
 
 # Below the warning line with a wider range: 950 of 28232 is fine.
 sysctl -qw net.ipv4.ip_local_port_range="32768 60999"

@@ -29,7 +29,7 @@ grep -q '^twadvise_sockets{state="TIME_WAIT",family="inet"} 0$' "$OUT" || fail "
 
 # -o writes the file atomically and leaves stdout empty.
 run_tw 0 check --format prometheus -o "$TMP/check.prom"
-[ -s "$TMP/check.prom" ] && [ ! -s "$OUT" ] || fail "-o"
+{ [ -s "$TMP/check.prom" ] && [ ! -s "$OUT" ]; } || fail "-o"
 
 # Usage and profile errors are UNKNOWN (3), with the file:line:col.
 run_tw 3 check --format xml

@@ -8,10 +8,10 @@ sockgen --overflow 20013:2:10
 gen=$SOCKGEN_PID
 run_tw 2 check --format json
 L='[f for f in d["findings"] if f["rule"] == "listen-overflow"][0]'
-assert_eq "$(jget "$OUT" "$L['severity']")" critical "severity"
-jget "$OUT" "$L['summary']" | grep -q "accept queue full on 127.0.0.1:20013 (sockgen\[$gen\])" ||
-	fail "listener not named: $(jget "$OUT" "$L['summary']")"
-assert_eq "$(jget "$OUT" "$L['changes']")" "[]" "no sysctl for an application backlog"
+assert_eq "$(jget "$OUT" "${L}['severity']")" critical "severity"
+jget "$OUT" "${L}['summary']" | grep -q "accept queue full on 127.0.0.1:20013 (sockgen\[$gen\])" ||
+	fail "listener not named: $(jget "$OUT" "${L}['summary']")"
+assert_eq "$(jget "$OUT" "${L}['changes']")" "[]" "no sysctl for an application backlog"
 
 run_tw 0 inspect --listeners --format json
 assert_eq "$(jget "$OUT" 'd["listeners"][0]["queue"]')" 3 "queue"

@@ -7,10 +7,10 @@ sysctl -qw net.ipv4.tcp_max_tw_buckets=50
 sockgen --tw 200:20000
 run_tw 1 check --format json
 O='[f for f in d["findings"] if f["rule"] == "time-wait-overflow"][0]'
-assert_eq "$(jget "$OUT" "$O['severity']")" warning "severity"
-jget "$OUT" "$O['summary']" | grep -q "skipped TIME_WAIT since boot because tcp_max_tw_buckets (50)" ||
-	fail "summary: $(jget "$OUT" "$O['summary']")"
-assert_eq "$(jget "$OUT" "[c['to'] for c in $O['changes']]")" '["131072"]' "proposal"
+assert_eq "$(jget "$OUT" "${O}['severity']")" warning "severity"
+jget "$OUT" "${O}['summary']" | grep -q "skipped TIME_WAIT since boot because tcp_max_tw_buckets (50)" ||
+	fail "summary: $(jget "$OUT" "${O}['summary']")"
+assert_eq "$(jget "$OUT" "[c['to'] for c in ${O}['changes']]")" '["131072"]' "proposal"
 
 # Growing during the samples: critical.
 "$TWADVISE" check --samples 2 --interval 1.5 --format json > "$TMP/s.json" 2>"$TMP/s.err" &
@@ -20,5 +20,5 @@ sockgen --tw 100:20001
 wait $chk
 rc=$?
 [ "$rc" = 2 ] || fail "sampled check exit $rc: $(cat "$TMP/s.err")"
-assert_eq "$(jget "$TMP/s.json" "$O['severity']")" critical "sampled severity"
+assert_eq "$(jget "$TMP/s.json" "${O}['severity']")" critical "sampled severity"
 pass_msg "TIME_WAIT overflow detected from the counter"

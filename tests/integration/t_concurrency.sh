@@ -11,15 +11,15 @@
 
 N=${CONCURRENCY:-8}
 ROUNDS=${CONCURRENCY_ROUNDS:-4}
-SD="--state-dir $TMP/state --sysctl-dir $TMP/sysctl.d"
+SD=(--state-dir "$TMP/state" --sysctl-dir "$TMP/sysctl.d")
 mkdir "$TMP/sysctl.d"
-keys="net.ipv4.tcp_tw_reuse net.core.somaxconn net.ipv4.tcp_fin_timeout net.ipv4.tcp_max_syn_backlog"
-before=$(sysctl $keys)
+keys=(net.ipv4.tcp_tw_reuse net.core.somaxconn net.ipv4.tcp_fin_timeout net.ipv4.tcp_max_syn_backlog)
+before=$(sysctl "${keys[@]}")
 reuse=$(sysctl -n net.ipv4.tcp_tw_reuse)
 somax=$(sysctl -n net.core.somaxconn)
 fin=$(sysctl -n net.ipv4.tcp_fin_timeout)
 backlog=$(sysctl -n net.ipv4.tcp_max_syn_backlog)
-[ "$reuse" != 1 ] && [ "$somax" != 8192 ] && [ "$fin" != 30 ] && [ "$backlog" != 4444 ] ||
+{ [ "$reuse" != 1 ] && [ "$somax" != 8192 ] && [ "$fin" != 30 ] && [ "$backlog" != 4444 ]; } ||
 	skip "unexpected starting values: $before"
 
 plan() {	# plan FILE PROFILE KEY=FROM=TO ...
@@ -53,8 +53,8 @@ round() {
 		(
 			read -r _ <"$TMP/go"
 			case $op in
-			rollback) exec timeout 60 "$TWADVISE" rollback --last $SD --format json ;;
-			*) exec timeout 60 "$TWADVISE" apply "$TMP/$op.json" $SD --format json ;;
+			rollback) exec timeout 60 "$TWADVISE" rollback --last "${SD[@]}" --format json ;;
+			*) exec timeout 60 "$TWADVISE" apply "$TMP/$op.json" "${SD[@]}" --format json ;;
 			esac
 		) >"$TMP/r$r.$i.out" 2>"$TMP/r$r.$i.err" &
 		pids+=($!)
@@ -118,7 +118,7 @@ echo "operations: $ok succeeded, $busy exited 75"
 [ "$ok" -gt 0 ] || fail "nothing succeeded"
 
 # The snapshots, in order, against the sequence they imply.
-python3 - "$TMP" "$TMP/state/snapshots" $keys <<'PY' || fail "snapshots do not show a serial history"
+python3 - "$TMP" "$TMP/state/snapshots" "${keys[@]}" <<'PY' || fail "snapshots do not show a serial history"
 import glob, json, os, subprocess, sys
 tmp, snapdir, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
 def now():
@@ -164,14 +164,14 @@ open(os.path.join(tmp, 'ids'), 'w').write('\n'.join(ids) + '\n')
 open(os.path.join(tmp, 'start'), 'w').write(json.dumps(start))
 print('%d snapshots replay serially' % len(ids))
 PY
-for k in $keys; do
+for k in "${keys[@]}"; do
 	v=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$TMP/start" "$k")
 	[ -z "$v" ] || assert_eq "$v" "$(echo "$before" | sed -n "s/^$k = //p")" "first snapshot of $k"
 done
 
 # Roll everything back, newest first: the original values.
 for id in $(tac "$TMP/ids"); do
-	run_tw 0 rollback "$id" $SD
+	run_tw 0 rollback "$id" "${SD[@]}"
 done
-assert_eq "$(sysctl $keys)" "$before" "rollback chain restores the start"
+assert_eq "$(sysctl "${keys[@]}")" "$before" "rollback chain restores the start"
 pass_msg "$ROUNDS rounds of $N concurrent operations, serial"

@@ -6,11 +6,12 @@
 
 # A nested namespace holding 123 TIME_WAIT sockets and its own sysctl.
 ready=$TMP/inner.ready
+# shellcheck disable=SC2016 # the script is expanded by the inner bash
 unshare -n bash -c 'ip link set lo up && sysctl -qw net.ipv4.tcp_tw_reuse=0 &&
 	exec "$0" --tw 123:20000 --ready-file "$1" --hold 60' "$HELPERS/sockgen" "$ready" &
 inner=$!
 SOCKGEN_PIDS+=("$inner")
-for i in $(seq 200); do [ -f "$ready" ] && break; sleep 0.05; done
+for _ in $(seq 200); do [ -f "$ready" ] && break; sleep 0.05; done
 [ -f "$ready" ] || fail "inner namespace not ready"
 pid=$(cat "$ready")
 

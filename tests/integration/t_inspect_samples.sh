@@ -23,9 +23,9 @@ jget "$F" 'd["rates"]["states"]["TIME_WAIT"]' | awk '{ exit !($1 > 300 && $1 < 4
 jget "$F" 'd["rates"]["counters"]["ActiveOpens"]' | awk '{ exit !($1 > 300) }' || fail "ActiveOpens rate"
 # The second batch (400) entered TIME_WAIT within the last interval.
 D='d["ephemeral"]["destinations"][0]'
-assert_eq "$(jget "$F" "$D['remote_port']")" 20000 "destination"
-assert_eq "$(jget "$F" "round($D['close_rate'])")" 400 "close rate of the last interval"
-assert_eq "$(jget "$F" "round($D['projected_time_wait'])")" 24000 "projected (x 60 s)"
+assert_eq "$(jget "$F" "${D}['remote_port']")" 20000 "destination"
+assert_eq "$(jget "$F" "round(${D}['close_rate'])")" 400 "close rate of the last interval"
+assert_eq "$(jget "$F" "round(${D}['projected_time_wait'])")" 24000 "projected (x 60 s)"
 # check uses the projection: 24000 of 28232 usable is 85%: critical.
 "$TWADVISE" check --samples 2 --interval 1 --format json > "$TMP/c.json" &
 chk=$!

@@ -30,10 +30,10 @@ assert_eq "$(jget "$F" 'd["close_wait_owners"][0]["count"]')" 10 "CLOSE_WAIT own
 
 # The listener with backlog 2, never accepted: queue 3 (backlog + 1).
 L='[l for l in d["listeners"] if l["port"] == 20013][0]'
-assert_eq "$(jget "$F" "$L['backlog']")" 2 "listener backlog"
-assert_eq "$(jget "$F" "$L['queue']")" "$(ss -Hltn 'sport = :20013' | awk '{print $2}')" "listener queue vs ss"
-assert_eq "$(jget "$F" "$L['queue']")" 3 "listener queue"
-assert_eq "$(jget "$F" "$L['process']['pid']")" "$gen" "listener owner"
+assert_eq "$(jget "$F" "${L}['backlog']")" 2 "listener backlog"
+assert_eq "$(jget "$F" "${L}['queue']")" "$(ss -Hltn 'sport = :20013' | awk '{print $2}')" "listener queue vs ss"
+assert_eq "$(jget "$F" "${L}['queue']")" 3 "listener queue"
+assert_eq "$(jget "$F" "${L}['process']['pid']")" "$gen" "listener owner"
 [ "$(jget "$F" 'd["counters"]["ListenOverflows"]')" -gt 0 ] || fail "ListenOverflows not > 0"
 
 # Top destination: one of the two TIME_WAIT ports, 200 ports each.

@@ -28,7 +28,7 @@ inst() {
 
 R=$TMP/root
 inst install "$R" PREFIX=/usr
-profiles=$(cd "$REPO/profiles" && ls *.yaml | sed 's|^|usr/share/twadvise/profiles/|')
+profiles=$(cd "$REPO/profiles" && printf '%s\n' ./*.yaml | sed 's|^\./||' | sed 's|^|usr/share/twadvise/profiles/|')
 want=$(sort <<EOF
 usr/bin/twadvise
 usr/lib/systemd/system/twadvise-check.service
@@ -47,7 +47,7 @@ got=$(cd "$R" && find . -type f -o -type l | sed 's|^\./||' | sort)
 [ "$got" = "$want" ] || fail "installed files differ: $(diff <(echo "$want") <(echo "$got"))"
 [ "$(stat -c %a "$R/usr/bin/twadvise")" = 755 ] || fail "binary mode"
 [ -z "$(cd "$R" && find . -type f ! -path ./usr/bin/twadvise ! -perm 0644)" ] || fail "data files not 0644"
-[ -d "$R/var/lib/twadvise" ] && [ "$(stat -c %a "$R/var/lib/twadvise")" = 700 ] || fail "state directory 0700"
+{ [ -d "$R/var/lib/twadvise" ] && [ "$(stat -c %a "$R/var/lib/twadvise")" = 700 ]; } || fail "state directory 0700"
 
 # The binary looks for profiles where they were installed.
 grep -qa '/usr/share/twadvise' "$R/usr/bin/twadvise" || fail "binary does not name /usr/share/twadvise"
@@ -78,7 +78,7 @@ for c in $cmds; do
 	grep -q "^\.SS $c\b" "$man8" || fail "man page has no section for command '$c'"
 	grep -q "_twadvise_commands=.*\b$c\b" "$comp" || fail "completion lacks command '$c'"
 	for o in $("$TWADVISE" help "$c" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
-		grep -q -- "$(echo "$o" | sed 's/-/\\\\-/g')" "$man8" || fail "man page lacks '$o' ($c)"
+		grep -q -- "${o//-/\\\\-}" "$man8" || fail "man page lacks '$o' ($c)"
 		grep -q -- "$o\b" "$comp" || fail "completion lacks '$o' ($c)"
 	done
 done
@@ -104,13 +104,13 @@ R2=$TMP/root2
 inst install "$R2" PREFIX=/opt/tw SYSCONFDIR=/opt/tw/etc
 grep -q '^ExecStart=/opt/tw/bin/twadvise check' "$R2/opt/tw/lib/systemd/system/twadvise-check.service" ||
 	fail "unit ExecStart under /opt/tw"
-grep -q '/opt/tw/share/twadvise/profiles' "$R2/opt/tw/share/man/man8/twadvise.8" &&
-	grep -q '/opt/tw/etc/twadvise/profiles' "$R2/opt/tw/share/man/man8/twadvise.8" || fail "man page paths under /opt/tw"
+{ grep -q '/opt/tw/share/twadvise/profiles' "$R2/opt/tw/share/man/man8/twadvise.8" &&
+	grep -q '/opt/tw/etc/twadvise/profiles' "$R2/opt/tw/share/man/man8/twadvise.8"; } || fail "man page paths under /opt/tw"
 grep -qa '/opt/tw/share/twadvise' "$R2/opt/tw/bin/twadvise" || fail "binary paths under /opt/tw"
 [ -f "$R2/opt/tw/share/bash-completion/completions/twadvise" ] || fail "completion under /opt/tw"
 # A state directory with snapshots in it survives uninstall.
 mkdir "$R2/var/lib/twadvise/snapshots"
 inst uninstall "$R2" PREFIX=/opt/tw SYSCONFDIR=/opt/tw/etc
 left=$(cd "$R2" && find . \( -type f -o -type l -o -name '*twadvise*' \) | sed 's|^\./||')
-[ "$left" = var/lib/twadvise ] && [ -d "$R2/var/lib/twadvise/snapshots" ] || fail "uninstall under /opt/tw left: $left"
+{ [ "$left" = var/lib/twadvise ] && [ -d "$R2/var/lib/twadvise/snapshots" ]; } || fail "uninstall under /opt/tw left: $left"
 pass_msg "make install/uninstall, man page, completion and units"

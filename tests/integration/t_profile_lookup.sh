@@ -27,7 +27,7 @@ assert_eq "$(jget "$OUT" 'd["sysctls"]["net.ipv4.tcp_tw_reuse"]["value"]')" 1 "i
 TWADVISE_PROFILE_PATH=$TMP/site run_tw 0 profiles show default --format json
 assert_eq "$(jget "$OUT" 'd["description"]')" masked "site path first"
 TWADVISE_PROFILE_PATH=$TMP/site run_tw 0 profiles list
-grep -q '^edge ' "$OUT" && grep -q '^default  *masked' "$OUT" && grep -q '^reverse-proxy ' "$OUT" ||
+{ grep -q '^edge ' "$OUT" && grep -q '^default  *masked' "$OUT" && grep -q '^reverse-proxy ' "$OUT"; } ||
 	fail "list: $(cat "$OUT")"
 
 # By path, with a parent beside it.
@@ -53,8 +53,8 @@ for p in "$TESTS_DIR"/../../profiles/*.yaml; do
 done
 # export for TuneD.
 run_tw 0 profiles export reverse-proxy --format tuned
-grep -q '^\[main\]$' "$OUT" && grep -q '^summary=Many outbound' "$OUT" && grep -q '^\[sysctl\]$' "$OUT" &&
-	grep -q '^net.ipv4.tcp_tw_reuse=1$' "$OUT" || fail "tuned export: $(cat "$OUT")"
+{ grep -q '^\[main\]$' "$OUT" && grep -q '^summary=Many outbound' "$OUT" && grep -q '^\[sysctl\]$' "$OUT" &&
+	grep -q '^net.ipv4.tcp_tw_reuse=1$' "$OUT"; } || fail "tuned export: $(cat "$OUT")"
 run_tw 0 profiles export reverse-proxy --format sysctl
 grep -q '^net.ipv4.ip_local_port_range = 10000 65535$' "$OUT" || fail "sysctl export"
 sysctl -q -p "$OUT" || fail "export is not valid sysctl.d syntax"

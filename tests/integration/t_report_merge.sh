@@ -45,6 +45,7 @@ assert_eq "$(sysctl -n net.ipv4.tcp_tw_reuse)" "$(jget "$R" 'd["facts"]["sysctls
 # Markdown and HTML of the same host; format from -o's extension.
 run_tw 0 report --profile reverse-proxy
 head -n 1 "$OUT" | grep -q '^# twadvise report: ' || fail "markdown by default"
+# shellcheck disable=SC2016 # Markdown backquotes, not command substitution
 grep -q '^| \*\*CRITICAL\*\* | `listen-overflow` |' "$OUT" || fail "findings table row"
 run_tw 0 report --profile reverse-proxy -o "$TMP/b.html"
 head -c 15 "$TMP/b.html" | grep -q '<!DOCTYPE html>' || fail "-o .html"
@@ -79,6 +80,7 @@ assert_eq "$(jget "$OUT" 'd["rules"][0]')" '{"rule": "listen-overflow", "critica
 assert_eq "$(jget "$OUT" '[r["unchecked"] for r in d["rules"] if r["rule"] == "ephemeral-exhaustion"][0]')" 1 "unchecked"
 run_tw 0 report --merge "$FX"/host-*.report.json
 grep -q '^| web-a | \*\*CRITICAL\*\* | \*\*CRITICAL\*\* |' "$OUT" || fail "markdown matrix row"
+# shellcheck disable=SC2016 # Markdown backquotes, not command substitution
 grep -q '^| `listen-overflow` | 1 | 1 | 0 | 1 | 0 |$' "$OUT" || fail "markdown totals row"
 run_tw 0 report --merge "$FX"/host-*.report.json --format html -o "$TMP/fleet.html"
 grep -q '<td class="cell-critical">CRITICAL</td>' "$TMP/fleet.html" || fail "html matrix cell"

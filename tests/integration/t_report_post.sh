@@ -108,7 +108,7 @@ start=$(now_s)
 "$TWADVISE" "${R[@]}" --format json --post "http://127.0.0.1:$HTTPD_PORT/" \
 	--token-file "$TMP/token2" --timeout 2 >"$TMP/hang.out" 2>"$TMP/hang.err" &
 tw=$!
-for i in $(seq 100); do
+for _ in $(seq 100); do
 	[ "$(httpd_count)" -ge 1 ] && break
 	sleep 0.1
 done
@@ -116,6 +116,7 @@ done
 [ -r "/proc/$tw/cmdline" ] || fail "twadvise exited before its request timed out"
 tr '\0' ' ' <"/proc/$tw/cmdline" | grep -q "hang-secret" && fail "the token is in the command line"
 tr '\0' '\n' <"/proc/$tw/environ" | grep -q "hang-secret" && fail "the token is in the environment"
+# shellcheck disable=SC2009 # the test is what ps itself shows
 ps -eo args | grep -q "hang-secre[t]" && fail "the token shows in ps"
 assert_eq "$(hget 1 'h["authorization"]')" "Bearer hang-secret-789" "token sent"
 wait "$tw"

@@ -28,7 +28,7 @@ elif ldd "$TWADVISE" 2>/dev/null | grep -Eq 'lib(asan|ubsan|tsan)'; then
 	check_rss=0
 fi
 avail=$(df -Pk "$TMP" | awk 'NR == 2 { print $4 }')
-[ "$avail" -gt $((lines / 1000 * 400)) ] || skip "not enough space in $TMP for $lines lines"
+[ "$avail" -gt $((lines * 400 / 1000)) ] || skip "not enough space in $TMP for $lines lines"
 
 # gen DIR KIND LINES: a /proc tree; prints the expected counts as JSON.
 gen() {
