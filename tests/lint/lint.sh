@@ -10,8 +10,10 @@
 # OBJDIR (default build) holds the objects `cycles` reads with nm: build
 # them first (`make lint-cycles` does). FUNC_MAX (80) is the function-length
 # limit. The clang step runs $MAKE (make) into build/lint-clang.
+# The step_* functions are called indirectly, as "step_$s".
+# shellcheck disable=SC2317
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 OBJDIR=${OBJDIR:-build}
 FUNC_MAX=${FUNC_MAX:-80}
@@ -56,7 +58,7 @@ step_cycles() {
 	rc=0
 	python3 "$py" include-cycles || rc=1
 	python3 "$py" call-cycles "$OBJDIR" || rc=1
-	return $rc
+	return "$rc"
 }
 step_funclen() { python3 "$py" funclen "$FUNC_MAX"; }
 step_shellcheck() {
