@@ -69,7 +69,7 @@ step_shellcheck() {
 step_clang() {
 	# shellcheck disable=SC2086 # CLANG_WARNINGS is a list of words
 	"$MAKE" --no-print-directory BUILD=build/lint-clang CC="$CLANG" DEVELOPER=1 \
-		CFLAGS="-O2 -g $(echo $CLANG_WARNINGS)" all &&
+		CFLAGS="-O2 -g $(printf '%s ' $CLANG_WARNINGS)" all &&
 		echo "clang: advisor/ and cmd/ build with -Werror and the extra warnings"
 }
 
