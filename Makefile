@@ -84,6 +84,7 @@ $(BIN): $(CMD_OBJ) $(LIB)
 WRAP_test_apply = -Wl,--wrap=twa_sysctl_read,--wrap=twa_sysctl_write,--wrap=twa_sysctl_check_writable
 WRAP_test_state_mkdir_race = -Wl,--wrap=mkdir
 WRAP_test_dump_intr = -Wl,--wrap=twa_nl_open,--wrap=twa_nl_dump,--wrap=twa_nl_close,--wrap=twa_sysctl_read,--wrap=twa_proc_read,--wrap=twa_proc_readlink,--wrap=twa_lines_open
+WRAP_test_strbuf = -Wl,--wrap=malloc,--wrap=realloc
 # The regression test compiles the fuzz harnesses in (#include).
 $(BUILD)/tests/test_fuzz_regressions: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 

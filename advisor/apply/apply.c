@@ -241,20 +241,27 @@ static int persist_merge(const struct twa_plan *plan, const struct strbuf *old,
 	return 0;
 }
 
-int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
-	      struct twa_apply_result *res, struct twa_err *err)
-{
-	struct twa_conf_setting *settings = NULL;
-	struct twa_snapshot snap;
-	struct twa_state st = { .lock_fd = -1 };
-	struct strbuf old = STRBUF_INIT, drift = STRBUF_INIT, text = STRBUF_INIT;
-	size_t n_settings = 0, i, pending = 0;
-	bool persist_existed = false, persist_changed = false;
-	char now[32];
-	int r = 0;
+/* The persisted file as it is now, and what this operation makes of it. */
+struct persist {
+	struct strbuf old;	/* its content now */
+	bool existed;
+	bool changed;		/* this operation rewrites or removes it */
+	struct twa_conf_setting *settings;	/* apply: the content after the plan */
+	size_t n_settings;
+};
 
-	memset(res, 0, sizeof(*res));
-	twa_snapshot_init(&snap);
+static void persist_release(struct persist *p)
+{
+	strbuf_release(&p->old);
+	free(p->settings);
+	p->settings = NULL;
+	p->n_settings = 0;
+}
+
+/* Refuse a plan made on another host or in another namespace. */
+static int check_origin(const struct twa_apply_opts *o, const struct twa_plan *plan,
+			struct twa_err *err)
+{
 	if (!o->force && plan->host[0] && o->host && strcmp(plan->host, o->host))
 		return twa_err_set(err, -ESTALE,
 				   "the plan was made on host '%s', this is '%s': nothing changed (--force to apply anyway)",
@@ -263,15 +270,19 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 		return twa_err_set(err, -ESTALE,
 				   "the plan was made in network namespace %s, this is %s: nothing changed (--force to apply anyway)",
 				   plan->netns, o->netns);
-	if (!o->dry_run) {
-		r = twa_state_open(&st, o->state_dir, true, err);
-		if (r < 0)
-			goto out;
-		r = twa_state_lock(&st, err);
-		if (r < 0)
-			goto out;
-	}
-	/* Under the lock: what the host has now. */
+	return 0;
+}
+
+/* Read the plan's keys as they are now into res->keys; refuse drift unless
+ * forced. *ret_pending: how many keys are not at their target yet. */
+static int read_plan_keys(const struct twa_apply_opts *o, const struct twa_plan *plan,
+			  struct twa_apply_result *res, size_t *ret_pending,
+			  struct twa_err *err)
+{
+	struct strbuf drift = STRBUF_INIT;
+	size_t i, pending = 0;
+	int r = 0;
+
 	for (i = 0; i < plan->n; i++) {
 		const struct twa_plan_change *c = &plan->changes[i];
 		struct twa_err e = { 0 };
@@ -301,32 +312,46 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 			goto out;
 		}
 	}
-	if (drift.len && !o->force) {
+	if (strbuf_failed(&drift))
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+	else if (drift.len && !o->force)
 		r = twa_err_set(err, -ESTALE,
 				"drift: %s; nothing changed (make a new plan, or --force)", drift.buf);
-		goto out;
-	}
-	if (o->persist) {
-		persist_path(o, res->persist_path, sizeof(res->persist_path));
-		r = twa_file_read(res->persist_path, TWA_PERSIST_MAX_BYTES, &old,
-				  &persist_existed, err);
-		if (r < 0)
-			goto out;
-		r = persist_merge(plan, &old, persist_existed, res->persist_path, &settings,
-				  &n_settings, &persist_changed, err);
-		if (r < 0)
-			goto out;
-	}
-	if (!pending && !persist_changed) {
-		res->nothing_to_do = true;
-		goto out;
-	}
-	if (o->dry_run)
-		goto out;
-	r = check_writable(o, res, err);
+	else
+		*ret_pending = pending;
+out:
+	strbuf_release(&drift);
+	return r;
+}
+
+/* apply --persist: the file now, and its settings after the plan. */
+static int persist_load(const struct twa_apply_opts *o, const struct twa_plan *plan,
+			struct twa_apply_result *res, struct persist *p,
+			struct twa_err *err)
+{
+	int r;
+
+	persist_path(o, res->persist_path, sizeof(res->persist_path));
+	r = twa_file_read(res->persist_path, TWA_PERSIST_MAX_BYTES, &p->old, &p->existed, err);
 	if (r < 0)
-		goto out;
-	/* The snapshot first: every key, and the persisted file as it was. */
+		return r;
+	return persist_merge(plan, &p->old, p->existed, res->persist_path, &p->settings,
+			     &p->n_settings, &p->changed, err);
+}
+
+/* Snapshot the keys (and the persisted file as it was), render the new
+ * persisted file, then commit. */
+static int apply_commit(const struct twa_apply_opts *o, const struct twa_plan *plan,
+			struct twa_state *st, const struct persist *p,
+			struct twa_apply_result *res, struct twa_err *err)
+{
+	struct twa_snapshot snap;
+	struct strbuf text = STRBUF_INIT;
+	bool persist = o->persist && p->changed;
+	char now[32];
+	int r;
+
+	twa_snapshot_init(&snap);
 	twa_time_rfc3339(now, sizeof(now));
 	if (snapshot_begin(&snap, "apply", o->host ? o->host : plan->host,
 			   o->netns ? o->netns : plan->netns, plan->profile, now, res) < 0) {
@@ -336,103 +361,66 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 	twa_strlcpy(snap.plan_fingerprint, plan->fingerprint, sizeof(snap.plan_fingerprint));
 	if (o->persist &&
 	    twa_snapshot_set_persist(&snap, res->persist_path,
-				     persist_existed ? old.buf : NULL, old.len) < 0) {
+				     p->existed ? p->old.buf : NULL, p->old.len) < 0) {
 		r = twa_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	if (o->persist && persist_changed)
-		twa_persist_render(plan->profile, snap.id, now, settings, n_settings, &text);
-	r = commit(o, &st, &snap, res, o->persist && persist_changed, text.buf,
-		   text.len, err);
-	if (r < 0)
+	/* Never a truncated file: render fully or write nothing. */
+	if (persist && twa_persist_render(plan->profile, snap.id, now, p->settings,
+					  p->n_settings, &text) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
 		goto out;
-	if (o->persist) {
-		struct twa_facts f;
-
-		twa_facts_init(&f);
-		if (twa_boot_scan(o->sysctl_dir, &f, NULL) == 0) {
-			res->boot = f.boot;
-			memset(&f.boot, 0, sizeof(f.boot));
-		}
-		twa_facts_release(&f);
 	}
+	r = commit(o, st, &snap, res, persist, text.buf, text.len, err);
 out:
-	twa_state_close(&st);
 	twa_snapshot_release(&snap);
-	strbuf_release(&old);
-	strbuf_release(&drift);
 	strbuf_release(&text);
-	free(settings);
 	return r;
 }
 
-int twa_rollback(const struct twa_apply_opts *o, const char *id,
-		 struct twa_apply_result *res, struct twa_err *err)
+/* Which keys of our persisted file get their boot value elsewhere. */
+static void scan_boot(const struct twa_apply_opts *o, struct twa_apply_result *res)
 {
-	struct twa_snapshot snap, undo;
+	struct twa_facts f;
+
+	twa_facts_init(&f);
+	if (twa_boot_scan(o->sysctl_dir, &f, NULL) == 0) {
+		res->boot = f.boot;
+		memset(&f.boot, 0, sizeof(f.boot));
+	}
+	twa_facts_release(&f);
+}
+
+int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
+	      struct twa_apply_result *res, struct twa_err *err)
+{
 	struct twa_state st = { .lock_fd = -1 };
-	struct strbuf cur_file = STRBUF_INIT;
-	bool cur_exists = false, persist_needed = false;
-	char **ids = NULL, now[32];
-	size_t n_ids = 0, i, pending = 0;
+	struct persist p = { .old = STRBUF_INIT };
+	size_t pending = 0;
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	twa_snapshot_init(&snap);
-	twa_snapshot_init(&undo);
-	r = twa_state_open(&st, o->state_dir, false, err);
+	r = check_origin(o, plan, err);
 	if (r < 0)
-		goto out;
-	r = twa_state_lock(&st, err);
-	if (r < 0)
-		goto out;
-	if (!id) {
-		r = twa_state_ids(&st, &ids, &n_ids, err);
+		return r;
+	if (!o->dry_run) {
+		r = twa_state_open(&st, o->state_dir, true, err);
 		if (r < 0)
 			goto out;
-		if (!n_ids) {
-			r = twa_err_set_at(err, -ENOENT, st.snapdir, 0, 0, "no snapshots to roll back");
+		r = twa_state_lock(&st, err);
+		if (r < 0)
 			goto out;
-		}
-		id = ids[n_ids - 1];
 	}
-	r = twa_state_load(&st, id, &snap, err);
+	/* Under the lock: what the host has now. */
+	r = read_plan_keys(o, plan, res, &pending, err);
 	if (r < 0)
 		goto out;
-	twa_strlcpy(res->rolled_back, snap.id, sizeof(res->rolled_back));
-	if (snap.has_persist) {
-		persist_path(o, res->persist_path, sizeof(res->persist_path));
-		/* Never write where an edited snapshot points: only our file. */
-		if (strcmp(snap.persist_path, res->persist_path)) {
-			r = twa_err_set(err, -EBADMSG,
-					"snapshot %s restores '%s', but the persisted file is '%s' (pass the --sysctl-dir it was taken with)",
-					snap.id, snap.persist_path, res->persist_path);
-			goto out;
-		}
-		r = twa_file_read(res->persist_path, TWA_PERSIST_MAX_BYTES, &cur_file,
-				  &cur_exists, err);
+	if (o->persist) {
+		r = persist_load(o, plan, res, &p, err);
 		if (r < 0)
 			goto out;
-		persist_needed = snap.persist_existed ?
-				 !cur_exists || strcmp(cur_file.buf, snap.persist_content) :
-				 cur_exists;
 	}
-	for (i = 0; i < snap.n; i++) {
-		char cur[4096];
-
-		r = twa_sysctl_read(o->proc_root, snap.values[i].key, cur, sizeof(cur), err);
-		if (r < 0)
-			goto out;
-		r = add_key(res, snap.values[i].key, cur, snap.values[i].value,
-			    twa_sysctl_value_equal(cur, snap.values[i].value) ?
-			    TWA_CHANGE_DONE : TWA_CHANGE_PENDING);
-		if (r < 0) {
-			r = twa_err_set(err, r, "out of memory");
-			goto out;
-		}
-		pending += res->keys[i].state == TWA_CHANGE_PENDING;
-	}
-	if (!pending && !persist_needed) {
+	if (!pending && !p.changed) {
 		res->nothing_to_do = true;
 		goto out;
 	}
@@ -441,30 +429,165 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	r = check_writable(o, res, err);
 	if (r < 0)
 		goto out;
-	/* Snapshot what we are about to undo, so the rollback can be undone. */
-	twa_time_rfc3339(now, sizeof(now));
-	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap.host,
-			   o->netns ? o->netns : snap.netns, snap.profile, now, res) < 0) {
-		r = twa_err_set(err, -ENOMEM, "out of memory");
-		goto out;
-	}
-	twa_strlcpy(undo.rolls_back, snap.id, sizeof(undo.rolls_back));
-	if (snap.has_persist &&
-	    twa_snapshot_set_persist(&undo, res->persist_path,
-				     cur_exists ? cur_file.buf : NULL, cur_file.len) < 0) {
-		r = twa_err_set(err, -ENOMEM, "out of memory");
-		goto out;
-	}
-	r = commit(o, &st, &undo, res, persist_needed,
-		   snap.persist_existed ? snap.persist_content : NULL,
-		   snap.persist_existed ? strlen(snap.persist_content) : 0, err);
+	r = apply_commit(o, plan, &st, &p, res, err);
 	if (r < 0)
 		goto out;
+	if (o->persist)
+		scan_boot(o, res);
+out:
+	twa_state_close(&st);
+	persist_release(&p);
+	return r;
+}
+
+/* The snapshot to roll back: id, or the newest. */
+static int load_snapshot(struct twa_state *st, const char *id, struct twa_snapshot *snap,
+			 struct twa_err *err)
+{
+	char **ids = NULL;
+	size_t n_ids = 0;
+	int r = 0;
+
+	if (!id) {
+		r = twa_state_ids(st, &ids, &n_ids, err);
+		if (r < 0)
+			goto out;
+		if (!n_ids) {
+			r = twa_err_set_at(err, -ENOENT, st->snapdir, 0, 0, "no snapshots to roll back");
+			goto out;
+		}
+		id = ids[n_ids - 1];
+	}
+	r = twa_state_load(st, id, snap, err);
 out:
 	twa_state_ids_free(ids, n_ids);
+	return r;
+}
+
+/* The persisted file now, and whether restoring snap's changes it. */
+static int rollback_persist_load(const struct twa_apply_opts *o,
+				 const struct twa_snapshot *snap,
+				 struct twa_apply_result *res, struct persist *p,
+				 struct twa_err *err)
+{
+	int r;
+
+	persist_path(o, res->persist_path, sizeof(res->persist_path));
+	/* Never write where an edited snapshot points: only our file. */
+	if (strcmp(snap->persist_path, res->persist_path))
+		return twa_err_set(err, -EBADMSG,
+				   "snapshot %s restores '%s', but the persisted file is '%s' (pass the --sysctl-dir it was taken with)",
+				   snap->id, snap->persist_path, res->persist_path);
+	r = twa_file_read(res->persist_path, TWA_PERSIST_MAX_BYTES, &p->old, &p->existed, err);
+	if (r < 0)
+		return r;
+	p->changed = snap->persist_existed ?
+		     !p->existed || strcmp(p->old.buf, snap->persist_content) :
+		     p->existed;
+	return 0;
+}
+
+/* snap's keys as they are now into res->keys. *ret_pending: how many
+ * differ from the snapshot. */
+static int read_snapshot_keys(const struct twa_apply_opts *o,
+			      const struct twa_snapshot *snap,
+			      struct twa_apply_result *res, size_t *ret_pending,
+			      struct twa_err *err)
+{
+	size_t i, pending = 0;
+	int r;
+
+	for (i = 0; i < snap->n; i++) {
+		char cur[4096];
+
+		r = twa_sysctl_read(o->proc_root, snap->values[i].key, cur, sizeof(cur), err);
+		if (r < 0)
+			return r;
+		r = add_key(res, snap->values[i].key, cur, snap->values[i].value,
+			    twa_sysctl_value_equal(cur, snap->values[i].value) ?
+			    TWA_CHANGE_DONE : TWA_CHANGE_PENDING);
+		if (r < 0)
+			return twa_err_set(err, r, "out of memory");
+		pending += res->keys[i].state == TWA_CHANGE_PENDING;
+	}
+	*ret_pending = pending;
+	return 0;
+}
+
+/* Snapshot what we are about to undo, so the rollback can be undone; then
+ * commit snap's values and persisted file. */
+static int rollback_commit(const struct twa_apply_opts *o, struct twa_state *st,
+			   const struct twa_snapshot *snap, const struct persist *p,
+			   struct twa_apply_result *res, struct twa_err *err)
+{
+	struct twa_snapshot undo;
+	char now[32];
+	int r;
+
+	twa_snapshot_init(&undo);
+	twa_time_rfc3339(now, sizeof(now));
+	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap->host,
+			   o->netns ? o->netns : snap->netns, snap->profile, now, res) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	twa_strlcpy(undo.rolls_back, snap->id, sizeof(undo.rolls_back));
+	if (snap->has_persist &&
+	    twa_snapshot_set_persist(&undo, res->persist_path,
+				     p->existed ? p->old.buf : NULL, p->old.len) < 0) {
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	r = commit(o, st, &undo, res, p->changed,
+		   snap->persist_existed ? snap->persist_content : NULL,
+		   snap->persist_existed ? strlen(snap->persist_content) : 0, err);
+out:
+	twa_snapshot_release(&undo);
+	return r;
+}
+
+int twa_rollback(const struct twa_apply_opts *o, const char *id,
+		 struct twa_apply_result *res, struct twa_err *err)
+{
+	struct twa_snapshot snap;
+	struct twa_state st = { .lock_fd = -1 };
+	struct persist p = { .old = STRBUF_INIT };
+	size_t pending = 0;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	twa_snapshot_init(&snap);
+	r = twa_state_open(&st, o->state_dir, false, err);
+	if (r < 0)
+		goto out;
+	r = twa_state_lock(&st, err);
+	if (r < 0)
+		goto out;
+	r = load_snapshot(&st, id, &snap, err);
+	if (r < 0)
+		goto out;
+	twa_strlcpy(res->rolled_back, snap.id, sizeof(res->rolled_back));
+	if (snap.has_persist) {
+		r = rollback_persist_load(o, &snap, res, &p, err);
+		if (r < 0)
+			goto out;
+	}
+	r = read_snapshot_keys(o, &snap, res, &pending, err);
+	if (r < 0)
+		goto out;
+	if (!pending && !p.changed) {
+		res->nothing_to_do = true;
+		goto out;
+	}
+	if (o->dry_run)
+		goto out;
+	r = check_writable(o, res, err);
+	if (r < 0)
+		goto out;
+	r = rollback_commit(o, &st, &snap, &p, res, err);
+out:
 	twa_state_close(&st);
 	twa_snapshot_release(&snap);
-	twa_snapshot_release(&undo);
-	strbuf_release(&cur_file);
+	persist_release(&p);
 	return r;
 }

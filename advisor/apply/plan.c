@@ -292,7 +292,7 @@ int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 	if (!p->n) {
 		strbuf_addf(out, "nothing to change: %s meets profile '%s'\n",
 			    p->host[0] ? p->host : "this host", p->profile);
-		return 0;
+		return strbuf_failed(out) ? -ENOMEM : 0;
 	}
 	strbuf_addf(out, "plan for %s (%s), profile %s: %zu change%s\n", p->host, p->netns,
 		    p->profile, p->n, p->n == 1 ? "" : "s");
@@ -305,5 +305,5 @@ int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 		strbuf_addf(out, "  %-36s   (%s: %.160s)\n", "", p->changes[i].rule,
 			    p->changes[i].reason);
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }

@@ -146,5 +146,5 @@ int twa_persist_render(const char *profile, const char *snapshot,
 		twa_sysctl_value_display(v[i].value, value, sizeof(value));
 		strbuf_addf(out, "%s = %s\n", v[i].key, value);
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }

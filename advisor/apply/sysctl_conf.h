@@ -43,7 +43,8 @@ int twa_sysctl_conf_settings(const char *text, size_t len, const char *file,
 			     struct twa_err *err);
 
 /* twadvise's persisted file: a header naming the profile, snapshot and
- * date, then "key = value" for each setting. */
+ * date, then "key = value" for each setting. -ENOMEM when out has failed
+ * (strbuf_failed): its text is then incomplete and must not be written. */
 int twa_persist_render(const char *profile, const char *snapshot,
 		       const char *date, const struct twa_conf_setting *v,
 		       size_t n, struct strbuf *out);

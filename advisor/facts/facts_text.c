@@ -1,6 +1,7 @@
 /* facts_text.c - inspect's text and Prometheus output. */
 #include "advisor/facts/facts_text.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -191,7 +192,7 @@ int twa_facts_write_text(const struct twa_facts *f, bool verbose,
 		if (col % 3)
 			strbuf_addch(out, '\n');
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }
 
 /* ---- Prometheus -------------------------------------------------------- */
@@ -338,5 +339,5 @@ int twa_facts_write_prometheus(const struct twa_facts *f, struct strbuf *out)
 					(double)f->close_wait.v[i].count);
 		}
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }

@@ -246,5 +246,5 @@ int twa_rec_table(struct strbuf *out, const struct twa_field *fields,
 		}
 		strbuf_addch(out, '\n');
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }

@@ -43,6 +43,60 @@ static int diag_to_sock(const struct inet_diag_msg *m, struct twa_sock *s)
  * not exist. */
 #define IS_ERRNO(e) ((e) < 0 && (e) >= -4095)
 
+/* NLMSG_DONE: the dump's end, with its status. msg is the whole message. */
+static int on_done(const uint8_t *msg, size_t mlen, struct twa_diag_walk *walk,
+		   struct twa_err *err)
+{
+	int32_t status = 0;
+
+	if (mlen >= sizeof(struct nlmsghdr) + sizeof(status))
+		memcpy(&status, msg + sizeof(struct nlmsghdr), sizeof(status));
+	walk->done = true;
+	if (status < 0 && !IS_ERRNO(status))
+		return twa_err_set(err, -EBADMSG,
+				   "netlink: dump ended with status %" PRId32 ", not an errno",
+				   status);
+	if (status < 0)
+		return twa_err_set(err, status, "netlink: dump ended with error %d", -status);
+	return 0;
+}
+
+/* NLMSG_ERROR: an error, or an acknowledgement (0) to go past. */
+static int on_error(const uint8_t *msg, size_t mlen, struct twa_err *err)
+{
+	struct nlmsgerr e;
+
+	if (mlen < sizeof(struct nlmsghdr) + sizeof(e.error))
+		return twa_err_set(err, -EBADMSG, "netlink: truncated error message");
+	memcpy(&e.error, msg + sizeof(struct nlmsghdr), sizeof(e.error));
+	if (e.error < 0 && !IS_ERRNO(e.error))
+		return twa_err_set(err, -EBADMSG, "netlink: error message with %d, not an errno",
+				   e.error);
+	if (e.error < 0)
+		return twa_err_set(err, e.error, "netlink: kernel refused the dump (error %d)",
+				   -e.error);
+	return 0;
+}
+
+/* One inet_diag_msg, handed to cb as a twa_sock. */
+static int on_sock(const uint8_t *msg, size_t mlen, twa_sock_cb cb, void *ctx,
+		   struct twa_diag_walk *walk, struct twa_err *err)
+{
+	struct inet_diag_msg m;
+	struct twa_sock s;
+
+	if (mlen < sizeof(struct nlmsghdr) + sizeof(m))
+		return twa_err_set(err, -EBADMSG,
+				   "netlink: truncated inet_diag message (%zu bytes)", mlen);
+	memcpy(&m, msg + sizeof(struct nlmsghdr), sizeof(m));
+	if (diag_to_sock(&m, &s) < 0)
+		return twa_err_set(err, -EBADMSG,
+				   "netlink: bad inet_diag message (family %u, state %u)",
+				   m.idiag_family, m.idiag_state);
+	walk->sockets++;
+	return cb(&s, ctx);
+}
+
 int twa_diag_parse(const void *buf, size_t len, uint32_t seq, twa_sock_cb cb,
 		   void *ctx, struct twa_diag_walk *walk, struct twa_err *err)
 {
@@ -70,61 +124,18 @@ int twa_diag_parse(const void *buf, size_t len, uint32_t seq, twa_sock_cb cb,
 					   h.nlmsg_seq, seq);
 		if (h.nlmsg_flags & NLM_F_DUMP_INTR)
 			walk->interrupted = true;
-		if (h.nlmsg_type == NLMSG_DONE) {
-			int32_t status = 0;
-
-			if (mlen >= sizeof(h) + sizeof(status))
-				memcpy(&status, p + off + sizeof(h), sizeof(status));
-			walk->done = true;
-			if (status < 0 && !IS_ERRNO(status))
-				return twa_err_set(err, -EBADMSG,
-						   "netlink: dump ended with status %" PRId32 ", not an errno",
-						   status);
-			if (status < 0)
-				return twa_err_set(err, status,
-						   "netlink: dump ended with error %d",
-						   -status);
-			return 0;
-		}
-		if (h.nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr e;
-
-			if (mlen < sizeof(h) + sizeof(e.error))
-				return twa_err_set(err, -EBADMSG,
-						   "netlink: truncated error message");
-			memcpy(&e.error, p + off + sizeof(h), sizeof(e.error));
-			if (e.error < 0 && !IS_ERRNO(e.error))
-				return twa_err_set(err, -EBADMSG,
-						   "netlink: error message with %d, not an errno",
-						   e.error);
-			if (e.error < 0)
-				return twa_err_set(err, e.error,
-						   "netlink: kernel refused the dump (error %d)",
-						   -e.error);
-		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY ||
-			   h.nlmsg_type == TCPDIAG_GETSOCK) {
-			/* The one-walk (compat) dump answers with its request type. */
-			struct inet_diag_msg m;
-			struct twa_sock s;
-
-			if (mlen < sizeof(h) + sizeof(m))
-				return twa_err_set(err, -EBADMSG,
-						   "netlink: truncated inet_diag message (%zu bytes)",
-						   mlen);
-			memcpy(&m, p + off + sizeof(h), sizeof(m));
-			if (diag_to_sock(&m, &s) < 0)
-				return twa_err_set(err, -EBADMSG,
-						   "netlink: bad inet_diag message (family %u, state %u)",
-						   m.idiag_family, m.idiag_state);
-			walk->sockets++;
-			r = cb(&s, ctx);
-			if (r < 0)
-				return r;
-		} else {
-			return twa_err_set(err, -EBADMSG,
-					   "netlink: unexpected message type %u",
-					   h.nlmsg_type);
-		}
+		if (h.nlmsg_type == NLMSG_DONE)
+			return on_done(p + off, mlen, walk, err);
+		if (h.nlmsg_type == NLMSG_ERROR)
+			r = on_error(p + off, mlen, err);
+		/* The one-walk (compat) dump answers with its request type. */
+		else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY || h.nlmsg_type == TCPDIAG_GETSOCK)
+			r = on_sock(p + off, mlen, cb, ctx, walk, err);
+		else
+			r = twa_err_set(err, -EBADMSG, "netlink: unexpected message type %u",
+					h.nlmsg_type);
+		if (r < 0)
+			return r;
 		off += NLMSG_ALIGN(mlen) < len - off ? NLMSG_ALIGN(mlen) : len - off;
 	}
 	return 0;

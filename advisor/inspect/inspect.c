@@ -267,90 +267,125 @@ static bool bound_rules_out(struct twa_facts *f, double floor)
 	return (double)bound < floor * f->ephemeral.usable;
 }
 
+/* What gather_sockets dumps, and from where. */
+struct sock_plan {
+	unsigned flags;		/* TWA_AGG_* */
+	unsigned states;	/* TWA_TCPF_* asked of netlink */
+	bool skip_tw;		/* TIME_WAIT counted from sockstat, not dumped */
+	bool proc;		/* /proc/net/tcp* rather than netlink */
+};
+
+static void plan_sockets(const struct twa_inspect_opts *o, struct twa_facts *f,
+			 struct sock_plan *sp)
+{
+	sp->flags = 0;
+	sp->states = TWA_TCPF_ALL;
+	sp->skip_tw = false;
+	sp->proc = o->proc_root || o->force_proc;
+	if (o->want & TWA_NEED_DESTINATIONS)
+		sp->flags |= TWA_AGG_DESTINATIONS;
+	if (o->want & (TWA_NEED_LISTENERS | TWA_NEED_LISTENER_OWNERS |
+		       TWA_NEED_LISTENER_OWNERS_NOTABLE))
+		sp->flags |= TWA_AGG_LISTENERS;
+	if (o->want & TWA_NEED_CLOSE_WAIT_OWNERS)
+		sp->flags |= TWA_AGG_CLOSE_WAIT;
+	if (!(o->want & (TWA_NEED_STATES | TWA_NEED_DESTINATIONS |
+			 TWA_NEED_CLOSE_WAIT_OWNERS)))
+		sp->states = TWA_TCPF(TWA_TCP_LISTEN);	/* backlogs alone */
+	else if (!sp->proc && bound_rules_out(f, o->exhaustion_floor)) {
+		sp->skip_tw = true;
+		sp->states &= ~TWA_TCPF(TWA_TCP_TIME_WAIT);
+		sp->flags &= ~(unsigned)TWA_AGG_DESTINATIONS;
+	}
+}
+
+/* Dump into agg from /proc or netlink, falling back to /proc when netlink
+ * is refused (sp->proc then becomes true). */
+static int dump_sockets(const struct twa_inspect_opts *o, struct sock_plan *sp,
+			struct twa_facts *f, struct twa_sockagg *agg, struct twa_err *err)
+{
+	int r;
+
+	if (sp->proc)
+		return dump_proc(o->proc_root, agg, err);
+	r = dump_netlink(sp->states, agg, err);
+	if (r == -EIO) {
+		/* Netlink refused (old kernel, seccomp, LSM): /proc. */
+		twa_strlcpy(f->sockets.fallback, err ? err->msg : "netlink failed",
+			    sizeof(f->sockets.fallback));
+		twa_sockagg_reset(agg);
+		r = dump_proc(NULL, agg, err);
+		/* Both failed: name the first cause too (an interrupted
+		 * dump, say), not only the fallback's. */
+		if (r < 0)
+			twa_err_prefix(err, "%s; then /proc", f->sockets.fallback);
+		sp->proc = true;
+		sp->skip_tw = false;	/* /proc counted them all */
+	}
+	return r;
+}
+
+/* TIME_WAIT not dumped: sockstat's tw, which also counts FIN_WAIT2
+ * timewait minisocks. */
+static void time_wait_from_sockstat(struct twa_facts *f, const struct twa_sockagg *agg)
+{
+	int64_t tw = 0;
+
+	twa_facts_sockstat(f, "tw", &tw);
+	f->sockets.states[TWA_FAM_INET][TWA_TCP_TIME_WAIT] =
+		(uint64_t)tw > agg->fin_wait2_minisocks ?
+		(uint64_t)tw - agg->fin_wait2_minisocks : 0;
+}
+
+/* Name the processes behind CLOSE_WAIT sockets and listeners, as wanted. */
+static int scan_owners(const struct twa_inspect_opts *o, struct twa_facts *f,
+		       struct twa_sockagg *agg, struct twa_err *err)
+{
+	enum twa_owners_listeners which = TWA_OWNERS_NO_LISTENERS;
+	bool close_wait = (o->want & TWA_NEED_CLOSE_WAIT_OWNERS) && agg->close_wait.used;
+	size_t i;
+
+	if ((o->want & TWA_NEED_LISTENER_OWNERS) && f->n_listeners)
+		which = TWA_OWNERS_ALL_LISTENERS;
+	else if (o->want & TWA_NEED_LISTENER_OWNERS_NOTABLE)
+		for (i = 0; i < f->n_listeners; i++)
+			if (twa_listener_notable(&f->listeners[i]))
+				which = TWA_OWNERS_NOTABLE_LISTENERS;
+	/* Only walk /proc/PID/fd when there is someone to name. */
+	if (close_wait || which != TWA_OWNERS_NO_LISTENERS)
+		return twa_owners_scan(o->proc_root, close_wait ? &agg->close_wait : NULL,
+				       f, which, err);
+	return 0;
+}
+
 static int gather_sockets(const struct twa_inspect_opts *o,
 			  struct twa_facts *f, struct twa_err *err)
 {
-	unsigned flags = 0, states = TWA_TCPF_ALL;
-	bool skip_tw = false, proc = o->proc_root || o->force_proc;
+	struct sock_plan sp;
 	struct twa_sockagg agg;
 	int r;
 
-	if (o->want & TWA_NEED_DESTINATIONS)
-		flags |= TWA_AGG_DESTINATIONS;
-	if (o->want & (TWA_NEED_LISTENERS | TWA_NEED_LISTENER_OWNERS |
-		       TWA_NEED_LISTENER_OWNERS_NOTABLE))
-		flags |= TWA_AGG_LISTENERS;
-	if (o->want & TWA_NEED_CLOSE_WAIT_OWNERS)
-		flags |= TWA_AGG_CLOSE_WAIT;
-	if (!(o->want & (TWA_NEED_STATES | TWA_NEED_DESTINATIONS |
-			 TWA_NEED_CLOSE_WAIT_OWNERS)))
-		states = TWA_TCPF(TWA_TCP_LISTEN);	/* backlogs alone */
-	else if (!proc && bound_rules_out(f, o->exhaustion_floor)) {
-		skip_tw = true;
-		states &= ~TWA_TCPF(TWA_TCP_TIME_WAIT);
-		flags &= ~(unsigned)TWA_AGG_DESTINATIONS;
-	}
-	r = twa_sockagg_init(&agg, f, flags, o->rate_window);
+	plan_sockets(o, f, &sp);
+	r = twa_sockagg_init(&agg, f, sp.flags, o->rate_window);
 	if (r < 0)
 		return twa_err_set(err, r, "out of memory");
-	if (proc) {
-		r = dump_proc(o->proc_root, &agg, err);
-	} else {
-		r = dump_netlink(states, &agg, err);
-		if (r == -EIO) {
-			/* Netlink refused (old kernel, seccomp, LSM): /proc. */
-			twa_strlcpy(f->sockets.fallback, err ? err->msg : "netlink failed",
-				    sizeof(f->sockets.fallback));
-			twa_sockagg_reset(&agg);
-			r = dump_proc(NULL, &agg, err);
-			/* Both failed: name the first cause too (an interrupted
-			 * dump, say), not only the fallback's. */
-			if (r < 0)
-				twa_err_prefix(err, "%s; then /proc", f->sockets.fallback);
-			proc = true;
-			skip_tw = false;	/* /proc counted them all */
-		}
-	}
+	r = dump_sockets(o, &sp, f, &agg, err);
 	if (r < 0)
 		goto out;
 	f->sockets.present = true;
-	if (!proc)
-		f->sockets.skipped = TWA_TCPF_ALL & ~states;
+	if (!sp.proc)
+		f->sockets.skipped = TWA_TCPF_ALL & ~sp.states;
 	/* The kernel reports request sockets as SYN_RECV in both sources. */
 	f->sockets.skipped &= ~TWA_TCPF(TWA_TCP_NEW_SYN_RECV);
-	if (skip_tw) {
-		int64_t tw = 0;
-
-		/* sockstat's tw also counts FIN_WAIT2 timewait minisocks. */
-		twa_facts_sockstat(f, "tw", &tw);
-		f->sockets.states[TWA_FAM_INET][TWA_TCP_TIME_WAIT] =
-			(uint64_t)tw > agg.fin_wait2_minisocks ?
-			(uint64_t)tw - agg.fin_wait2_minisocks : 0;
-	}
+	if (sp.skip_tw)
+		time_wait_from_sockstat(f, &agg);
 	r = twa_sockagg_finish(&agg);
 	if (r < 0) {
 		twa_err_set(err, r, "out of memory");
 		goto out;
 	}
-	{
-		enum twa_owners_listeners which = TWA_OWNERS_NO_LISTENERS;
-		bool close_wait = (o->want & TWA_NEED_CLOSE_WAIT_OWNERS) &&
-				  agg.close_wait.used;
-		size_t i;
-
-		if ((o->want & TWA_NEED_LISTENER_OWNERS) && f->n_listeners)
-			which = TWA_OWNERS_ALL_LISTENERS;
-		else if (o->want & TWA_NEED_LISTENER_OWNERS_NOTABLE)
-			for (i = 0; i < f->n_listeners; i++)
-				if (twa_listener_notable(&f->listeners[i]))
-					which = TWA_OWNERS_NOTABLE_LISTENERS;
-		/* Only walk /proc/PID/fd when there is someone to name. */
-		if (close_wait || which != TWA_OWNERS_NO_LISTENERS)
-			r = twa_owners_scan(o->proc_root,
-					    close_wait ? &agg.close_wait : NULL,
-					    f, which, err);
-	}
-	f->have_listeners = (flags & TWA_AGG_LISTENERS) != 0;
+	r = scan_owners(o, f, &agg, err);
+	f->have_listeners = (sp.flags & TWA_AGG_LISTENERS) != 0;
 out:
 	twa_sockagg_release(&agg);
 	return r;

@@ -3,6 +3,7 @@
 #include "advisor/facts/sysctl_key.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -216,7 +217,7 @@ int twa_md_rec_table(struct strbuf *out, const struct twa_field *fields,
 		}
 		strbuf_addch(out, '\n');
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }
 
 int twa_html_rec_table(struct strbuf *out, const struct twa_field *fields,
@@ -255,7 +256,7 @@ int twa_html_rec_table(struct strbuf *out, const struct twa_field *fields,
 		strbuf_addstr(out, "</tr>\n");
 	}
 	strbuf_addstr(out, "</tbody></table></div>\n");
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }
 
 /* Everything inline: no fonts, images or scripts are fetched, so the file

@@ -75,8 +75,11 @@ static void strvec_release(struct twa_strvec *v)
 /* Takes the buffer's text. */
 static int strvec_push(struct twa_strvec *v, struct strbuf *sb)
 {
-	char **nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
+	char **nv;
 
+	if (strbuf_failed(sb))
+		return -ENOMEM;
+	nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
 	v->v = nv;

@@ -1,6 +1,7 @@
 /* report_md.c - a host's report as Markdown for tickets (GitHub, GitLab, Jira): escaped cells, no raw HTML. */
 #include "advisor/report/report.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -291,5 +292,5 @@ int twa_report_write_markdown(const struct twa_report *r, struct strbuf *out)
 	md_rates(r, out);
 	md_commands(r, out);
 	md_host(r, out);
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }

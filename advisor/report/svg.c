@@ -107,7 +107,7 @@ static int no_data(struct strbuf *out, const char *title)
 {
 	svg_open(out, title, 40);
 	strbuf_addstr(out, "<text x=\"8\" y=\"24\" " FONT " fill=\"#59636e\">no data</text>\n</svg>\n");
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }
 
 #define LABEL_W 160

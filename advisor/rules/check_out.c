@@ -1,6 +1,7 @@
 /* check_out.c - Nagios and Prometheus output of a check. */
 #include "advisor/rules/check_out.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,7 +83,7 @@ int twa_check_write_nagios(const struct twa_facts *f,
 		add_plain(out, fs->v[i].summary);
 		strbuf_addch(out, '\n');
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }
 
 int twa_check_write_prometheus(const struct twa_facts *f,
@@ -115,5 +116,5 @@ int twa_check_write_prometheus(const struct twa_facts *f,
 		twa_prom_sample(out, "twadvise_check_findings", l,
 				(double)twa_findings_count(fs, (enum twa_severity)i));
 	}
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }

@@ -431,5 +431,5 @@ int twa_findings_write_text(const struct twa_findings *fs, bool verbose,
 		    fs->status == TWA_STATUS_WARNING ? "WARNING" :
 		    fs->status == TWA_STATUS_OK ? "OK" : "UNKNOWN", reset,
 		    crit, warn, info, fs->n_checked, fs->profile);
-	return 0;
+	return strbuf_failed(out) ? -ENOMEM : 0;
 }

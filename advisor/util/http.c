@@ -223,105 +223,112 @@ static int curl_errno(CURLcode c)
 	}
 }
 
-int twa_http_request(const char *method, const char *url,
-		     const char *content_type, const char *body, size_t len,
-		     const struct twa_http_opts *o, struct twa_http_response *resp,
-		     struct twa_err *err)
+/* One request's fixed parts, shared by its attempts. */
+struct request {
+	const char *method, *url, *body;
+	size_t len;
+	const struct twa_http_opts *o;
+	struct curl_slist *headers;
+	char errbuf[CURL_ERROR_SIZE];
+	char shown[256];	/* the URL for messages */
+};
+
+/* The caller's headers, checked, then Content-Type, Authorization and an
+ * empty Expect: (no 100-continue round trip). */
+static int build_headers(struct request *q, const char *content_type,
+			 struct twa_err *err)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", auth[1200], shown[256];
+	const struct twa_http_opts *o = q->o;
+	char line[1200];
+	size_t i;
+
+	for (i = 0; i < o->n_headers; i++) {
+		if (strchr(o->headers[i], '\r') || strchr(o->headers[i], '\n') ||
+		    !strchr(o->headers[i], ':'))
+			return twa_err_set(err, -EINVAL, "bad header '%.80s': want 'Name: value'",
+					   o->headers[i]);
+		q->headers = curl_slist_append(q->headers, o->headers[i]);
+	}
+	if (content_type) {
+		snprintf(line, sizeof(line), "Content-Type: %s", content_type);
+		q->headers = curl_slist_append(q->headers, line);
+	}
+	if (o->bearer_token) {
+		if (strpbrk(o->bearer_token, "\r\n") || strlen(o->bearer_token) > 1024)
+			return twa_err_set(err, -EINVAL,
+					   "the bearer token has a newline or is too long");
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", o->bearer_token);
+		q->headers = curl_slist_append(q->headers, line);
+		memset(line, 0, sizeof(line));
+	}
+	q->headers = curl_slist_append(q->headers, "Expect:");
+	return 0;
+}
+
+/* Every option of one attempt, from a reset handle. */
+static void set_options(CURL *curl, struct request *q, struct sink *sink, struct hdrs *h)
+{
+	const struct twa_http_opts *o = q->o;
+
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, q->url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o->cacert)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, o->cacert);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+			 o->connect_timeout_ms ? o->connect_timeout_ms : 10000L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o->timeout_ms ? o->timeout_ms : 30000L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "twadvise");
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, q->headers);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, q->errbuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, sink);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, h);
+	if (!strcmp(q->method, "POST")) {
+		curl_easy_setopt(curl, CURLOPT_POST, 1L);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, q->body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)q->len);
+	}
+}
+
+/* Worth another attempt: 5xx, 429, or a network error that may pass. */
+static bool retryable(CURLcode c, long status)
+{
+	if (c == CURLE_OK)
+		return status >= 500 || status == 429;
+	return transient(c);
+}
+
+/* The attempts, with backoff (or the server's Retry-After) between them. */
+static int perform(CURL *curl, struct request *q, struct twa_http_response *resp,
+		   struct twa_err *err)
+{
+	const struct twa_http_opts *o = q->o;
 	unsigned retries = o->retries > TWA_HTTP_MAX_RETRIES ? TWA_HTTP_MAX_RETRIES :
 			   o->retries;
 	long backoff = o->backoff_ms ? o->backoff_ms : 500;
-	struct curl_slist *hl = NULL;
 	CURLcode c = CURLE_OK;
-	CURL *curl = NULL;
-	size_t i;
-	int r = 0;
 
-	memset(resp, 0, sizeof(*resp));
-	strbuf_init(&resp->body, 0);
-	url_for_messages(url, shown, sizeof(shown));
-	if (!url_allowed(url))
-		return twa_err_set(err, -EINVAL,
-				   "refusing '%.200s': use https:// (plain http only to loopback)",
-				   shown);
-	r = load_curl(err);
-	if (r < 0)
-		return r;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
-	for (i = 0; i < o->n_headers; i++) {
-		if (strchr(o->headers[i], '\r') || strchr(o->headers[i], '\n') ||
-		    !strchr(o->headers[i], ':')) {
-			r = twa_err_set(err, -EINVAL, "bad header '%.80s': want 'Name: value'",
-					o->headers[i]);
-			goto out;
-		}
-		hl = curl_slist_append(hl, o->headers[i]);
-	}
-	if (content_type) {
-		snprintf(auth, sizeof(auth), "Content-Type: %s", content_type);
-		hl = curl_slist_append(hl, auth);
-	}
-	if (o->bearer_token) {
-		if (strpbrk(o->bearer_token, "\r\n") || strlen(o->bearer_token) > 1024) {
-			r = twa_err_set(err, -EINVAL, "the bearer token has a newline or is too long");
-			goto out;
-		}
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", o->bearer_token);
-		hl = curl_slist_append(hl, auth);
-		memset(auth, 0, sizeof(auth));
-	}
-	hl = curl_slist_append(hl, "Expect:");	/* no 100-continue round trip */
-	curl = curl_easy_init();
-	if (!curl) {
-		r = twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
-		goto out;
-	}
 	for (resp->attempts = 1;; resp->attempts++) {
 		struct sink sink = { &resp->body, o->max_body ? o->max_body : 1u << 20, false };
 		struct hdrs h = { -1, "" };
-		bool retry = false;
 
 		strbuf_reset(&resp->body);
-		curl_easy_reset(curl);
-		curl_easy_setopt(curl, CURLOPT_URL, url);
-		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
-		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-		if (o->cacert)
-			curl_easy_setopt(curl, CURLOPT_CAINFO, o->cacert);
-		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-				 o->connect_timeout_ms ? o->connect_timeout_ms : 10000L);
-		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o->timeout_ms ? o->timeout_ms : 30000L);
-		curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(curl, CURLOPT_USERAGENT, "twadvise");
-		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
-		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
-		if (!strcmp(method, "POST")) {
-			curl_easy_setopt(curl, CURLOPT_POST, 1L);
-			curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-			curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-		}
-		errbuf[0] = '\0';
+		set_options(curl, q, &sink, &h);
+		q->errbuf[0] = '\0';
 		c = curl_easy_perform(curl);
 		resp->status = 0;
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
 		twa_strlcpy(resp->content_type, h.content_type, sizeof(resp->content_type));
-		if (sink.too_big) {
-			r = twa_err_set(err, -EFBIG, "%s: answer larger than %zu bytes", shown, sink.max);
-			goto out;
-		}
-		if (c == CURLE_OK)
-			retry = resp->status >= 500 || resp->status == 429;
-		else
-			retry = transient(c);
-		if (!retry || resp->attempts > retries)
+		if (sink.too_big)
+			return twa_err_set(err, -EFBIG, "%s: answer larger than %zu bytes",
+					   q->shown, sink.max);
+		if (!retryable(c, resp->status) || resp->attempts > retries)
 			break;
 		if (c == CURLE_OK && h.retry_after_s >= 0)
 			sleep_ms(h.retry_after_s * 1000);
@@ -329,12 +336,47 @@ int twa_http_request(const char *method, const char *url,
 			sleep_ms(backoff);
 		backoff *= 2;
 	}
+	if (strbuf_failed(&resp->body))
+		return twa_err_set(err, -ENOMEM, "%s: out of memory for the answer", q->shown);
 	if (c != CURLE_OK)
-		r = twa_err_set(err, curl_errno(c), "%.200s: %s (after %u attempt%s)", shown,
-				errbuf[0] ? errbuf : curl_easy_strerror(c), resp->attempts,
-				resp->attempts == 1 ? "" : "s");
+		return twa_err_set(err, curl_errno(c), "%.200s: %s (after %u attempt%s)",
+				   q->shown, q->errbuf[0] ? q->errbuf : curl_easy_strerror(c),
+				   resp->attempts, resp->attempts == 1 ? "" : "s");
+	return 0;
+}
+
+int twa_http_request(const char *method, const char *url,
+		     const char *content_type, const char *body, size_t len,
+		     const struct twa_http_opts *o, struct twa_http_response *resp,
+		     struct twa_err *err)
+{
+	struct request q = { .method = method, .url = url, .body = body, .len = len, .o = o };
+	CURL *curl = NULL;
+	int r;
+
+	memset(resp, 0, sizeof(*resp));
+	strbuf_init(&resp->body, 0);
+	url_for_messages(url, q.shown, sizeof(q.shown));
+	if (!url_allowed(url))
+		return twa_err_set(err, -EINVAL,
+				   "refusing '%.200s': use https:// (plain http only to loopback)",
+				   q.shown);
+	r = load_curl(err);
+	if (r < 0)
+		return r;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
+	r = build_headers(&q, content_type, err);
+	if (r < 0)
+		goto out;
+	curl = curl_easy_init();
+	if (!curl) {
+		r = twa_err_set(err, -ENOMEM, "cannot initialise libcurl");
+		goto out;
+	}
+	r = perform(curl, &q, resp, err);
 out:
-	curl_slist_free_all(hl);
+	curl_slist_free_all(q.headers);
 	if (curl)
 		curl_easy_cleanup(curl);
 	curl_global_cleanup();

@@ -1,4 +1,4 @@
-/* strbuf.c - growable string buffer. */
+/* strbuf.c - growable string buffer with a sticky failure flag (see strbuf.h). */
 #include "advisor/util/strbuf.h"
 
 #include <errno.h>
@@ -6,13 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char strbuf_empty[1];
+/* Shared by every empty buffer; stays "" because nothing writes to a
+ * buffer whose alloc is 0. */
+char strbuf_slopbuf[1];
 
 void strbuf_init(struct strbuf *sb, size_t hint)
 {
-	sb->buf = strbuf_empty;
+	sb->buf = strbuf_slopbuf;
 	sb->len = 0;
 	sb->alloc = 0;
+	sb->failed = false;
 	if (hint)
 		strbuf_grow(sb, hint);
 }
@@ -26,6 +29,12 @@ void strbuf_release(struct strbuf *sb)
 	strbuf_init(sb, 0);
 }
 
+static int fail(struct strbuf *sb, int r)
+{
+	sb->failed = true;
+	return r;
+}
+
 int strbuf_grow(struct strbuf *sb, size_t extra)
 {
 	size_t want, n;
@@ -33,8 +42,11 @@ int strbuf_grow(struct strbuf *sb, size_t extra)
 
 	if (!sb->buf)
 		strbuf_init(sb, 0);
-	if (extra > (size_t)-1 / 2 - sb->len)
+	if (sb->failed)
 		return -ENOMEM;
+	/* Refused without asking the allocator: half the address space. */
+	if (extra >= (size_t)-1 / 2 - sb->len)
+		return fail(sb, -ENOMEM);
 	want = sb->len + extra + 1;
 	if (want <= sb->alloc)
 		return 0;
@@ -43,7 +55,7 @@ int strbuf_grow(struct strbuf *sb, size_t extra)
 		n *= 2;
 	p = sb->alloc ? realloc(sb->buf, n) : malloc(n);
 	if (!p)
-		return -ENOMEM;
+		return fail(sb, -ENOMEM);
 	if (!sb->alloc)
 		p[0] = '\0';
 	sb->buf = p;
@@ -91,11 +103,13 @@ int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_list cp;
 	int n, r;
 
+	if (sb->failed)
+		return -ENOMEM;
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
-		return -EINVAL;
+		return fail(sb, -EINVAL);
 	r = strbuf_grow(sb, (size_t)n);
 	if (r < 0)
 		return r;
@@ -117,20 +131,31 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 void strbuf_reset(struct strbuf *sb)
 {
+	if (!sb->buf)
+		strbuf_init(sb, 0);
 	sb->len = 0;
 	if (sb->alloc)
 		sb->buf[0] = '\0';
 }
 
+bool strbuf_failed(const struct strbuf *sb)
+{
+	return sb->failed;
+}
+
 char *strbuf_detach(struct strbuf *sb, size_t *ret_len)
 {
-	char *p;
+	char *p = NULL;
+	size_t len = 0;
 
-	if (!sb->alloc && strbuf_grow(sb, 0) < 0)
-		return NULL;
-	p = sb->buf;
+	if (!sb->failed && (sb->alloc || strbuf_grow(sb, 0) == 0)) {
+		p = sb->buf;
+		len = sb->len;
+	} else if (sb->alloc) {
+		free(sb->buf);
+	}
 	if (ret_len)
-		*ret_len = sb->len;
+		*ret_len = len;
 	strbuf_init(sb, 0);
 	return p;
 }

@@ -36,6 +36,12 @@ unshare -m --propagation private bash -c '
 	S="--state-dir $TMP/state --sysctl-dir $TMP"
 	"$TWADVISE" apply "$TMP/plan.json" $S --format json > "$TMP/apply.json"
 	"$TWADVISE" rollback --last $S --format json > "$TMP/rollback.json"
+	sysctl -n net.ipv4.tcp_tw_reuse > "$TMP/after_rollback"
+	# The key already at its target: only the persisted file changes.
+	sysctl -qw net.ipv4.tcp_tw_reuse=1
+	"$TWADVISE" apply "$TMP/plan.json" $S --persist --format json > "$TMP/persist.json"
+	"$TWADVISE" rollback --last $S --format json > /dev/null
+	sysctl -qw net.ipv4.tcp_tw_reuse=2
 	sleep 0.3
 	kill %1
 ' _ "$TMP" "$TWADVISE" || fail "private /dev setup or the commands failed"
@@ -46,5 +52,9 @@ grep -q "twadvise\[[0-9]*\]: applied $TMP/plan.json profile=logtest snapshot=$sn
 	fail "apply not logged: $(cat "$TMP/syslog.txt")"
 grep -q "twadvise\[[0-9]*\]: rolled back snapshot=$snap (undo snapshot=$undo)" "$TMP/syslog.txt" ||
 	fail "rollback not logged: $(cat "$TMP/syslog.txt")"
-assert_eq "$(sysctl -n net.ipv4.tcp_tw_reuse)" 2 "rolled back"
+assert_eq "$(cat "$TMP/after_rollback")" 2 "rolled back"
+psnap=$(jget "$TMP/persist.json" 'd["snapshot"]')
+grep -q "twadvise\[[0-9]*\]: applied $TMP/plan.json profile=logtest snapshot=$psnap persisted=$TMP/90-twadvise.conf: $" "$TMP/syslog.txt" ||
+	fail "persist-only apply not logged with an empty key list: $(cat "$TMP/syslog.txt")"
+! grep -q "(null)" "$TMP/syslog.txt" || fail "(null) in syslog: $(cat "$TMP/syslog.txt")"
 pass_msg "apply and rollback logged with snapshot ids"
