@@ -61,7 +61,10 @@ CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libtwadvise.a
 BIN = $(BUILD)/twadvise
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+# twadvise-hooks: twadvise with the test hooks (TWA_TEST_HOOKS), for the
+# integration tests only; the installed binary has none.
+HOOKS_BIN = $(BUILD)/tests/helpers/twadvise-hooks
+HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%) $(HOOKS_BIN)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all run test unit integration bench fuzz valgrind install uninstall \
@@ -79,6 +82,14 @@ $(LIB): $(LIB_OBJ)
 
 $(BIN): $(CMD_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIB) $(ALL_LDLIBS)
+
+$(BUILD)/tests/hooks/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DTWA_TEST_HOOKS -c -o $@ $<
+
+$(HOOKS_BIN): $(filter-out $(BUILD)/cmd/apply.o,$(CMD_OBJ)) $(BUILD)/tests/hooks/apply.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS) -lm
 
 # Per-test -Wl,--wrap= fakes of the edge modules a test replaces.
 WRAP_test_apply = -Wl,--wrap=twa_sysctl_read,--wrap=twa_sysctl_write,--wrap=twa_sysctl_check_writable
@@ -307,4 +318,4 @@ help:
 	@echo "           PKG_CONFIG DEVELOPER=1 (-Werror) SANITIZE=address,undefined"
 	@echo "           FUZZ_SECONDS FUZZ_JOBS FUZZ_CC FUZZ_BUILD VALGRIND_SKIP FUNC_MAX (lint)"
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/tests/hooks/apply.d $(UNIT_BIN:=.d) $(FUZZ_LIB_OBJ:.o=.d)

@@ -1,7 +1,8 @@
 /* apply.c - `twadvise apply PLAN`, `rollback` and `snapshots`: change sysctls safely, go back. */
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,22 @@
 
 #include "advisor/apply/apply.h"
 #include "advisor/apply/boot.h"
+#include "advisor/apply/plan.h"
+#include "advisor/apply/state.h"
+#include "advisor/facts/sysctl_key.h"
 #include "advisor/inspect/host.h"
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
-#include "advisor/apply/plan.h"
-#include "advisor/inspect/procfs.h"
-#include "advisor/apply/state.h"
-#include "advisor/facts/sysctl_key.h"
+#include "cmd/errors.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
 
-enum { OPT_PERSIST = OPT_COMMAND_BASE, OPT_DRY_RUN, OPT_FORCE, OPT_LAST };
+enum { FMT_TEXT, FMT_JSON };
+
+/* apply's and rollback's options (each refuses the other's). */
+struct apply_opts {
+	bool persist, dry_run, force, last;
+};
 
 static const char *const state_names[] = { "pending", "done", "drifted", "absent" };
 
@@ -36,9 +44,11 @@ static void log_op(int prio, const char *fmt, ...)
 	closelog();
 }
 
-/* Test-only: TWADVISE_TEST_PAUSE_AFTER_WRITE=N stops after the N-th write,
- * touching TWADVISE_TEST_PAUSE_FILE, so a test can SIGKILL the apply there.
- * The pause is bounded (30 s). */
+#ifdef TWA_TEST_HOOKS
+/* Test builds only (tests/helpers/twadvise-hooks, never the installed
+ * binary): TWADVISE_TEST_PAUSE_AFTER_WRITE=N stops after the N-th write,
+ * touching TWADVISE_TEST_PAUSE_FILE, so a test can SIGKILL the apply
+ * there. The pause is bounded (30 s). */
 static void test_pause(unsigned n, void *ctx)
 {
 	const char *at = getenv("TWADVISE_TEST_PAUSE_AFTER_WRITE");
@@ -56,6 +66,10 @@ static void test_pause(unsigned n, void *ctx)
 	}
 	sleep(30);
 }
+#define AFTER_WRITE test_pause
+#else
+#define AFTER_WRITE NULL
+#endif
 
 static void result_json(const struct twa_apply_result *res, bool dry_run,
 			struct strbuf *out)
@@ -132,65 +146,14 @@ static void result_text(const struct twa_apply_result *res, const char *what,
 		    what, res->written, res->written == 1 ? "" : "s", res->snapshot, res->snapshot);
 }
 
-static int parse_common(int argc, char **argv, const char *cmd, struct twa_globals *g,
-			struct twa_apply_opts *ao, bool *last)
-{
-	static const struct option opts[] = {
-		{ "persist", no_argument, NULL, OPT_PERSIST },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "last", no_argument, NULL, OPT_LAST },
-		TWA_GLOBAL_OPTIONS,
-		{ 0 },
-	};
-	int opt, r;
-
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_PERSIST:
-			if (strcmp(cmd, "apply"))
-				return twa_usage_error(cmd, "--persist is an apply option");
-			ao->persist = true;
-			break;
-		case OPT_DRY_RUN:
-			ao->dry_run = true;
-			break;
-		case OPT_FORCE:
-			if (strcmp(cmd, "apply"))
-				return twa_usage_error(cmd, "--force is an apply option");
-			ao->force = true;
-			break;
-		case OPT_LAST:
-			if (!last)
-				return twa_usage_error(cmd, "--last is a rollback option");
-			*last = true;
-			break;
-		case '?':
-			return twa_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		default:
-			r = twa_global_option(g, opt, optarg, cmd);
-			if (r)
-				return r;
-		}
-	}
-	if (g->format && strcmp(g->format, "text") && strcmp(g->format, "json"))
-		return twa_usage_error(cmd, "--format takes text or json, not '%s'", g->format);
-	twa_globals_finish(g);
-	ao->proc_root = g->proc_root;
-	ao->state_dir = g->state_dir;
-	ao->sysctl_dir = g->sysctl_dir;
-	return 0;
-}
-
-static int finish(const struct twa_globals *g, const struct twa_apply_result *res,
+static int finish(const struct twa_globals *g, bool json, const struct twa_apply_result *res,
 		  const char *what, bool dry_run)
 {
 	struct strbuf out = STRBUF_INIT;
 	size_t i;
 	int r;
 
-	if (g->format && !strcmp(g->format, "json"))
+	if (json)
 		result_json(res, dry_run, &out);
 	else if (!g->quiet)
 		result_text(res, what, dry_run, &out);
@@ -203,30 +166,59 @@ static int finish(const struct twa_globals *g, const struct twa_apply_result *re
 	return r;
 }
 
-int cmd_apply(int argc, char **argv, const struct twa_globals *gin)
+/* This host and namespace, to compare with the plan's or snapshot's. */
+static void apply_opts_init(const struct twa_cmd *c, struct twa_host *h, struct twa_apply_opts *ao)
 {
-	struct twa_globals g = *gin;
-	struct twa_apply_opts ao = { .after_write = test_pause };
-	struct twa_apply_result res;
+	const struct apply_opts *o = c->opts;
+
+	*ao = (struct twa_apply_opts){ .after_write = AFTER_WRITE, .persist = o->persist,
+				       .dry_run = o->dry_run, .force = o->force,
+				       .proc_root = c->g.proc_root, .state_dir = c->g.state_dir,
+				       .sysctl_dir = c->g.sysctl_dir };
+	twa_host_read(c->g.proc_root, h);
+	ao->host = h->hostname;
+	ao->netns = h->netns;
+}
+
+static void log_applied(const char *file, const struct twa_plan *plan,
+			const struct twa_apply_result *res)
+{
+	struct strbuf keys = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < res->n; i++)
+		if (res->keys[i].state != TWA_CHANGE_DONE)
+			strbuf_addf(&keys, "%s%s=%s", keys.len ? " " : "", res->keys[i].key,
+				    res->keys[i].to);
+	log_op(LOG_NOTICE, "applied %s profile=%s snapshot=%s%s%s: %s", file, plan->profile,
+	       res->snapshot, res->persist_written ? " persisted=" : "",
+	       res->persist_written ? res->persist_path : "", keys.buf);
+	strbuf_release(&keys);
+}
+
+static int apply_check(struct twa_cmd *c)
+{
+	const struct apply_opts *o = c->opts;
+
+	if (c->argc != 1)
+		return twa_cmd_usage(c, "apply takes one PLAN file (from 'twadvise plan')");
+	if (o->persist && c->g.netns)
+		return twa_cmd_usage(c, "--persist writes the host's boot configuration; values of another namespace (--netns) belong in that container's own configuration");
+	return 0;
+}
+
+static int apply_exec(struct twa_cmd *c)
+{
+	const char *file = c->argv[0];
+	struct twa_apply_result res = { 0 };
 	struct strbuf buf = STRBUF_INIT;
-	struct twa_plan plan;
+	struct twa_apply_opts ao;
 	struct twa_err err = { 0 };
 	struct twa_host h = { 0 };
-	const char *file;
-	size_t i;
+	struct twa_plan plan;
 	int r;
 
-	r = parse_common(argc, argv, "apply", &g, &ao, NULL);
-	if (r)
-		return r;
-	if (optind != argc - 1)
-		return twa_usage_error("apply", "apply takes one PLAN file (from 'twadvise plan')");
-	file = argv[optind];
-	if (ao.persist && g.netns)
-		return twa_usage_error("apply",
-				       "--persist writes the host's boot configuration; values of another namespace (--netns) belong in that container's own configuration");
 	twa_plan_init(&plan);
-	memset(&res, 0, sizeof(res));
 	r = twa_read_file(file, TWA_PLAN_MAX_BYTES, &buf, &err);
 	if (r == 0)
 		r = twa_plan_parse(buf.buf, buf.len, file, &plan, &err);
@@ -234,17 +226,10 @@ int cmd_apply(int argc, char **argv, const struct twa_globals *gin)
 		r = twa_fail(&err);
 		goto out;
 	}
-	r = twa_enter_netns(&g);
-	if (r)
-		goto out;
-	/* This host and namespace, to compare with the plan's. */
-	twa_host_read(g.proc_root, &h);
-	ao.host = h.hostname;
-	ao.netns = h.netns;
+	apply_opts_init(c, &h, &ao);
 	if (!plan.n) {
-		if (!g.quiet)
+		if (!c->g.quiet)
 			printf("%s: the plan is empty, nothing to change\n", file);
-		r = 0;
 		goto out;
 	}
 	r = twa_apply(&ao, &plan, &res, &err);
@@ -255,19 +240,9 @@ int cmd_apply(int argc, char **argv, const struct twa_globals *gin)
 		r = twa_fail(&err);
 		goto out;
 	}
-	if (!ao.dry_run && !res.nothing_to_do) {
-		struct strbuf keys = STRBUF_INIT;
-
-		for (i = 0; i < res.n; i++)
-			if (res.keys[i].state != TWA_CHANGE_DONE)
-				strbuf_addf(&keys, "%s%s=%s", keys.len ? " " : "", res.keys[i].key,
-					    res.keys[i].to);
-		log_op(LOG_NOTICE, "applied %s profile=%s snapshot=%s%s%s: %s", file, plan.profile,
-		       res.snapshot, res.persist_written ? " persisted=" : "",
-		       res.persist_written ? res.persist_path : "", keys.buf);
-		strbuf_release(&keys);
-	}
-	r = finish(&g, &res, "apply", ao.dry_run);
+	if (!ao.dry_run && !res.nothing_to_do)
+		log_applied(file, &plan, &res);
+	r = finish(&c->g, c->format == FMT_JSON, &res, "apply", ao.dry_run);
 out:
 	twa_apply_result_release(&res);
 	twa_plan_release(&plan);
@@ -275,32 +250,25 @@ out:
 	return r;
 }
 
-int cmd_rollback(int argc, char **argv, const struct twa_globals *gin)
+static int rollback_check(struct twa_cmd *c)
 {
-	struct twa_globals g = *gin;
-	struct twa_apply_opts ao = { .after_write = test_pause };
-	struct twa_apply_result res;
+	const struct apply_opts *o = c->opts;
+
+	if (c->argc > 1 || (c->argc == 1 && o->last) || (c->argc == 0 && !o->last))
+		return twa_cmd_usage(c, "say which snapshot: an ID ('twadvise snapshots') or --last");
+	return 0;
+}
+
+static int rollback_exec(struct twa_cmd *c)
+{
+	const char *id = c->argc ? c->argv[0] : NULL;
+	struct twa_apply_result res = { 0 };
+	struct twa_apply_opts ao;
 	struct twa_err err = { 0 };
 	struct twa_host h = { 0 };
-	const char *id = NULL;
-	bool last = false;
 	int r;
 
-	r = parse_common(argc, argv, "rollback", &g, &ao, &last);
-	if (r)
-		return r;
-	if (optind < argc)
-		id = argv[optind++];
-	if (optind < argc || (id && last) || (!id && !last))
-		return twa_usage_error("rollback", "say which snapshot: an ID ('twadvise snapshots') or --last");
-	r = twa_enter_netns(&g);
-	if (r)
-		return r;
-	/* This host and namespace, to compare with the plan's. */
-	twa_host_read(g.proc_root, &h);
-	ao.host = h.hostname;
-	ao.netns = h.netns;
-	memset(&res, 0, sizeof(res));
+	apply_opts_init(c, &h, &ao);
 	r = twa_rollback(&ao, id, &res, &err);
 	if (r < 0) {
 		if (res.snapshot[0])
@@ -313,41 +281,84 @@ int cmd_rollback(int argc, char **argv, const struct twa_globals *gin)
 		log_op(LOG_NOTICE, "rolled back snapshot=%s (undo snapshot=%s)%s%s", res.rolled_back,
 		       res.snapshot, res.persist_written ? " restored " : "",
 		       res.persist_written ? res.persist_path : "");
-	r = finish(&g, &res, "rollback", ao.dry_run);
+	r = finish(&c->g, c->format == FMT_JSON, &res, "rollback", ao.dry_run);
 out:
 	twa_apply_result_release(&res);
 	return r;
 }
 
-int cmd_snapshots(int argc, char **argv, const struct twa_globals *gin)
+/* One snapshot's row, as text or as a JSON object added to list. */
+static void snapshot_row(const struct twa_snapshot *s, bool json, json_object *list,
+			 struct strbuf *out)
 {
-	static const struct option opts[] = { TWA_GLOBAL_OPTIONS, { 0 } };
-	struct twa_globals g = *gin;
+	struct strbuf keys = STRBUF_INIT;
+	json_object *o, *ks;
+	size_t k;
+
+	if (!json) {
+		for (k = 0; k < s->n; k++)
+			strbuf_addf(&keys, "%s%s", k ? "," : "", s->values[k].key);
+		if (s->has_persist)
+			strbuf_addf(&keys, "%s%s", keys.len ? "," : "", "+sysctl.d");
+		strbuf_addf(out, "%-24s %-20s %-9s %-18s %s\n", s->id, s->created, s->operation,
+			    s->profile, keys.buf);
+		strbuf_release(&keys);
+		return;
+	}
+	o = json_object_new_object();
+	ks = json_object_new_array();
+	json_object_object_add(o, "id", json_object_new_string(s->id));
+	json_object_object_add(o, "created", json_object_new_string(s->created));
+	json_object_object_add(o, "operation", json_object_new_string(s->operation));
+	json_object_object_add(o, "profile", json_object_new_string(s->profile));
+	for (k = 0; k < s->n; k++)
+		json_object_array_add(ks, json_object_new_string(s->values[k].key));
+	json_object_object_add(o, "keys", ks);
+	json_object_object_add(o, "persist", json_object_new_boolean(s->has_persist));
+	json_object_array_add(list, o);
+}
+
+static void snapshot_rows(struct twa_state *st, char **ids, size_t n, bool json,
+			  json_object *list, struct strbuf *out)
+{
+	size_t i;
+
+	if (!json)
+		strbuf_addf(out, "%-24s %-20s %-9s %-18s %s\n", "ID", "TIME", "OPERATION",
+			    "PROFILE", "KEYS");
+	for (i = 0; i < n; i++) {
+		struct twa_snapshot s;
+		struct twa_err e = { 0 };
+
+		twa_snapshot_init(&s);
+		if (twa_state_load(st, ids[i], &s, &e) < 0) {
+			twa_warnf("skipping snapshot %s: %s", ids[i], e.msg);
+			continue;
+		}
+		snapshot_row(&s, json, list, out);
+		twa_snapshot_release(&s);
+	}
+}
+
+static int snapshots_exec(struct twa_cmd *c)
+{
+	/* Any --format but json is text, as it always was. */
+	bool json = c->g.format && !strcmp(c->g.format, "json");
 	struct strbuf out = STRBUF_INIT;
-	struct twa_state st;
 	struct twa_err err = { 0 };
 	json_object *list = NULL;
+	struct twa_state st;
 	char **ids = NULL;
-	size_t n = 0, i, k;
-	int opt, r;
+	size_t n = 0;
+	int r;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
-		if (opt == '?')
-			return twa_usage_error("snapshots", "unknown option '%s'", argv[optind - 1]);
-		r = twa_global_option(&g, opt, optarg, "snapshots");
-		if (r)
-			return r;
-	}
-	if (optind < argc)
-		return twa_usage_error("snapshots", "unexpected argument '%s'", argv[optind]);
-	twa_globals_finish(&g);
-	r = twa_state_open(&st, g.state_dir, false, &err);
+	r = twa_state_open(&st, c->g.state_dir, false, &err);
 	if (r == -ENOENT) {
-		if (!g.quiet && !(g.format && !strcmp(g.format, "json")))
-			printf("no snapshots in %s\n", g.state_dir ? g.state_dir : TWA_STATE_DIR_DEFAULT);
-		else if (g.format && !strcmp(g.format, "json"))
+		if (json)
 			printf("[]\n");
+		else if (!c->g.quiet)
+			printf("no snapshots in %s\n",
+			       c->g.state_dir ? c->g.state_dir : TWA_STATE_DIR_DEFAULT);
 		return 0;
 	}
 	if (r < 0)
@@ -358,48 +369,98 @@ int cmd_snapshots(int argc, char **argv, const struct twa_globals *gin)
 		goto out;
 	}
 	list = json_object_new_array();
-	if (!(g.format && !strcmp(g.format, "json")))
-		strbuf_addf(&out, "%-24s %-20s %-9s %-18s %s\n", "ID", "TIME", "OPERATION",
-			    "PROFILE", "KEYS");
-	for (i = 0; i < n; i++) {
-		struct twa_snapshot s;
-		struct twa_err e = { 0 };
-		struct strbuf keys = STRBUF_INIT;
-
-		twa_snapshot_init(&s);
-		if (twa_state_load(&st, ids[i], &s, &e) < 0) {
-			twa_warnf("skipping snapshot %s: %s", ids[i], e.msg);
-			continue;
-		}
-		for (k = 0; k < s.n; k++)
-			strbuf_addf(&keys, "%s%s", k ? "," : "", s.values[k].key);
-		if (s.has_persist)
-			strbuf_addf(&keys, "%s%s", keys.len ? "," : "", "+sysctl.d");
-		if (g.format && !strcmp(g.format, "json")) {
-			json_object *o = json_object_new_object(), *ks = json_object_new_array();
-
-			json_object_object_add(o, "id", json_object_new_string(s.id));
-			json_object_object_add(o, "created", json_object_new_string(s.created));
-			json_object_object_add(o, "operation", json_object_new_string(s.operation));
-			json_object_object_add(o, "profile", json_object_new_string(s.profile));
-			for (k = 0; k < s.n; k++)
-				json_object_array_add(ks, json_object_new_string(s.values[k].key));
-			json_object_object_add(o, "keys", ks);
-			json_object_object_add(o, "persist", json_object_new_boolean(s.has_persist));
-			json_object_array_add(list, o);
-		} else {
-			strbuf_addf(&out, "%-24s %-20s %-9s %-18s %s\n", s.id, s.created, s.operation,
-				    s.profile, keys.buf);
-		}
-		strbuf_release(&keys);
-		twa_snapshot_release(&s);
-	}
-	if (g.format && !strcmp(g.format, "json"))
+	snapshot_rows(&st, ids, n, json, list, &out);
+	if (json)
 		twa_json_write(list, true, &out);
-	r = twa_write_output(&g, &out);
+	r = twa_write_output(&c->g, &out);
 out:
 	json_object_put(list);
 	twa_state_ids_free(ids, n);
 	strbuf_release(&out);
 	return r;
 }
+
+/* Each command refuses the other's options by name. */
+static int refuse_persist(struct twa_cmd *c, const char *arg)
+{
+	(void)arg;
+	return twa_cmd_usage(c, "--persist is an apply option");
+}
+
+static int refuse_force(struct twa_cmd *c, const char *arg)
+{
+	(void)arg;
+	return twa_cmd_usage(c, "--force is an apply option");
+}
+
+static int refuse_last(struct twa_cmd *c, const char *arg)
+{
+	(void)arg;
+	return twa_cmd_usage(c, "--last is a rollback option");
+}
+
+static const struct twa_cmd_format formats[] = {
+	{ "text", FMT_TEXT, false }, { "json", FMT_JSON, false }, { NULL, 0, false },
+};
+
+#define DRY_RUN TWA_OPT_ROW("dry-run", TWA_OPT_FLAG, struct apply_opts, dry_run, NULL, \
+			    "say what would change, write nothing")
+
+static const struct twa_cmd_option apply_options[] = {
+	TWA_OPT_ROW("persist", TWA_OPT_FLAG, struct apply_opts, persist, NULL,
+		    "also write <sysctl-dir>/90-twadvise.conf for boot"),
+	DRY_RUN,
+	TWA_OPT_ROW("force", TWA_OPT_FLAG, struct apply_opts, force, NULL,
+		    "apply over drift, or on another host or namespace"),
+	{ .name = "last", .type = TWA_OPT_FLAG_CB, .cb = refuse_last },
+	{ .type = TWA_OPT_END },
+};
+
+const struct twa_cmd_entry twa_cmd_apply = {
+	.name = "apply",
+	.usage = "PLAN [--persist] [--dry-run] [--force]",
+	.summary = "apply a reviewed plan, taking a rollback snapshot first",
+	.options = apply_options,
+	.formats = formats,
+	.notes = "  exit 75 on drift or a held lock, 77 without permission, 65 for a bad plan\n",
+	.needs = TWA_NEEDS_NETNS | TWA_NEEDS_OUTPUT,
+	.opts_size = sizeof(struct apply_opts),
+	.check = apply_check,
+	.exec = apply_exec,
+};
+
+static const struct twa_cmd_option rollback_options[] = {
+	TWA_OPT_ROW("last", TWA_OPT_FLAG, struct apply_opts, last, NULL,
+		    "the most recent snapshot"),
+	DRY_RUN,
+	{ .name = "persist", .type = TWA_OPT_FLAG_CB, .cb = refuse_persist },
+	{ .name = "force", .type = TWA_OPT_FLAG_CB, .cb = refuse_force },
+	{ .type = TWA_OPT_END },
+};
+
+const struct twa_cmd_entry twa_cmd_rollback = {
+	.name = "rollback",
+	.usage = "ID | --last [--dry-run]",
+	.summary = "restore the values (and persisted file) saved in a snapshot",
+	.options = rollback_options,
+	.formats = formats,
+	.needs = TWA_NEEDS_NETNS | TWA_NEEDS_OUTPUT,
+	.opts_size = sizeof(struct apply_opts),
+	.check = rollback_check,
+	.exec = rollback_exec,
+};
+
+static const struct twa_cmd_option snapshots_options[] = {
+	TWA_OPT_DOC_ROW("--format text|json", ""),
+	{ .type = TWA_OPT_END },
+};
+
+const struct twa_cmd_entry twa_cmd_snapshots = {
+	.name = "snapshots",
+	.usage = "",
+	.summary = "list snapshots (id, time, operation, profile, keys)",
+	.options = snapshots_options,
+	.needs = TWA_NEEDS_OUTPUT,
+	.check = twa_cmd_no_operands,
+	.exec = snapshots_exec,
+};

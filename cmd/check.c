@@ -2,192 +2,134 @@
  *
  * Exit codes follow the monitoring-plugin convention: 0 OK, 1 WARNING,
  * 2 CRITICAL, 3 UNKNOWN (could not evaluate: bad usage, profile or facts). */
-#include "cmd.h"
+#include "cmd/cmd.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "advisor/apply/boot.h"
 #include "advisor/rules/check_out.h"
-#include "advisor/facts/facts_json.h"
-#include "advisor/rules/findings.h"
-#include "advisor/inspect/inspect.h"
 #include "advisor/util/jsonutil.h"
-#include "advisor/util/parse.h"
-#include "advisor/profile/profile.h"
-#include "advisor/rules/rules.h"
+#include "cmd/errors.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
+#include "cmd/pipeline.h"
 
 enum { CHECK_OK, CHECK_WARNING, CHECK_CRITICAL, CHECK_UNKNOWN };
 
-enum { OPT_PROFILE = OPT_COMMAND_BASE, OPT_FACTS, OPT_FAIL_ON, OPT_SAMPLES,
-       OPT_INTERVAL, OPT_PROC };
+enum { FMT_TEXT, FMT_JSON, FMT_NAGIOS, FMT_PROMETHEUS };
 
-/* Facts for a check: from a file, or from the kernel with only what the
- * enabled rules need. Shared with plan and report. */
-int twa_cmd_gather(const struct twa_globals *g, const char *facts_file,
-		   const struct twa_profile *p, unsigned samples, double interval,
-		   bool force_proc, struct twa_facts *f)
+struct check_opts {
+	struct twa_pipeline_opts po;
+	uint64_t samples;
+	enum twa_status fail_on;	/* 0 (unset) means warning */
+};
+
+static int set_fail_on(struct twa_cmd *c, const char *arg)
 {
-	struct twa_err err = { 0 };
-	int r;
+	struct check_opts *o = c->opts;
 
-	if (facts_file) {
-		struct strbuf buf = STRBUF_INIT;
-
-		r = twa_read_file(facts_file, TWA_FACTS_FILE_MAX, &buf, &err);
-		if (r == 0)
-			r = twa_facts_parse(buf.buf, buf.len, facts_file, f, &err);
-		strbuf_release(&buf);
-		return r < 0 ? twa_fail(&err) : 0;
-	}
-	r = twa_enter_netns(g);
-	if (r)
-		return r;
-	{
-		struct twa_inspect_opts io = { .proc_root = g->proc_root,
-					       .force_proc = force_proc };
-		double floor;
-
-		io.want = twa_rules_needs(p, &floor) | TWA_NEED_SYSCTLS;
-		io.exhaustion_floor = samples > 1 ? 0 : floor;
-		r = twa_inspect_sampled(&io, samples, interval, f, &err);
-		if (r < 0)
-			return twa_fail(&err);
-	}
-	r = twa_boot_scan(g->sysctl_dir, f, &err);
-	if (r < 0)
-		return twa_fail(&err);
+	if (!strcmp(arg, "warning"))
+		o->fail_on = TWA_STATUS_WARNING;
+	else if (!strcmp(arg, "critical"))
+		o->fail_on = TWA_STATUS_CRITICAL;
+	else
+		return twa_cmd_usage(c, "--fail-on takes warning or critical, not '%s'", arg);
 	return 0;
 }
 
-int cmd_check(int argc, char **argv, const struct twa_globals *gin)
+/* The findings, and how the facts were gathered: scripts can see what was skipped. */
+static void write_json(const struct twa_pipeline *pl, bool from_file, struct strbuf *out)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, OPT_PROFILE },
-		{ "facts", required_argument, NULL, OPT_FACTS },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "samples", required_argument, NULL, OPT_SAMPLES },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "proc", no_argument, NULL, OPT_PROC },
-		TWA_GLOBAL_OPTIONS,
-		{ 0 },
-	};
-	struct twa_globals g = *gin;
-	const char *profile = "default", *facts_file = NULL;
-	enum twa_status fail_on = TWA_STATUS_WARNING;
+	json_object *o = twa_findings_to_json(&pl->findings), *ins = json_object_new_object();
+	json_object *skipped = json_object_new_array();
+	unsigned st;
+
+	json_object_object_add(ins, "source", json_object_new_string(
+		from_file ? "facts" : pl->facts.sockets.source));
+	for (st = 1; st < TWA_TCP_STATE_MAX; st++)
+		if (pl->facts.sockets.skipped & TWA_TCPF(st))
+			json_object_array_add(skipped, json_object_new_string(twa_tcp_state_name(st)));
+	json_object_object_add(ins, "skipped_states", skipped);
+	json_object_object_add(ins, "destinations_counted",
+			       json_object_new_boolean(pl->facts.ephemeral.dumped));
+	json_object_object_add(o, "inspected", ins);
+	twa_json_write(o, true, out);
+	json_object_put(o);
+}
+
+static void render(const struct twa_cmd *c, const struct twa_pipeline *pl, struct strbuf *out)
+{
+	const struct check_opts *o = c->opts;
+
+	switch (c->format) {
+	case FMT_JSON:
+		write_json(pl, o->po.facts_file != NULL, out);
+		break;
+	case FMT_NAGIOS:
+		twa_check_write_nagios(&pl->facts, &pl->findings, &pl->profile, out);
+		break;
+	case FMT_PROMETHEUS:
+		twa_check_write_prometheus(&pl->facts, &pl->findings, out);
+		break;
+	default:
+		if (!c->g.quiet || pl->findings.status != TWA_STATUS_OK)
+			twa_findings_write_text(&pl->findings, c->g.verbose > 0, c->g.color, out);
+	}
+}
+
+static int check_exec(struct twa_cmd *c)
+{
+	struct check_opts *o = c->opts;
+	enum twa_status fail_on = o->fail_on ? o->fail_on : TWA_STATUS_WARNING;
 	struct strbuf out = STRBUF_INIT;
-	struct twa_findings fs;
-	struct twa_profile p;
-	struct twa_facts f;
-	struct twa_err err = { 0 };
-	uint64_t samples = 1;
-	double interval = 1;
-	bool force_proc = false;
-	int opt, r;
+	struct twa_pipeline pl;
+	int r = CHECK_UNKNOWN;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_PROFILE:
-			profile = optarg;
-			break;
-		case OPT_FACTS:
-			facts_file = optarg;
-			break;
-		case OPT_FAIL_ON:
-			if (!strcmp(optarg, "warning"))
-				fail_on = TWA_STATUS_WARNING;
-			else if (!strcmp(optarg, "critical"))
-				fail_on = TWA_STATUS_CRITICAL;
-			else {
-				twa_usage_error("check", "--fail-on takes warning or critical, not '%s'", optarg);
-				return CHECK_UNKNOWN;
-			}
-			break;
-		case OPT_SAMPLES:
-			if (twa_parse_samples("check", optarg, &samples))
-				return CHECK_UNKNOWN;
-			break;
-		case OPT_INTERVAL:
-			if (twa_parse_interval("check", optarg, &interval))
-				return CHECK_UNKNOWN;
-			break;
-		case OPT_PROC:
-			force_proc = true;
-			break;
-		case '?':
-			twa_usage_error("check", "unknown option '%s'", argv[optind - 1]);
-			return CHECK_UNKNOWN;
-		default:
-			r = twa_global_option(&g, opt, optarg, "check");
-			if (r)
-				return CHECK_UNKNOWN;
-		}
-	}
-	if (optind < argc) {
-		twa_usage_error("check", "unexpected argument '%s'", argv[optind]);
-		return CHECK_UNKNOWN;
-	}
-	if (!g.format)
-		g.format = "text";
-	if (strcmp(g.format, "text") && strcmp(g.format, "json") &&
-	    strcmp(g.format, "nagios") && strcmp(g.format, "prometheus")) {
-		twa_usage_error("check", "--format takes text, json, nagios or prometheus, not '%s'",
-				g.format);
-		return CHECK_UNKNOWN;
-	}
-	twa_globals_finish(&g);
-	twa_profile_init(&p);
-	twa_facts_init(&f);
-	twa_findings_init(&fs);
-	if (twa_cmd_load_profile(profile, &p)) {
-		r = CHECK_UNKNOWN;
+	o->po.samples = (unsigned)o->samples;
+	twa_pipeline_init(&pl);
+	if (twa_pipeline_run(&c->g, &o->po, &pl))
 		goto out;
-	}
-	if (twa_cmd_gather(&g, facts_file, &p, (unsigned)samples, interval, force_proc, &f)) {
-		r = CHECK_UNKNOWN;
+	render(c, &pl, &out);
+	if (twa_write_output(&c->g, &out))
 		goto out;
-	}
-	if (twa_rules_evaluate(&f, &p, &fs, &err) < 0) {
-		twa_print_err(&err);
-		r = CHECK_UNKNOWN;
-		goto out;
-	}
-	if (!strcmp(g.format, "json")) {
-		json_object *o = twa_findings_to_json(&fs), *ins = json_object_new_object();
-		json_object *skipped = json_object_new_array();
-		unsigned st;
-
-		/* How the facts were gathered: scripts can see what was skipped. */
-		json_object_object_add(ins, "source", json_object_new_string(
-			facts_file ? "facts" : f.sockets.source));
-		for (st = 1; st < TWA_TCP_STATE_MAX; st++)
-			if (f.sockets.skipped & TWA_TCPF(st))
-				json_object_array_add(skipped,
-						      json_object_new_string(twa_tcp_state_name(st)));
-		json_object_object_add(ins, "skipped_states", skipped);
-		json_object_object_add(ins, "destinations_counted",
-				       json_object_new_boolean(f.ephemeral.dumped));
-		json_object_object_add(o, "inspected", ins);
-		twa_json_write(o, true, &out);
-		json_object_put(o);
-	} else if (!strcmp(g.format, "nagios")) {
-		twa_check_write_nagios(&f, &fs, &p, &out);
-	} else if (!strcmp(g.format, "prometheus")) {
-		twa_check_write_prometheus(&f, &fs, &out);
-	} else if (!g.quiet || fs.status != TWA_STATUS_OK) {
-		twa_findings_write_text(&fs, g.verbose > 0, g.color, &out);
-	}
-	if (twa_write_output(&g, &out)) {
-		r = CHECK_UNKNOWN;
-		goto out;
-	}
-	r = fs.status >= fail_on ? (int)fs.status : CHECK_OK;
+	r = pl.findings.status >= fail_on ? (int)pl.findings.status : CHECK_OK;
 out:
 	strbuf_release(&out);
-	twa_findings_release(&fs);
-	twa_facts_release(&f);
-	twa_profile_release(&p);
+	twa_pipeline_release(&pl);
 	return r;
 }
+
+static const struct twa_cmd_option options[] = {
+	TWA_OPT_ROW("profile", TWA_OPT_STRING, struct check_opts, po.profile, "NAME|FILE|URL",
+		    "workload profile (default: default)"),
+	TWA_OPT_ROW("facts", TWA_OPT_STRING, struct check_opts, po.facts_file, "FILE",
+		    "evaluate recorded facts (inspect --format json) instead of this host"),
+	TWA_OPT_CB("fail-on", set_fail_on, "warning|critical",
+		   "lowest status that exits non-zero (default warning)"),
+	TWA_OPT_ROW("samples", TWA_OPT_SAMPLES, struct check_opts, samples, "N",
+		    "sample N times to measure rates"),
+	TWA_OPT_ROW("interval", TWA_OPT_INTERVAL, struct check_opts, po.interval, "SECS",
+		    "seconds between samples (default 1)"),
+	TWA_OPT_ROW("proc", TWA_OPT_FLAG, struct check_opts, po.force_proc, NULL,
+		    "count sockets from /proc/net/tcp instead of netlink"),
+	{ .type = TWA_OPT_END },
+};
+
+static const struct twa_cmd_format formats[] = {
+	{ "text", FMT_TEXT, false }, { "json", FMT_JSON, false },
+	{ "nagios", FMT_NAGIOS, false }, { "prometheus", FMT_PROMETHEUS, false },
+	{ NULL, 0, false },
+};
+
+const struct twa_cmd_entry twa_cmd_check = {
+	.name = "check",
+	.usage = "[--profile NAME|FILE|URL] [--facts FILE] [--fail-on warning|critical]",
+	.summary = "inspect, evaluate a profile's rules, print findings (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
+	.options = options,
+	.formats = formats,
+	.format_help = "output format (default text)",
+	.needs = TWA_NEEDS_PIPELINE | TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT,
+	.usage_exit = CHECK_UNKNOWN,
+	.opts_size = sizeof(struct check_opts),
+	.check = twa_cmd_no_operands,
+	.exec = check_exec,
+};

@@ -1,13 +1,19 @@
-/* cmd.h - what every subcommand shares: globals, the dispatch entry, helpers. */
+/* cmd.h - the command layer: globals, option and format declarations, command entries.
+ *
+ * A new command: cmd/NAME.c with its options struct, an option table, its
+ * formats and a `const struct twa_cmd_entry twa_cmd_NAME` (needs flags,
+ * check, exec); declare it below and add its pointer to main.c's table.
+ * A new option: one row in its command's table (or in twa_global_options);
+ * its help string is the help. A new format: one row in the command's
+ * formats and a case in its render switch. Help (help.c), the option
+ * parser and the --format check (options.c) follow from the declarations.
+ */
 #ifndef TWA_CMD_H
 #define TWA_CMD_H
 
-#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-
-#include "advisor/util/err.h"
-#include "advisor/util/strbuf.h"
 
 #ifndef TWA_VERSION
 #define TWA_VERSION "0.0.0"
@@ -38,106 +44,96 @@ struct twa_globals {
 	const char *color_mode;
 };
 
-struct twa_command {
+struct twa_cmd;
+
+/* What an option row does with its value. */
+enum twa_opt_type {
+	TWA_OPT_END,
+	TWA_OPT_STRING,		/* const char * at offset */
+	TWA_OPT_FLAG,		/* bool at offset, set to true */
+	TWA_OPT_COUNT,		/* int at offset, incremented */
+	TWA_OPT_SAMPLES,	/* uint64_t at offset: 1..100000 */
+	TWA_OPT_INTERVAL,	/* double at offset: 0.01..59 seconds */
+	TWA_OPT_CALLBACK,	/* cb(c, arg) checks and stores it */
+	TWA_OPT_FLAG_CB,	/* no value: cb(c, NULL) decides */
+	TWA_OPT_HELP,		/* -h, --help: the parser returns TWA_PARSED_HELP */
+	TWA_OPT_VERSION,	/* --version: the parser returns TWA_PARSED_VERSION */
+	TWA_OPT_DOC,		/* not parsed: a help line only (name is the left column) */
+};
+
+/*
+ * One option, declared beside the command that owns it. Values land at
+ * offset in the command's option struct (struct twa_globals for the global
+ * table). help: the description, "\n" between lines; NULL hides the row.
+ */
+struct twa_cmd_option {
+	const char *name;	/* long name without "--" */
+	char short_name;	/* 0: none */
+	enum twa_opt_type type;
+	size_t offset;
+	int (*cb)(struct twa_cmd *c, const char *arg);
+	const char *arg;	/* value name shown in help ("N", "FILE"); NULL: none */
+	const char *help;
+};
+
+#define TWA_OPT_ROW(n, t, st, field, a, h) \
+	{ .name = (n), .type = (t), .offset = offsetof(st, field), .arg = (a), .help = (h) }
+#define TWA_OPT_CB(n, f, a, h) \
+	{ .name = (n), .type = TWA_OPT_CALLBACK, .cb = (f), .arg = (a), .help = (h) }
+#define TWA_OPT_DOC_ROW(left, h) { .name = (left), .type = TWA_OPT_DOC, .help = (h) }
+
+/* One accepted --format value; an alias is accepted but not listed. */
+struct twa_cmd_format {
+	const char *name;
+	int id;
+	bool alias;
+};
+
+/* What the shared runner does for a command before its exec. */
+enum twa_cmd_needs {
+	TWA_NEEDS_NETNS = 1 << 0,	/* the runner enters --netns before exec */
+	TWA_NEEDS_PIPELINE = 1 << 1,	/* profile -> facts -> findings (pipeline.c);
+					 * --netns is entered only to inspect */
+	TWA_NEEDS_OUTPUT = 1 << 2,	/* writes its result to -o FILE (twa_write_output) */
+	TWA_NEEDS_PROFILE = 1 << 3,	/* loads a profile (profile_path.c) */
+};
+
+/*
+ * A command, declared in its own file (tmux's cmd_entry, git's
+ * parse_options): the runner parses global and own options into a fresh
+ * options struct of opts_size bytes, checks --format against formats,
+ * calls check (usage checks before any side effect), does the setup needs
+ * asks for, then exec. exec's return is the exit status.
+ */
+struct twa_cmd_entry {
 	const char *name;
 	const char *usage;	/* after "twadvise NAME " */
 	const char *summary;
-	const char *help;	/* the options, one per line */
-	int (*fn)(int argc, char **argv, const struct twa_globals *g);
+	const struct twa_cmd_option *options;	/* TWA_OPT_END-terminated, or NULL */
+	const struct twa_cmd_format *formats;	/* NULL-terminated; NULL: the command's own business */
+	const char *format_help;	/* the --format help line */
+	const char *format_error;	/* printf format for a bad --format; NULL: the list */
+	const char *notes;		/* help after the options, verbatim */
+	unsigned needs;			/* enum twa_cmd_needs */
+	int usage_exit;			/* exit code for a usage error; 0: 64 */
+	size_t opts_size;
+	int (*check)(struct twa_cmd *c);
+	int (*exec)(struct twa_cmd *c);
 };
 
-extern const struct twa_command twa_commands[];
-const struct twa_command *twa_command_find(const char *name);
-
-/* Global long options, accepted before and after the command. Commands
- * append TWA_GLOBAL_OPTIONS to their own table and pass unknown ids to
- * twa_global_option(). */
-enum {
-	OPT_PROC_ROOT = 1000, OPT_NETNS, OPT_FORMAT, OPT_OUTPUT, OPT_QUIET,
-	OPT_VERBOSE, OPT_COLOR, OPT_STATE_DIR, OPT_SYSCTL_DIR, OPT_HELP,
-	OPT_VERSION, OPT_COMMAND_BASE = 2000,
+/* One run of a command: what the parser produced. */
+struct twa_cmd {
+	const struct twa_cmd_entry *entry;
+	const struct twa_cmd_entry *const *commands;	/* every command, for help */
+	struct twa_globals g;
+	void *opts;		/* the entry's option struct */
+	int format;		/* id from entry->formats (the first one when not given) */
+	int argc;		/* the operands, options removed */
+	char **argv;
 };
-#define TWA_GLOBAL_OPTIONS \
-	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT }, \
-	{ "netns", required_argument, NULL, OPT_NETNS }, \
-	{ "format", required_argument, NULL, OPT_FORMAT }, \
-	{ "output", required_argument, NULL, OPT_OUTPUT }, \
-	{ "quiet", no_argument, NULL, OPT_QUIET }, \
-	{ "verbose", no_argument, NULL, OPT_VERBOSE }, \
-	{ "color", required_argument, NULL, OPT_COLOR }, \
-	{ "state-dir", required_argument, NULL, OPT_STATE_DIR }, \
-	{ "sysctl-dir", required_argument, NULL, OPT_SYSCTL_DIR }, \
-	{ "help", no_argument, NULL, OPT_HELP }, \
-	{ "version", no_argument, NULL, OPT_VERSION }
-#define TWA_GLOBAL_SHORT "o:qvh"
 
-/* Apply a global option; returns 0, or an exit code for the caller to
- * return (after printing), or -1 when opt is not a global option. */
-int twa_global_option(struct twa_globals *g, int opt, const char *arg,
-		      const char *cmd);
-/* Resolve --color against NO_COLOR and the terminal. */
-void twa_globals_finish(struct twa_globals *g);
-
-/* Print "twadvise: MSG" (err formatted with file:line:col) once. */
-void twa_print_err(const struct twa_err *err);
-void twa_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void twa_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The sysexits code for a library error. */
-int twa_exit_code(int negerrno);
-/* Report err and return its exit code. */
-int twa_fail(const struct twa_err *err);
-/* Usage error: prints the message and the hint, returns 64. */
-int twa_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Print a command's help to stdout; returns 0. */
-int twa_command_help(const struct twa_command *c);
-
-/* Write out to -o FILE (atomically: temp file and rename) or stdout.
- * Returns 0 or an exit code (73) after printing. */
-int twa_write_output(const struct twa_globals *g, const struct strbuf *out);
-/* Read a whole file (at most max bytes) for a command; "-" is stdin. */
-int twa_read_file(const char *path, size_t max, struct strbuf *out,
-		  struct twa_err *err);
-
-/* --samples N (1..100000) and --interval SECS (0.01..59: below the 60 s
- * of TIME_WAIT, which the close rates rely on). 0, or 64 after printing. */
-int twa_parse_samples(const char *cmd, const char *arg, uint64_t *ret);
-int twa_parse_interval(const char *cmd, const char *arg, double *ret);
-
-/* Enter --netns when given; returns 0 or an exit code after printing. */
-int twa_enter_netns(const struct twa_globals *g);
-
-int cmd_inspect(int argc, char **argv, const struct twa_globals *g);
-int cmd_check(int argc, char **argv, const struct twa_globals *g);
-int cmd_plan(int argc, char **argv, const struct twa_globals *g);
-int cmd_apply(int argc, char **argv, const struct twa_globals *g);
-int cmd_rollback(int argc, char **argv, const struct twa_globals *g);
-int cmd_snapshots(int argc, char **argv, const struct twa_globals *g);
-int cmd_report(int argc, char **argv, const struct twa_globals *g);
-int cmd_profiles(int argc, char **argv, const struct twa_globals *g);
-int cmd_explain(int argc, char **argv, const struct twa_globals *g);
-int cmd_help(int argc, char **argv, const struct twa_globals *g);
-/* The top-level help (commands, global options, exit codes). */
-void twa_show_help(void);
-
-struct twa_profile;
-/* Load a profile by name, path or URL from the usual places
- * ($TWADVISE_PROFILE_PATH, /etc/twadvise/profiles, the share directory, the
- * source tree when run from it). Prints the error and returns its exit code. */
-int twa_cmd_load_profile(const char *spec, struct twa_profile *p);
-/* The profile search path (storage owned by this module). */
-struct twa_profile_search;
-void twa_cmd_profile_search(struct twa_profile_search *s);
-/* Facts for check, plan and report: from --facts FILE, or inspected with
- * only what the profile's enabled rules need (entering --netns), plus the
- * boot-time sysctl.d scan. Returns 0 or an exit code after printing. */
-struct twa_facts;
-int twa_cmd_gather(const struct twa_globals *g, const char *facts_file,
-		   const struct twa_profile *p, unsigned samples, double interval,
-		   bool force_proc, struct twa_facts *f);
-/* Fetch an https:// profile (libcurl, TLS verified, size-capped). */
-struct strbuf;
-int twa_cmd_fetch_profile(const char *url, struct strbuf *out,
-			  struct twa_err *err, void *ctx);
+extern const struct twa_cmd_entry twa_cmd_inspect, twa_cmd_check, twa_cmd_report,
+	twa_cmd_plan, twa_cmd_apply, twa_cmd_rollback, twa_cmd_snapshots,
+	twa_cmd_profiles, twa_cmd_explain, twa_cmd_help;
 
 #endif

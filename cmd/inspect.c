@@ -1,100 +1,100 @@
 /* inspect.c - `twadvise inspect`: gather facts and print them. */
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "advisor/facts/facts_json.h"
 #include "advisor/facts/facts_text.h"
 #include "advisor/inspect/inspect.h"
 #include "advisor/util/jsonutil.h"
-#include "advisor/util/parse.h"
+#include "cmd/errors.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
 
-enum { OPT_SAMPLES = OPT_COMMAND_BASE, OPT_INTERVAL, OPT_LISTENERS, OPT_PROC };
+enum { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
-int cmd_inspect(int argc, char **argv, const struct twa_globals *gin)
+struct inspect_opts {
+	uint64_t samples;
+	double interval;
+	bool listeners;
+	bool proc;
+};
+
+static int render(const struct twa_cmd *c, const struct twa_facts *f, struct strbuf *out)
 {
-	static const struct option opts[] = {
-		{ "samples", required_argument, NULL, OPT_SAMPLES },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "listeners", no_argument, NULL, OPT_LISTENERS },
-		{ "proc", no_argument, NULL, OPT_PROC },
-		TWA_GLOBAL_OPTIONS,
-		{ 0 },
-	};
-	struct twa_globals g = *gin;
-	struct twa_inspect_opts io = { .want = TWA_NEED_ALL };
-	struct strbuf out = STRBUF_INIT;
-	struct twa_facts f;
-	struct twa_err err = { 0 };
-	uint64_t samples = 1;
-	double interval = 1;
-	int opt, r;
+	json_object *o;
+	int r;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_SAMPLES:
-			if (twa_parse_samples("inspect", optarg, &samples))
-				return EXIT_USAGE;
-			break;
-		case OPT_INTERVAL:
-			if (twa_parse_interval("inspect", optarg, &interval))
-				return EXIT_USAGE;
-			break;
-		case OPT_LISTENERS:
-			io.want = TWA_NEED_LISTENERS | TWA_NEED_LISTENER_OWNERS |
-				  TWA_NEED_SYSCTLS;
-			break;
-		case OPT_PROC:
-			io.force_proc = true;
-			break;
-		case '?':
-			return twa_usage_error("inspect", "unknown option '%s'", argv[optind - 1]);
-		default:
-			r = twa_global_option(&g, opt, optarg, "inspect");
-			if (r)
-				return r;
-		}
-	}
-	if (optind < argc)
-		return twa_usage_error("inspect", "unexpected argument '%s'", argv[optind]);
-	if (!g.format)
-		g.format = "text";
-	if (strcmp(g.format, "text") && strcmp(g.format, "json") &&
-	    strcmp(g.format, "prometheus"))
-		return twa_usage_error("inspect", "--format takes text, json or prometheus, not '%s'",
-				       g.format);
-	twa_globals_finish(&g);
-	r = twa_enter_netns(&g);
-	if (r)
+	switch (c->format) {
+	case FMT_JSON:
+		o = twa_facts_to_json(f);
+		r = o ? twa_json_write(o, true, out) : -1;
+		json_object_put(o);
 		return r;
-	io.proc_root = g.proc_root;
+	case FMT_PROMETHEUS:
+		return twa_facts_write_prometheus(f, out);
+	default:
+		return twa_facts_write_text(f, c->g.verbose > 0, out);
+	}
+}
+
+static int inspect_exec(struct twa_cmd *c)
+{
+	const struct inspect_opts *o = c->opts;
+	struct twa_inspect_opts io = { .want = TWA_NEED_ALL, .proc_root = c->g.proc_root,
+				       .force_proc = o->proc };
+	struct strbuf out = STRBUF_INIT;
+	struct twa_err err = { 0 };
+	struct twa_facts f;
+	int r;
+
+	if (o->listeners)
+		io.want = TWA_NEED_LISTENERS | TWA_NEED_LISTENER_OWNERS | TWA_NEED_SYSCTLS;
 	twa_facts_init(&f);
-	r = twa_inspect_sampled(&io, (unsigned)samples, interval, &f, &err);
+	r = twa_inspect_sampled(&io, o->samples ? (unsigned)o->samples : 1,
+				o->interval ? o->interval : 1, &f, &err);
 	if (r < 0) {
 		r = twa_fail(&err);
 		goto out;
 	}
-	if (!strcmp(g.format, "json")) {
-		json_object *o = twa_facts_to_json(&f);
-
-		r = o ? twa_json_write(o, true, &out) : -1;
-		json_object_put(o);
-	} else if (!strcmp(g.format, "prometheus")) {
-		r = twa_facts_write_prometheus(&f, &out);
-	} else {
-		r = twa_facts_write_text(&f, g.verbose > 0, &out);
-	}
-	if (r < 0) {
+	if (render(c, &f, &out) < 0) {
 		twa_errorf("out of memory");
 		r = EXIT_SOFTWARE;
 		goto out;
 	}
-	r = twa_write_output(&g, &out);
+	r = twa_write_output(&c->g, &out);
 out:
 	strbuf_release(&out);
 	twa_facts_release(&f);
 	return r;
 }
+
+static const struct twa_cmd_option options[] = {
+	TWA_OPT_ROW("samples", TWA_OPT_SAMPLES, struct inspect_opts, samples, "N",
+		    "take N snapshots and add rates"),
+	TWA_OPT_ROW("interval", TWA_OPT_INTERVAL, struct inspect_opts, interval, "SECS",
+		    "seconds between snapshots (default 1)"),
+	TWA_OPT_ROW("listeners", TWA_OPT_FLAG, struct inspect_opts, listeners, NULL,
+		    "only listening sockets (a LISTEN-only dump)"),
+	TWA_OPT_ROW("proc", TWA_OPT_FLAG, struct inspect_opts, proc, NULL,
+		    "count from /proc/net/tcp instead of netlink"),
+	{ .type = TWA_OPT_END },
+};
+
+static const struct twa_cmd_format formats[] = {
+	{ "text", FMT_TEXT, false }, { "json", FMT_JSON, false },
+	{ "prometheus", FMT_PROMETHEUS, false }, { NULL, 0, false },
+};
+
+const struct twa_cmd_entry twa_cmd_inspect = {
+	.name = "inspect",
+	.usage = "[--samples N --interval SECS] [--listeners] [--proc]",
+	.summary = "gather facts from the kernel and print them",
+	.options = options,
+	.formats = formats,
+	.format_help = "output format (default text)",
+	.needs = TWA_NEEDS_NETNS | TWA_NEEDS_OUTPUT,
+	.opts_size = sizeof(struct inspect_opts),
+	.check = twa_cmd_no_operands,
+	.exec = inspect_exec,
+};

@@ -1,5 +1,5 @@
 /* profile_path.c - where commands look for profiles, and loading one for them. */
-#include "cmd.h"
+#include "cmd/profile_path.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,6 +13,8 @@
 #include "advisor/util/http.h"
 #include "advisor/profile/profile_load.h"
 #include "advisor/profile/yamltree.h"
+#include "cmd/cmd.h"
+#include "cmd/errors.h"
 
 #ifndef TWA_DATADIR
 #define TWA_DATADIR "/usr/local/share/twadvise"

@@ -1,5 +1,5 @@
 /* profiles.c - `twadvise profiles list|show|validate|export`: the shipped and local profiles. */
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +10,10 @@
 #include "advisor/profile/profile.h"
 #include "advisor/profile/profile_load.h"
 #include "advisor/rules/rules.h"
+#include "cmd/errors.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
+#include "cmd/profile_path.h"
 
 static int list_one(const char *name, const char *path, void *ctx)
 {
@@ -163,86 +167,105 @@ static void export_profile(const struct twa_profile *p, bool tuned, struct strbu
 	}
 }
 
-int cmd_profiles(int argc, char **argv, const struct twa_globals *gin)
+static int list(struct twa_cmd *c, const struct twa_profile_search *s)
 {
-	static const struct option opts[] = { TWA_GLOBAL_OPTIONS, { 0 } };
-	struct twa_globals g = *gin;
-	struct twa_profile_search s;
-	struct strbuf out = STRBUF_INIT;
-	const char *sub;
-	int opt, r, i;
-
-	/* getopt permutes: options may come before or after the subcommand
-	 * and its arguments, which end up in argv[optind..]. */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
-		if (opt == '?')
-			return twa_usage_error("profiles", "unknown option '%s'", argv[optind - 1]);
-		r = twa_global_option(&g, opt, optarg, "profiles");
-		if (r)
-			return r;
-	}
-	if (optind >= argc)
-		return twa_usage_error("profiles", "say list, show NAME, validate FILE... or export NAME");
-	sub = argv[optind++];
-	twa_cmd_profile_search(&s);
-	if (!strcmp(sub, "list")) {
-		if (optind < argc)
-			return twa_usage_error("profiles", "list takes no argument");
-		return twa_profile_list(&s, list_one, &g) < 0 ? EXIT_SOFTWARE : 0;
-	}
-	if (!strcmp(sub, "validate")) {
-		int worst = 0;
-
-		if (optind >= argc)
-			return twa_usage_error("profiles", "validate needs a FILE");
-		for (i = optind; i < argc; i++) {
-			struct twa_profile p;
-			struct twa_err err = { 0 };
-
-			if (twa_profile_load(argv[i], &s, twa_cmd_fetch_profile, NULL, &p, &err) < 0) {
-				int code = twa_fail(&err);
-
-				if (code > worst)
-					worst = code;
-				continue;
-			}
-			if (!g.quiet)
-				printf("%s: ok (profile '%s'%s%s)\n", argv[i], p.name,
-				       p.extends[0] ? ", chain " : "", p.extends[0] ? p.chain : "");
-			twa_profile_release(&p);
-		}
-		return worst;
-	}
-	if (!strcmp(sub, "show") || !strcmp(sub, "export")) {
-		bool show = !strcmp(sub, "show");
-		struct twa_profile p;
-
-		if (optind != argc - 1)
-			return twa_usage_error("profiles", "%s needs one profile NAME or FILE", sub);
-		if (!g.format)
-			g.format = show ? "text" : "sysctl";
-		if (show ? strcmp(g.format, "text") && strcmp(g.format, "json") :
-			   strcmp(g.format, "tuned") && strcmp(g.format, "sysctl"))
-			return twa_usage_error("profiles", "%s --format takes %s, not '%s'", sub,
-					       show ? "text or json" : "tuned or sysctl", g.format);
-		r = twa_cmd_load_profile(argv[optind], &p);
-		if (r)
-			return r;
-		if (!show) {
-			export_profile(&p, !strcmp(g.format, "tuned"), &out);
-		} else if (!strcmp(g.format, "json")) {
-			json_object *o = profile_to_json(&p);
-
-			twa_json_write(o, true, &out);
-			json_object_put(o);
-		} else {
-			show_text(&p, &out);
-		}
-		twa_profile_release(&p);
-		r = twa_write_output(&g, &out);
-		strbuf_release(&out);
-		return r;
-	}
-	return twa_usage_error("profiles", "unknown subcommand '%s' (list, show, validate, export)", sub);
+	if (c->argc > 1)
+		return twa_cmd_usage(c, "list takes no argument");
+	return twa_profile_list(s, list_one, &c->g) < 0 ? EXIT_SOFTWARE : 0;
 }
+
+/* Every file checked; the exit code of the worst failure. */
+static int validate(struct twa_cmd *c, const struct twa_profile_search *s)
+{
+	int worst = 0, i;
+
+	if (c->argc < 2)
+		return twa_cmd_usage(c, "validate needs a FILE");
+	for (i = 1; i < c->argc; i++) {
+		struct twa_profile p;
+		struct twa_err err = { 0 };
+
+		if (twa_profile_load(c->argv[i], s, twa_cmd_fetch_profile, NULL, &p, &err) < 0) {
+			int code = twa_fail(&err);
+
+			if (code > worst)
+				worst = code;
+			continue;
+		}
+		if (!c->g.quiet)
+			printf("%s: ok (profile '%s'%s%s)\n", c->argv[i], p.name,
+			       p.extends[0] ? ", chain " : "", p.extends[0] ? p.chain : "");
+		twa_profile_release(&p);
+	}
+	return worst;
+}
+
+/* show (text, json) and export (sysctl, tuned): each its own formats. */
+static int show_or_export(struct twa_cmd *c, bool show)
+{
+	const char *fmt = c->g.format ? c->g.format : show ? "text" : "sysctl";
+	struct strbuf out = STRBUF_INIT;
+	struct twa_profile p;
+	int r;
+
+	if (c->argc != 2)
+		return twa_cmd_usage(c, "%s needs one profile NAME or FILE", c->argv[0]);
+	if (show ? strcmp(fmt, "text") && strcmp(fmt, "json") :
+		   strcmp(fmt, "tuned") && strcmp(fmt, "sysctl"))
+		return twa_cmd_usage(c, "%s --format takes %s, not '%s'", c->argv[0],
+				     show ? "text or json" : "tuned or sysctl", fmt);
+	r = twa_cmd_load_profile(c->argv[1], &p);
+	if (r)
+		return r;
+	if (!show) {
+		export_profile(&p, !strcmp(fmt, "tuned"), &out);
+	} else if (!strcmp(fmt, "json")) {
+		json_object *o = profile_to_json(&p);
+
+		twa_json_write(o, true, &out);
+		json_object_put(o);
+	} else {
+		show_text(&p, &out);
+	}
+	twa_profile_release(&p);
+	r = twa_write_output(&c->g, &out);
+	strbuf_release(&out);
+	return r;
+}
+
+/* The parser permutes: options may come before or after the subcommand
+ * and its arguments, which are the operands. */
+static int profiles_exec(struct twa_cmd *c)
+{
+	struct twa_profile_search s;
+	const char *sub;
+
+	if (c->argc == 0)
+		return twa_cmd_usage(c, "say list, show NAME, validate FILE... or export NAME");
+	sub = c->argv[0];
+	twa_cmd_profile_search(&s);
+	if (!strcmp(sub, "list"))
+		return list(c, &s);
+	if (!strcmp(sub, "validate"))
+		return validate(c, &s);
+	if (!strcmp(sub, "show") || !strcmp(sub, "export"))
+		return show_or_export(c, !strcmp(sub, "show"));
+	return twa_cmd_usage(c, "unknown subcommand '%s' (list, show, validate, export)", sub);
+}
+
+static const struct twa_cmd_option options[] = {
+	TWA_OPT_DOC_ROW("list", "profiles found on the search path"),
+	TWA_OPT_DOC_ROW("show NAME [--format text|json]", "the resolved profile (extends applied)"),
+	TWA_OPT_DOC_ROW("validate FILE...", "check profiles; exit 65 on the first bad one"),
+	TWA_OPT_DOC_ROW("export NAME --format tuned|sysctl", "a TuneD profile or a sysctl.d file"),
+	{ .type = TWA_OPT_END },
+};
+
+const struct twa_cmd_entry twa_cmd_profiles = {
+	.name = "profiles",
+	.usage = "list | show NAME | validate FILE... | export NAME --format tuned|sysctl",
+	.summary = "list, show, validate and export workload profiles",
+	.options = options,
+	.needs = TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT,
+	.exec = profiles_exec,
+};

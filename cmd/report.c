@@ -11,7 +11,7 @@
  * stdout (to stderr when the report itself goes to stdout with -o -): stdout
  * carries only one requested output.
  */
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,19 +23,15 @@
 #include <unistd.h>
 
 #include "advisor/inspect/host.h"
-#include "advisor/facts/facts.h"
-#include "advisor/rules/findings.h"
 #include "advisor/report/fleet.h"
+#include "advisor/report/report.h"
 #include "advisor/util/http.h"
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
-#include "advisor/profile/profile.h"
-#include "advisor/report/report.h"
-#include "advisor/rules/rules.h"
-
-enum { OPT_PROFILE = OPT_COMMAND_BASE, OPT_FACTS, OPT_SAMPLES, OPT_INTERVAL,
-       OPT_PROC, OPT_POST, OPT_HEADER, OPT_TOKEN_FILE, OPT_CACERT, OPT_TIMEOUT,
-       OPT_MERGE };
+#include "cmd/errors.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
+#include "cmd/pipeline.h"
 
 #define MAX_HEADERS 32
 #define TOKEN_MAX 1024
@@ -49,8 +45,15 @@ struct post {
 	bool own_content_type;	/* the user set Content-Type */
 	const char *token_file;
 	const char *cacert;
-	double timeout;
+	double timeout;		/* 0: 30 seconds */
 	char token[TOKEN_MAX + 1];
+};
+
+struct report_opts {
+	struct twa_pipeline_opts po;
+	uint64_t samples;
+	bool merge;
+	struct post post;
 };
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -60,29 +63,14 @@ static bool has_suffix(const char *s, const char *suffix)
 	return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
-static int parse_format(const struct twa_globals *g, enum fmt *ret)
+/* Without --format, -o report.html writes HTML and -o report.json JSON. */
+static enum fmt format_from_output(const char *output)
 {
-	const char *f = g->format;
-
-	if (!f) {
-		/* -o report.html writes HTML without --format */
-		if (g->output && (has_suffix(g->output, ".html") || has_suffix(g->output, ".htm")))
-			*ret = FMT_HTML;
-		else if (g->output && has_suffix(g->output, ".json"))
-			*ret = FMT_JSON;
-		else
-			*ret = FMT_MARKDOWN;
-		return 0;
-	}
-	if (!strcmp(f, "markdown") || !strcmp(f, "md"))
-		*ret = FMT_MARKDOWN;
-	else if (!strcmp(f, "html"))
-		*ret = FMT_HTML;
-	else if (!strcmp(f, "json"))
-		*ret = FMT_JSON;
-	else
-		return twa_usage_error("report", "--format takes markdown, html or json, not '%s'", f);
-	return 0;
+	if (output && (has_suffix(output, ".html") || has_suffix(output, ".htm")))
+		return FMT_HTML;
+	if (output && has_suffix(output, ".json"))
+		return FMT_JSON;
+	return FMT_MARKDOWN;
 }
 
 static const char *content_type(enum fmt f)
@@ -99,39 +87,40 @@ static const char *content_type(enum fmt f)
 
 /* Credentials never go on the command line, where every user can read
  * them (ps, /proc/PID/cmdline) and shells keep them in history. */
-static int check_header(const char *h, struct post *po)
+static int set_header(struct twa_cmd *c, const char *h)
 {
+	struct post *po = &((struct report_opts *)c->opts)->post;
 	const char *colon = strchr(h, ':');
 	size_t len;
 
 	if (!colon || colon == h || strpbrk(h, "\r\n"))
-		return twa_usage_error("report", "--header wants 'Name: value', not '%.80s'", h);
+		return twa_cmd_usage(c, "--header wants 'Name: value', not '%.80s'", h);
 	len = (size_t)(colon - h);
 	if ((len == 13 && !strncasecmp(h, "Authorization", 13)) ||
 	    (len == 19 && !strncasecmp(h, "Proxy-Authorization", 19)))
-		return twa_usage_error("report",
+		return twa_cmd_usage(c,
 				       "credentials do not belong on the command line (every user can read it): "
 				       "put the bearer token in TWADVISE_TOKEN or a --token-file");
 	if (len == 12 && !strncasecmp(h, "Content-Type", 12))
 		po->own_content_type = true;
 	if (po->n_headers >= MAX_HEADERS)
-		return twa_usage_error("report", "at most %d --header options", MAX_HEADERS);
+		return twa_cmd_usage(c, "at most %d --header options", MAX_HEADERS);
 	po->headers[po->n_headers++] = h;
 	return 0;
 }
 
-static int check_url(const char *url)
+static int check_url(const struct twa_cmd *c, const char *url)
 {
 	const char *auth, *end, *at;
 
 	if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
-		return twa_usage_error("report", "--post wants an https:// URL (http:// only to loopback), not '%.200s'",
+		return twa_cmd_usage(c, "--post wants an https:// URL (http:// only to loopback), not '%.200s'",
 				       url);
 	auth = strstr(url, "://") + 3;
 	end = auth + strcspn(auth, "/?#");
 	at = memchr(auth, '@', (size_t)(end - auth));
 	if (at)
-		return twa_usage_error("report",
+		return twa_cmd_usage(c,
 				       "the --post URL holds a user name or password: put the bearer token in "
 				       "TWADVISE_TOKEN or a --token-file instead");
 	return 0;
@@ -264,7 +253,7 @@ static int do_post(struct post *po, enum fmt f, const struct strbuf *body,
 	char url[512];
 	int r;
 
-	o.timeout_ms = (long)(po->timeout * 1000);
+	o.timeout_ms = (long)((po->timeout ? po->timeout : 30) * 1000);
 	o.connect_timeout_ms = o.timeout_ms < 10000 ? o.timeout_ms : 10000;
 	o.retries = TWA_HTTP_MAX_RETRIES;
 	o.cacert = po->cacert;
@@ -299,64 +288,57 @@ static int do_post(struct post *po, enum fmt f, const struct strbuf *body,
 	return r;
 }
 
-static int render_host(const struct twa_globals *g, enum fmt f,
-		       const char *profile, const char *facts_file,
-		       unsigned samples, double interval, bool force_proc,
-		       struct strbuf *out)
+static int write_host(enum fmt f, const struct twa_report *rep, struct strbuf *out)
 {
-	struct twa_report_opts ro = { 0 };
-	struct twa_err err = { 0 };
-	struct twa_findings fs;
-	struct twa_profile p;
-	struct twa_report rep;
-	struct twa_facts facts;
-	char now[32];
+	json_object *o;
 	int r;
 
-	twa_profile_init(&p);
-	twa_facts_init(&facts);
-	twa_findings_init(&fs);
-	twa_report_init(&rep);
-	r = twa_cmd_load_profile(profile, &p);
-	if (r)
-		goto out;
-	r = twa_cmd_gather(g, facts_file, &p, samples, interval, force_proc, &facts);
-	if (r)
-		goto out;
-	if (twa_rules_evaluate(&facts, &p, &fs, &err) < 0) {
-		r = twa_fail(&err);
-		goto out;
-	}
-	twa_time_rfc3339(now, sizeof(now));
-	ro.version = TWA_VERSION;
-	ro.time = now;
-	ro.profile_spec = profile;
-	ro.netns = g->netns;
-	ro.state_dir = g->state_dir;
-	ro.sysctl_dir = g->sysctl_dir;
-	if (twa_report_build(&rep, &facts, &fs, &p, &ro, &err) < 0) {
-		r = twa_fail(&err);
-		goto out;
-	}
 	if (f == FMT_JSON) {
-		json_object *o = twa_report_to_json(&rep);
-
+		o = twa_report_to_json(rep);
 		r = o ? twa_json_write(o, true, out) : -ENOMEM;
 		json_object_put(o);
 	} else if (f == FMT_HTML) {
-		r = twa_report_write_html(&rep, out);
+		r = twa_report_write_html(rep, out);
 	} else {
-		r = twa_report_write_markdown(&rep, out);
+		r = twa_report_write_markdown(rep, out);
 	}
 	if (r < 0) {
 		twa_errorf("out of memory");
-		r = EXIT_SOFTWARE;
+		return EXIT_SOFTWARE;
 	}
+	return 0;
+}
+
+static int render_host(const struct twa_globals *g, enum fmt f,
+		       const struct twa_pipeline_opts *po, struct strbuf *out)
+{
+	struct twa_report_opts ro = { 0 };
+	struct twa_err err = { 0 };
+	struct twa_pipeline pl;
+	struct twa_report rep;
+	char now[32];
+	int r;
+
+	twa_pipeline_init(&pl);
+	twa_report_init(&rep);
+	r = twa_pipeline_run(g, po, &pl);
+	if (r)
+		goto out;
+	twa_time_rfc3339(now, sizeof(now));
+	ro.version = TWA_VERSION;
+	ro.time = now;
+	ro.profile_spec = po->profile ? po->profile : "default";
+	ro.netns = g->netns;
+	ro.state_dir = g->state_dir;
+	ro.sysctl_dir = g->sysctl_dir;
+	if (twa_report_build(&rep, &pl.facts, &pl.findings, &pl.profile, &ro, &err) < 0) {
+		r = twa_fail(&err);
+		goto out;
+	}
+	r = write_host(f, &rep, out);
 out:
 	twa_report_release(&rep);
-	twa_findings_release(&fs);
-	twa_facts_release(&facts);
-	twa_profile_release(&p);
+	twa_pipeline_release(&pl);
 	return r;
 }
 
@@ -402,123 +384,109 @@ out:
 	return r;
 }
 
-int cmd_report(int argc, char **argv, const struct twa_globals *gin)
+static int set_timeout(struct twa_cmd *c, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, OPT_PROFILE },
-		{ "facts", required_argument, NULL, OPT_FACTS },
-		{ "samples", required_argument, NULL, OPT_SAMPLES },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "proc", no_argument, NULL, OPT_PROC },
-		{ "post", required_argument, NULL, OPT_POST },
-		{ "header", required_argument, NULL, OPT_HEADER },
-		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
-		{ "cacert", required_argument, NULL, OPT_CACERT },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "merge", no_argument, NULL, OPT_MERGE },
-		TWA_GLOBAL_OPTIONS,
-		{ 0 },
-	};
-	struct twa_globals g = *gin;
-	struct post po = { .timeout = 30 };
-	struct strbuf out = STRBUF_INIT;
-	const char *profile = NULL, *facts_file = NULL;
-	bool merge = false, force_proc = false, sampled = false, post_opts = false;
-	uint64_t samples = 1;
-	double interval = 1;
-	enum fmt f = FMT_MARKDOWN;
-	int opt, r;
+	struct post *po = &((struct report_opts *)c->opts)->post;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, TWA_GLOBAL_SHORT, opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_PROFILE:
-			profile = optarg;
-			break;
-		case OPT_FACTS:
-			facts_file = optarg;
-			break;
-		case OPT_SAMPLES:
-			if (twa_parse_samples("report", optarg, &samples))
-				return EXIT_USAGE;
-			sampled = true;
-			break;
-		case OPT_INTERVAL:
-			if (twa_parse_interval("report", optarg, &interval))
-				return EXIT_USAGE;
-			sampled = true;
-			break;
-		case OPT_PROC:
-			force_proc = true;
-			break;
-		case OPT_POST:
-			po.url = optarg;
-			break;
-		case OPT_HEADER:
-			r = check_header(optarg, &po);
-			if (r)
-				return r;
-			post_opts = true;
-			break;
-		case OPT_TOKEN_FILE:
-			po.token_file = optarg;
-			post_opts = true;
-			break;
-		case OPT_CACERT:
-			po.cacert = optarg;
-			post_opts = true;
-			break;
-		case OPT_TIMEOUT:
-			if (twa_parse_double_str(optarg, &po.timeout) < 0 || po.timeout < 0.1 ||
-			    po.timeout > 3600)
-				return twa_usage_error("report", "--timeout wants 0.1 to 3600 seconds, not '%s'",
-						       optarg);
-			post_opts = true;
-			break;
-		case OPT_MERGE:
-			merge = true;
-			break;
-		case '?':
-			return twa_usage_error("report", "unknown option or missing value '%s'",
-					       argv[optind - 1]);
-		default:
-			r = twa_global_option(&g, opt, optarg, "report");
-			if (r)
-				return r;
-		}
-	}
-	if (merge && (profile || facts_file || sampled || force_proc))
-		return twa_usage_error("report", "--merge combines existing reports: it takes no --profile, --facts, --samples or --proc");
-	if (merge && optind >= argc)
-		return twa_usage_error("report", "--merge wants the JSON reports to combine (report --format json)");
-	if (!merge && optind < argc)
-		return twa_usage_error("report", "unexpected argument '%s'", argv[optind]);
-	if (post_opts && !po.url)
-		return twa_usage_error("report", "--header, --token-file, --cacert and --timeout go with --post URL");
-	if (po.url && (r = check_url(po.url)))
-		return r;
-	if ((r = parse_format(&g, &f)))
-		return r;
-	twa_globals_finish(&g);
-	if (po.url && (r = load_token(&po)))
-		return r;
-	if (merge)
-		r = render_fleet(f, argv + optind, argc - optind, &out);
-	else
-		r = render_host(&g, f, profile ? profile : "default", facts_file,
-				(unsigned)samples, interval, force_proc, &out);
-	if (r)
-		goto out;
+	if (twa_parse_double_str(arg, &po->timeout) < 0 || po->timeout < 0.1 ||
+	    po->timeout > 3600)
+		return twa_cmd_usage(c, "--timeout wants 0.1 to 3600 seconds, not '%s'", arg);
+	return 0;
+}
+
+/* The combinations: --merge takes reports, not what makes one; the
+ * request options go with --post. */
+static int report_check(struct twa_cmd *c)
+{
+	const struct report_opts *o = c->opts;
+	const struct post *po = &o->post;
+	bool sampled = o->samples || o->po.interval;
+
+	if (o->merge && (o->po.profile || o->po.facts_file || sampled || o->po.force_proc))
+		return twa_cmd_usage(c, "--merge combines existing reports: it takes no --profile, --facts, --samples or --proc");
+	if (o->merge && c->argc == 0)
+		return twa_cmd_usage(c, "--merge wants the JSON reports to combine (report --format json)");
+	if (!o->merge && c->argc > 0)
+		return twa_cmd_usage(c, "unexpected argument '%s'", c->argv[0]);
+	if ((po->n_headers || po->token_file || po->cacert || po->timeout) && !po->url)
+		return twa_cmd_usage(c, "--header, --token-file, --cacert and --timeout go with --post URL");
+	if (po->url)
+		return check_url(c, po->url);
+	return 0;
+}
+
+static int report_exec(struct twa_cmd *c)
+{
+	struct report_opts *o = c->opts;
+	enum fmt f = c->g.format ? (enum fmt)c->format : format_from_output(c->g.output);
+	struct strbuf out = STRBUF_INIT;
+	int r = 0;
+
+	o->po.samples = (unsigned)o->samples;
+	if (o->post.url)
+		r = load_token(&o->post);
+	if (r == 0 && o->merge)
+		r = render_fleet(f, c->argv, c->argc, &out);
+	else if (r == 0)
+		r = render_host(&c->g, f, &o->po, &out);
 	/* The file first: it exists even when posting fails. */
-	if (!po.url || g.output) {
-		r = twa_write_output(&g, &out);
-		if (r)
-			goto out;
-	}
-	if (po.url)
-		r = do_post(&po, f, &out, &g);
-out:
-	explicit_bzero(po.token, sizeof(po.token));
+	if (r == 0 && (!o->post.url || c->g.output))
+		r = twa_write_output(&c->g, &out);
+	if (r == 0 && o->post.url)
+		r = do_post(&o->post, f, &out, &c->g);
+	explicit_bzero(o->post.token, sizeof(o->post.token));
 	strbuf_release(&out);
 	return r;
 }
+
+#define ROW(n, t, field, a, h) TWA_OPT_ROW(n, t, struct report_opts, field, a, h)
+
+static const struct twa_cmd_option options[] = {
+	ROW("profile", TWA_OPT_STRING, po.profile, "NAME|FILE|URL",
+	    "workload profile (default: default)"),
+	ROW("facts", TWA_OPT_STRING, po.facts_file, "FILE",
+	    "report on recorded facts (inspect --format json) instead of this host"),
+	ROW("samples", TWA_OPT_SAMPLES, samples, "N", "sample N times: rates, and their chart in html"),
+	ROW("interval", TWA_OPT_INTERVAL, po.interval, "SECS", "seconds between samples (default 1)"),
+	ROW("proc", TWA_OPT_FLAG, po.force_proc, NULL,
+	    "count sockets from /proc/net/tcp instead of netlink"),
+	ROW("merge", TWA_OPT_FLAG, merge, "REPORT.json...",
+	    "one fleet report from hosts' json reports (hosts x rules)"),
+	ROW("post", TWA_OPT_STRING, post.url, "URL",
+	    "POST the report (https://; http:// only to loopback).\n"
+	    "With --post the report is not printed: add -o FILE (or\n"
+	    "-o -) to keep it. The server's status goes to stderr, its\n"
+	    "answer to stdout (stderr with -o -)."),
+	TWA_OPT_CB("header", set_header, "'Name: value'",
+		   "extra request header, repeatable (not Authorization)"),
+	ROW("token-file", TWA_OPT_STRING, post.token_file, "FILE",
+	    "bearer token: first line of FILE (not world-readable);\n"
+	    "else $TWADVISE_TOKEN. Never on the command line."),
+	ROW("cacert", TWA_OPT_STRING, post.cacert, "FILE",
+	    "also trust this CA (TLS verification is always on)"),
+	TWA_OPT_CB("timeout", set_timeout, "SECS",
+		   "per attempt, default 30 (connect at most 10); up to 3\n"
+		   "retries with backoff on connection errors, 5xx and 429"),
+	{ .type = TWA_OPT_END },
+};
+
+static const struct twa_cmd_format formats[] = {
+	{ "markdown", FMT_MARKDOWN, false }, { "md", FMT_MARKDOWN, true },
+	{ "html", FMT_HTML, false }, { "json", FMT_JSON, false }, { NULL, 0, false },
+};
+
+const struct twa_cmd_entry twa_cmd_report = {
+	.name = "report",
+	.usage = "[--profile NAME|FILE|URL] [--facts FILE] [--format markdown|html|json] [-o FILE] [--post URL] | --merge REPORT.json...",
+	.summary = "findings, evidence and the commands to fix as markdown, html or json; post it to a webhook (exit 0 whatever the findings)",
+	.options = options,
+	.formats = formats,
+	.format_help = "default markdown, or html/json from -o's extension",
+	.notes = "  exit 0 written (and posted), 64 usage, 65 bad facts, profile or report file or the\n"
+		 "  server answered 4xx, 66 no such file, 69 server unreachable or 5xx/429 after the\n"
+		 "  retries, 73 cannot write -o, 77 token file readable by every user\n",
+	.needs = TWA_NEEDS_PIPELINE | TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT,
+	.opts_size = sizeof(struct report_opts),
+	.check = report_check,
+	.exec = report_exec,
+};

@@ -33,10 +33,15 @@ grep -q "net.ipv4.tcp_ecn.*Invalid argument" "$ERR" || fail "kernel error not na
 grep -q "nothing changed (every key written was restored)" "$ERR" || fail "restore not said: $(cat "$ERR")"
 assert_eq "$(sysctl "${keys[@]}")" "$before" "first key restored"
 
-# SIGKILL between the first and the second write, then rollback --last.
+# SIGKILL between the first and the second write, then rollback --last
+# (with the shipped binary). The pause is a test build's hook
+# (twadvise-hooks, built with TWA_TEST_HOOKS): the shipped binary has none.
+if grep -q TWADVISE_TEST_PAUSE "${TWADVISE_REAL:-$TWADVISE}"; then
+	fail "the shipped twadvise holds the test hook"
+fi
 plan "$TMP/two.json" "net.ipv4.tcp_tw_reuse=2=1" "net.core.somaxconn=4096=8192"
 TWADVISE_TEST_PAUSE_AFTER_WRITE=1 TWADVISE_TEST_PAUSE_FILE="$TMP/paused" \
-	"$TWADVISE" apply "$TMP/two.json" "${S[@]}" > "$TMP/killed.out" 2>&1 &
+	"$HELPERS/twadvise-hooks" apply "$TMP/two.json" "${S[@]}" > "$TMP/killed.out" 2>&1 &
 victim=$!
 for _ in $(seq 200); do [ -e "$TMP/paused" ] && break; sleep 0.05; done
 [ -e "$TMP/paused" ] || fail "apply never reached the pause"

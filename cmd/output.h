@@ -1,0 +1,20 @@
+/* output.h - the one way a command's result leaves: stdout or -o FILE; reading inputs. */
+#ifndef TWA_CMD_OUTPUT_H
+#define TWA_CMD_OUTPUT_H
+
+#include <stddef.h>
+
+#include "advisor/util/err.h"
+#include "advisor/util/strbuf.h"
+
+struct twa_globals;
+
+/* Write out to -o FILE through twa_file_replace (atomic, no symlink
+ * followed, file and directory fsync'd) or to stdout ("-" or no -o).
+ * Returns 0 or 73 after printing. */
+int twa_write_output(const struct twa_globals *g, const struct strbuf *out);
+/* Read a whole file (at most max bytes) for a command; "-" is stdin. */
+int twa_read_file(const char *path, size_t max, struct strbuf *out,
+		  struct twa_err *err);
+
+#endif

@@ -1,0 +1,78 @@
+/* pipeline.c - profile -> facts -> findings, shared by check, plan and report. */
+#include "cmd/pipeline.h"
+
+#include "advisor/apply/boot.h"
+#include "advisor/facts/facts_json.h"
+#include "advisor/inspect/inspect.h"
+#include "advisor/rules/rules.h"
+#include "cmd/errors.h"
+#include "cmd/netns.h"
+#include "cmd/output.h"
+#include "cmd/profile_path.h"
+
+void twa_pipeline_init(struct twa_pipeline *pl)
+{
+	twa_profile_init(&pl->profile);
+	twa_facts_init(&pl->facts);
+	twa_findings_init(&pl->findings);
+}
+
+void twa_pipeline_release(struct twa_pipeline *pl)
+{
+	twa_findings_release(&pl->findings);
+	twa_facts_release(&pl->facts);
+	twa_profile_release(&pl->profile);
+}
+
+static int read_facts(const char *file, struct twa_facts *f)
+{
+	struct strbuf buf = STRBUF_INIT;
+	struct twa_err err = { 0 };
+	int r;
+
+	r = twa_read_file(file, TWA_FACTS_FILE_MAX, &buf, &err);
+	if (r == 0)
+		r = twa_facts_parse(buf.buf, buf.len, file, f, &err);
+	strbuf_release(&buf);
+	return r < 0 ? twa_fail(&err) : 0;
+}
+
+int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+		   const struct twa_profile *p, struct twa_facts *f)
+{
+	struct twa_inspect_opts io = { .proc_root = g->proc_root, .force_proc = o->force_proc };
+	unsigned samples = o->samples ? o->samples : 1;
+	struct twa_err err = { 0 };
+	double floor;
+	int r;
+
+	if (o->facts_file)
+		return read_facts(o->facts_file, f);
+	r = twa_enter_netns(g);
+	if (r)
+		return r;
+	io.want = twa_rules_needs(p, &floor) | TWA_NEED_SYSCTLS;
+	io.exhaustion_floor = samples > 1 ? 0 : floor;
+	if (twa_inspect_sampled(&io, samples, o->interval ? o->interval : 1, f, &err) < 0)
+		return twa_fail(&err);
+	if (twa_boot_scan(g->sysctl_dir, f, &err) < 0)
+		return twa_fail(&err);
+	return 0;
+}
+
+int twa_pipeline_run(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+		     struct twa_pipeline *pl)
+{
+	struct twa_err err = { 0 };
+	int r;
+
+	r = twa_cmd_load_profile(o->profile ? o->profile : "default", &pl->profile);
+	if (r)
+		return r;
+	r = twa_cmd_gather(g, o, &pl->profile, &pl->facts);
+	if (r)
+		return r;
+	if (twa_rules_evaluate(&pl->facts, &pl->profile, &pl->findings, &err) < 0)
+		return twa_fail(&err);
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* pipeline.h - profile -> facts -> findings, the one path check, plan and report share. */
+#ifndef TWA_CMD_PIPELINE_H
+#define TWA_CMD_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "advisor/facts/facts.h"
+#include "advisor/profile/profile.h"
+#include "advisor/rules/findings.h"
+#include "cmd/cmd.h"
+
+/* Where the facts come from and how they are sampled. */
+struct twa_pipeline_opts {
+	const char *profile;	/* name, file or URL; NULL: "default" */
+	const char *facts_file;	/* recorded facts; NULL: inspect this host */
+	unsigned samples;	/* 0 counts as 1 */
+	double interval;	/* 0 counts as 1 second */
+	bool force_proc;
+};
+
+struct twa_pipeline {
+	struct twa_profile profile;
+	struct twa_facts facts;
+	struct twa_findings findings;
+};
+
+void twa_pipeline_init(struct twa_pipeline *pl);
+void twa_pipeline_release(struct twa_pipeline *pl);
+
+/* Load the profile, gather the facts (entering --netns only to inspect)
+ * and evaluate the rules. Returns 0 or an exit code after printing. */
+int twa_pipeline_run(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+		     struct twa_pipeline *pl);
+
+/* Facts from o->facts_file, or inspected with only what the profile's
+ * enabled rules need (entering --netns), plus the boot-time sysctl.d
+ * scan. Returns 0 or an exit code after printing. */
+int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+		   const struct twa_profile *p, struct twa_facts *f);
+
+#endif
