@@ -85,7 +85,8 @@ int twa_rec_from_json(const struct twa_field *fields, json_object *obj,
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
 				      "%s: expected an object", path);
 	for (f = fields; f->key && r >= 0; f++) {
-		bool required = !f->have_off && f->type != TWA_F_PROCESS &&
+		bool required = !f->have_off && !f->may_omit &&
+				f->type != TWA_F_PROCESS &&
 				f->type != TWA_F_I64_OPT;
 		json_object *v = NULL;
 
