@@ -82,9 +82,16 @@ WRAP_test_dump_intr = -Wl,--wrap=twa_nl_open,--wrap=twa_nl_dump,--wrap=twa_nl_cl
 # The regression test compiles the fuzz harnesses in (#include).
 $(BUILD)/tests/test_fuzz_regressions: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
+# tests/unit/testlib.c (fixtures, facts, JSON comparison) is in every test.
+TESTLIB_OBJ = $(BUILD)/tests/testlib.o
+
+$(TESTLIB_OBJ): tests/unit/testlib.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TESTLIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(LIB) \
 		$(CMOCKA_LIBS) $(PKG_LIBS) -lm $(WRAP_test_$*)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c $(LIB)
@@ -284,4 +291,4 @@ help:
 	@echo "           PKG_CONFIG DEVELOPER=1 (-Werror) SANITIZE=address,undefined"
 	@echo "           FUZZ_JOBS FUZZ_CC FUZZ_BUILD VALGRIND_SKIP"
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(TESTLIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)
