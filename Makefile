@@ -99,9 +99,16 @@ WRAP_test_strbuf = -Wl,--wrap=malloc,--wrap=realloc
 # The regression test compiles the fuzz harnesses in (#include).
 $(BUILD)/tests/test_fuzz_regressions: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
+# tests/unit/testlib.c (fixtures, facts, JSON comparison) is in every test.
+TESTLIB_OBJ = $(BUILD)/tests/testlib.o
+
+$(TESTLIB_OBJ): tests/unit/testlib.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TESTLIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(LIB) \
 		$(CMOCKA_LIBS) $(ALL_LDLIBS) $(WRAP_test_$*)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c $(LIB)
@@ -318,4 +325,4 @@ help:
 	@echo "           PKG_CONFIG DEVELOPER=1 (-Werror) SANITIZE=address,undefined"
 	@echo "           FUZZ_SECONDS FUZZ_JOBS FUZZ_CC FUZZ_BUILD VALGRIND_SKIP FUNC_MAX (lint)"
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/tests/hooks/apply.d $(UNIT_BIN:=.d) $(FUZZ_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/tests/hooks/apply.d $(UNIT_BIN:=.d) $(TESTLIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor/util/jsondispatch.h"
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
 #include "advisor/facts/proctext.h"
+#include "advisor/facts/record.h"
 #include "advisor/util/sha256.h"
 #include "advisor/facts/sysctl_db.h"
 #include "advisor/facts/sysctl_key.h"
@@ -125,6 +127,16 @@ void twa_plan_fingerprint(const struct twa_plan *p, bool use_to, char *out,
 	snprintf(out, size, "sha256:%s", hex);
 }
 
+/* One change: the encoder and the decoder share this table. */
+static const struct twa_field plan_change_fields[] = {
+	TWA_FIELD(struct twa_plan_change, key, "key", NULL, TWA_F_STR),
+	TWA_FIELD(struct twa_plan_change, from, "from", NULL, TWA_F_STR),
+	TWA_FIELD(struct twa_plan_change, to, "to", NULL, TWA_F_STR),
+	TWA_FIELD_MAYBE(struct twa_plan_change, rule, "rule", NULL, TWA_F_STR),
+	TWA_FIELD_MAYBE(struct twa_plan_change, reason, "reason", NULL, TWA_F_STR),
+	{ 0 },
+};
+
 json_object *twa_plan_to_json(const struct twa_plan *p)
 {
 	json_object *o = json_object_new_object(), *list = json_object_new_array();
@@ -136,17 +148,9 @@ json_object *twa_plan_to_json(const struct twa_plan *p)
 	json_object_object_add(o, "profile", json_object_new_string(p->profile));
 	json_object_object_add(o, "created", json_object_new_string(p->created));
 	json_object_object_add(o, "fingerprint", json_object_new_string(p->fingerprint));
-	for (i = 0; i < p->n; i++) {
-		const struct twa_plan_change *c = &p->changes[i];
-		json_object *x = json_object_new_object();
-
-		json_object_object_add(x, "key", json_object_new_string(c->key));
-		json_object_object_add(x, "from", json_object_new_string(c->from));
-		json_object_object_add(x, "to", json_object_new_string(c->to));
-		json_object_object_add(x, "rule", json_object_new_string(c->rule));
-		json_object_object_add(x, "reason", json_object_new_string(c->reason));
-		json_object_array_add(list, x);
-	}
+	for (i = 0; i < p->n; i++)
+		json_object_array_add(list, twa_rec_to_json(plan_change_fields,
+							    &p->changes[i]));
 	json_object_object_add(o, "changes", list);
 	return o;
 }
@@ -194,12 +198,60 @@ int twa_plan_check_value(const char *key, const char *value, struct twa_err *err
 	return 0;
 }
 
+static int changes_from_json(json_object *list, const char *file, void *rec,
+			     struct twa_err *err)
+{
+	struct twa_plan *p = rec;
+	size_t i, n = json_object_array_length(list);
+	int r;
+
+	if (n > TWA_PLAN_MAX_CHANGES)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "plan has %zu changes, more than %d", n,
+				      TWA_PLAN_MAX_CHANGES);
+	for (i = 0; i < n; i++) {
+		struct twa_plan_change c;
+		char path[48];
+
+		memset(&c, 0, sizeof(c));
+		snprintf(path, sizeof(path), "changes[%zu]", i);
+		r = twa_rec_from_json(plan_change_fields,
+				      json_object_array_get_idx(list, i), &c, file,
+				      path, err);
+		if (r < 0)
+			return r;
+		if (twa_sysctl_key_check(c.key, err) < 0 ||
+		    twa_sysctl_value_check(c.from, err) < 0 ||
+		    twa_plan_check_value(c.key, c.to, err) < 0) {
+			twa_err_prefix(err, "%s: %s", file, path);
+			return twa_err_recode(err, -EBADMSG);
+		}
+		if (plan_find(p, c.key))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "%s: %s appears twice", path, c.key);
+		r = plan_add(p, &c);
+		if (r < 0)
+			return twa_err_set(err, r, "out of memory");
+	}
+	return 0;
+}
+
+#define PLAN(m) struct twa_plan, m
+
+static const struct twa_json_field plan_fields[] = {
+	TWA_JD_STR(PLAN(host), "host", false),
+	TWA_JD_STR(PLAN(netns), "netns", false),
+	TWA_JD_STR(PLAN(profile), "profile", false),
+	TWA_JD_STR(PLAN(created), "created", false),
+	TWA_JD_STR(PLAN(fingerprint), "fingerprint", false),
+	TWA_JD_ARRAY("changes", true, changes_from_json),
+	{ 0 },
+};
+
 int twa_plan_parse(const char *buf, size_t len, const char *file,
 		   struct twa_plan *p, struct twa_err *err)
 {
-	json_object *o = NULL, *list = NULL;
-	char schema[64];
-	size_t i, n;
+	json_object *o = NULL;
 	int r;
 
 	if (len > TWA_PLAN_MAX_BYTES)
@@ -208,69 +260,12 @@ int twa_plan_parse(const char *buf, size_t len, const char *file,
 	r = twa_json_parse(buf, len, file, &o, err);
 	if (r < 0)
 		return r;
-	if (!json_object_is_type(o, json_type_object)) {
+	if (!json_object_is_type(o, json_type_object))
 		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "a plan is a JSON object");
-		goto out;
-	}
-	if ((r = twa_json_get_str(o, "schema", true, file, "plan", schema, sizeof(schema), err)) < 0)
-		goto out;
-	if (strcmp(schema, TWA_PLAN_SCHEMA)) {
-		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "schema '%s' is not %s", schema,
-				   TWA_PLAN_SCHEMA);
-		goto out;
-	}
-	if ((r = twa_json_get_str(o, "host", false, file, "plan", p->host, sizeof(p->host), err)) < 0 ||
-	    (r = twa_json_get_str(o, "netns", false, file, "plan", p->netns, sizeof(p->netns), err)) < 0 ||
-	    (r = twa_json_get_str(o, "profile", false, file, "plan", p->profile, sizeof(p->profile), err)) < 0 ||
-	    (r = twa_json_get_str(o, "created", false, file, "plan", p->created, sizeof(p->created), err)) < 0 ||
-	    (r = twa_json_get_str(o, "fingerprint", false, file, "plan", p->fingerprint,
-				  sizeof(p->fingerprint), err)) < 0 ||
-	    (r = twa_json_get_array(o, "changes", true, file, "plan", &list, err)) < 0)
-		goto out;
-	n = json_object_array_length(list);
-	if (n > TWA_PLAN_MAX_CHANGES) {
-		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "plan has %zu changes, more than %d",
-				   n, TWA_PLAN_MAX_CHANGES);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		json_object *x = json_object_array_get_idx(list, i);
-		struct twa_plan_change c;
-		char path[48];
-
-		memset(&c, 0, sizeof(c));
-		snprintf(path, sizeof(path), "changes[%zu]", i);
-		if (!json_object_is_type(x, json_type_object)) {
-			r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: expected an object", path);
-			goto out;
-		}
-		if ((r = twa_json_get_str(x, "key", true, file, path, c.key, sizeof(c.key), err)) < 0 ||
-		    (r = twa_json_get_str(x, "from", true, file, path, c.from, sizeof(c.from), err)) < 0 ||
-		    (r = twa_json_get_str(x, "to", true, file, path, c.to, sizeof(c.to), err)) < 0 ||
-		    (r = twa_json_get_str(x, "rule", false, file, path, c.rule, sizeof(c.rule), err)) < 0 ||
-		    (r = twa_json_get_str(x, "reason", false, file, path, c.reason, sizeof(c.reason), err)) < 0)
-			goto out;
-		if (twa_sysctl_key_check(c.key, err) < 0 ||
-		    twa_sysctl_value_check(c.from, err) < 0 ||
-		    twa_plan_check_value(c.key, c.to, err) < 0) {
-			twa_err_prefix(err, "%s: %s", file, path);
-			r = twa_err_recode(err, -EBADMSG);
-			goto out;
-		}
-		if (plan_find(p, c.key)) {
-			r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: %s appears twice", path, c.key);
-			goto out;
-		}
-		r = plan_add(p, &c);
-		if (r < 0) {
-			r = twa_err_set(err, r, "out of memory");
-			goto out;
-		}
-	}
-	r = 0;
-out:
+	else if ((r = twa_json_check_schema(o, file, "plan", TWA_PLAN_SCHEMA, err)) >= 0)
+		r = twa_json_dispatch(o, plan_fields, file, "plan", p, err);
 	json_object_put(o);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 enum twa_change_state twa_plan_change_state(const struct twa_plan_change *c,

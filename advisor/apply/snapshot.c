@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor/util/jsondispatch.h"
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
+#include "advisor/facts/record.h"
 #include "advisor/facts/sysctl_key.h"
 
 void twa_snapshot_init(struct twa_snapshot *s)
@@ -72,6 +74,13 @@ bool twa_snapshot_id_valid(const char *id)
 	return true;
 }
 
+/* One saved value: the encoder and the decoder share this table. */
+static const struct twa_field snapshot_value_fields[] = {
+	TWA_FIELD(struct twa_snapshot_value, key, "key", NULL, TWA_F_STR),
+	TWA_FIELD(struct twa_snapshot_value, value, "value", NULL, TWA_F_STR),
+	{ 0 },
+};
+
 json_object *twa_snapshot_to_json(const struct twa_snapshot *s)
 {
 	json_object *o = json_object_new_object(), *vals = json_object_new_array();
@@ -87,13 +96,9 @@ json_object *twa_snapshot_to_json(const struct twa_snapshot *s)
 	json_object_object_add(o, "plan_fingerprint", json_object_new_string(s->plan_fingerprint));
 	if (s->rolls_back[0])
 		json_object_object_add(o, "rolls_back", json_object_new_string(s->rolls_back));
-	for (i = 0; i < s->n; i++) {
-		json_object *x = json_object_new_object();
-
-		json_object_object_add(x, "key", json_object_new_string(s->values[i].key));
-		json_object_object_add(x, "value", json_object_new_string(s->values[i].value));
-		json_object_array_add(vals, x);
-	}
+	for (i = 0; i < s->n; i++)
+		json_object_array_add(vals, twa_rec_to_json(snapshot_value_fields,
+							    &s->values[i]));
 	json_object_object_add(o, "values", vals);
 	if (s->has_persist) {
 		json_object *p = json_object_new_object();
@@ -107,12 +112,108 @@ json_object *twa_snapshot_to_json(const struct twa_snapshot *s)
 	return o;
 }
 
+/* ---- decoding: every member is type-checked before any is validated ---- */
+
+#define SNAP(m) struct twa_snapshot, m
+
+static const struct twa_json_field snapshot_fields[] = {
+	TWA_JD_STR(SNAP(id), "id", true),
+	TWA_JD_STR(SNAP(created), "created", false),
+	TWA_JD_STR(SNAP(operation), "operation", true),
+	TWA_JD_STR(SNAP(host), "host", false),
+	TWA_JD_STR(SNAP(netns), "netns", false),
+	TWA_JD_STR(SNAP(profile), "profile", false),
+	TWA_JD_STR(SNAP(plan_fingerprint), "plan_fingerprint", false),
+	TWA_JD_STR(SNAP(rolls_back), "rolls_back", false),
+	TWA_JD_ARRAY("values", true, NULL),
+	TWA_JD_OBJECT("persist", false, NULL),
+	{ 0 },
+};
+
+static const struct twa_json_field persist_fields[] = {
+	TWA_JD_STR(SNAP(persist_path), "path", true),
+	TWA_JD_BOOL(SNAP(persist_existed), "existed", true),
+	{ 0 },
+};
+
+static int snapshot_check(const struct twa_snapshot *s, const char *file,
+			  struct twa_err *err)
+{
+	if (!twa_snapshot_id_valid(s->id))
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "bad snapshot id '%.64s'", s->id);
+	if (strcmp(s->operation, "apply") && strcmp(s->operation, "rollback"))
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "operation '%s' is not apply or rollback",
+				      s->operation);
+	return 0;
+}
+
+static int values_from_json(json_object *vals, const char *file,
+			    struct twa_snapshot *s, struct twa_err *err)
+{
+	size_t i, n = json_object_array_length(vals);
+	int r;
+
+	if (n > TWA_SNAPSHOT_MAX_KEYS)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "more than %d values",
+				      TWA_SNAPSHOT_MAX_KEYS);
+	for (i = 0; i < n; i++) {
+		struct twa_snapshot_value v;
+		char path[48];
+
+		memset(&v, 0, sizeof(v));
+		snprintf(path, sizeof(path), "values[%zu]", i);
+		r = twa_rec_from_json(snapshot_value_fields,
+				      json_object_array_get_idx(vals, i), &v, file,
+				      path, err);
+		if (r < 0)
+			return r;
+		if (twa_sysctl_key_check(v.key, err) < 0 ||
+		    twa_sysctl_value_check(v.value, err) < 0) {
+			twa_err_prefix(err, "%s: %s", file, path);
+			return twa_err_recode(err, -EBADMSG);
+		}
+		if ((r = twa_snapshot_add(s, v.key, v.value)) < 0)
+			return twa_err_set(err, r, "out of memory");
+	}
+	return 0;
+}
+
+static int persist_from_json(json_object *p, const char *file,
+			     struct twa_snapshot *s, struct twa_err *err)
+{
+	json_object *content = NULL;
+	size_t clen;
+	int r;
+
+	s->has_persist = true;
+	r = twa_json_dispatch(p, persist_fields, file, "persist", s, err);
+	if (r < 0)
+		return r;
+	if (json_object_object_get_ex(p, "content", &content) && content) {
+		if (!json_object_is_type(content, json_type_string))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "persist.content: expected a string");
+		clen = (size_t)json_object_get_string_len(content);
+		if (clen > TWA_PERSIST_MAX_BYTES ||
+		    strlen(json_object_get_string(content)) != clen)
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "persist.content too large or contains NUL");
+		s->persist_content = strdup(json_object_get_string(content));
+		if (!s->persist_content)
+			return twa_err_set(err, -ENOMEM, "out of memory");
+	}
+	if (s->persist_existed != (s->persist_content != NULL))
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "persist: 'existed' and 'content' disagree");
+	return 0;
+}
+
 int twa_snapshot_parse(const char *buf, size_t len, const char *file,
 		       struct twa_snapshot *s, struct twa_err *err)
 {
-	json_object *o = NULL, *vals = NULL, *p = NULL;
-	char schema[64];
-	size_t i, n;
+	json_object *o = NULL, *p = NULL;
 	int r;
 
 	if (len > TWA_SNAPSHOT_MAX_BYTES)
@@ -125,98 +226,14 @@ int twa_snapshot_parse(const char *buf, size_t len, const char *file,
 		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "a snapshot is a JSON object");
 		goto out;
 	}
-	if ((r = twa_json_get_str(o, "schema", true, file, "snapshot", schema, sizeof(schema), err)) < 0)
+	if ((r = twa_json_check_schema(o, file, "snapshot", TWA_SNAPSHOT_SCHEMA, err)) < 0 ||
+	    (r = twa_json_dispatch(o, snapshot_fields, file, "snapshot", s, err)) < 0 ||
+	    (r = snapshot_check(s, file, err)) < 0 ||
+	    (r = values_from_json(json_object_object_get(o, "values"), file, s, err)) < 0)
 		goto out;
-	if (strcmp(schema, TWA_SNAPSHOT_SCHEMA)) {
-		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "schema '%s' is not %s", schema,
-				   TWA_SNAPSHOT_SCHEMA);
+	if (json_object_object_get_ex(o, "persist", &p) && p &&
+	    (r = persist_from_json(p, file, s, err)) < 0)
 		goto out;
-	}
-	if ((r = twa_json_get_str(o, "id", true, file, "snapshot", s->id, sizeof(s->id), err)) < 0 ||
-	    (r = twa_json_get_str(o, "created", false, file, "snapshot", s->created, sizeof(s->created), err)) < 0 ||
-	    (r = twa_json_get_str(o, "operation", true, file, "snapshot", s->operation, sizeof(s->operation), err)) < 0 ||
-	    (r = twa_json_get_str(o, "host", false, file, "snapshot", s->host, sizeof(s->host), err)) < 0 ||
-	    (r = twa_json_get_str(o, "netns", false, file, "snapshot", s->netns, sizeof(s->netns), err)) < 0 ||
-	    (r = twa_json_get_str(o, "profile", false, file, "snapshot", s->profile, sizeof(s->profile), err)) < 0 ||
-	    (r = twa_json_get_str(o, "plan_fingerprint", false, file, "snapshot", s->plan_fingerprint,
-				  sizeof(s->plan_fingerprint), err)) < 0 ||
-	    (r = twa_json_get_str(o, "rolls_back", false, file, "snapshot", s->rolls_back,
-				  sizeof(s->rolls_back), err)) < 0 ||
-	    (r = twa_json_get_array(o, "values", true, file, "snapshot", &vals, err)) < 0 ||
-	    (r = twa_json_get_obj(o, "persist", false, file, "snapshot", &p, err)) < 0)
-		goto out;
-	if (!twa_snapshot_id_valid(s->id)) {
-		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "bad snapshot id '%.64s'", s->id);
-		goto out;
-	}
-	if (strcmp(s->operation, "apply") && strcmp(s->operation, "rollback")) {
-		r = twa_err_set_at(err, -EBADMSG, file, 0, 0,
-				   "operation '%s' is not apply or rollback", s->operation);
-		goto out;
-	}
-	n = json_object_array_length(vals);
-	if (n > TWA_SNAPSHOT_MAX_KEYS) {
-		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "more than %d values", TWA_SNAPSHOT_MAX_KEYS);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		json_object *x = json_object_array_get_idx(vals, i);
-		char path[48], key[96], value[256];
-
-		snprintf(path, sizeof(path), "values[%zu]", i);
-		if (!json_object_is_type(x, json_type_object)) {
-			r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: expected an object", path);
-			goto out;
-		}
-		if ((r = twa_json_get_str(x, "key", true, file, path, key, sizeof(key), err)) < 0 ||
-		    (r = twa_json_get_str(x, "value", true, file, path, value, sizeof(value), err)) < 0)
-			goto out;
-		if (twa_sysctl_key_check(key, err) < 0 || twa_sysctl_value_check(value, err) < 0) {
-			twa_err_prefix(err, "%s: %s", file, path);
-			r = twa_err_recode(err, -EBADMSG);
-			goto out;
-		}
-		if ((r = twa_snapshot_add(s, key, value)) < 0) {
-			r = twa_err_set(err, r, "out of memory");
-			goto out;
-		}
-	}
-	if (p) {
-		json_object *content = NULL;
-		bool existed = false;
-
-		s->has_persist = true;
-		if ((r = twa_json_get_str(p, "path", true, file, "persist", s->persist_path,
-					  sizeof(s->persist_path), err)) < 0 ||
-		    (r = twa_json_get_bool(p, "existed", true, file, "persist", &existed, err)) < 0)
-			goto out;
-		s->persist_existed = existed;
-		if (json_object_object_get_ex(p, "content", &content) && content) {
-			size_t clen;
-
-			if (!json_object_is_type(content, json_type_string)) {
-				r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "persist.content: expected a string");
-				goto out;
-			}
-			clen = (size_t)json_object_get_string_len(content);
-			if (clen > TWA_PERSIST_MAX_BYTES ||
-			    strlen(json_object_get_string(content)) != clen) {
-				r = twa_err_set_at(err, -EBADMSG, file, 0, 0,
-						   "persist.content too large or contains NUL");
-				goto out;
-			}
-			s->persist_content = strdup(json_object_get_string(content));
-			if (!s->persist_content) {
-				r = twa_err_set(err, -ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-		if (existed != (s->persist_content != NULL)) {
-			r = twa_err_set_at(err, -EBADMSG, file, 0, 0,
-					   "persist: 'existed' and 'content' disagree");
-			goto out;
-		}
-	}
 	r = 0;
 out:
 	json_object_put(o);

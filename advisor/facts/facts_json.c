@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor/util/jsondispatch.h"
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
 #include "advisor/facts/proctext.h"
@@ -32,6 +33,15 @@ const struct twa_field twa_listener_fields[] = {
 	TWA_FIELD(struct twa_listener, in_ephemeral_range, "in_ephemeral_range",
 		  "EPHEMERAL", TWA_F_BOOL),
 	TWA_FIELD(struct twa_listener, process, "process", "PROCESS", TWA_F_PROCESS),
+	{ 0 },
+};
+
+/* JSON only: the text and report writers show overrides their own way. */
+const struct twa_field twa_boot_override_fields[] = {
+	TWA_FIELD(struct twa_boot_override, key, "key", NULL, TWA_F_STR),
+	TWA_FIELD(struct twa_boot_override, ours, "ours", NULL, TWA_F_STR),
+	TWA_FIELD(struct twa_boot_override, theirs, "theirs", NULL, TWA_F_STR),
+	TWA_FIELD(struct twa_boot_override, file, "file", NULL, TWA_F_STR),
 	{ 0 },
 };
 
@@ -171,20 +181,12 @@ static json_object *rates_group_to_json(const struct twa_rates *r)
 
 static json_object *boot_to_json(const struct twa_boot *b)
 {
-	json_object *o = json_object_new_object(), *a = json_object_new_array();
-	size_t i;
+	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "file", json_object_new_string(b->file));
-	for (i = 0; i < b->n_overrides; i++) {
-		json_object *x = json_object_new_object();
-
-		json_object_object_add(x, "key", json_object_new_string(b->overrides[i].key));
-		json_object_object_add(x, "ours", json_object_new_string(b->overrides[i].ours));
-		json_object_object_add(x, "theirs", json_object_new_string(b->overrides[i].theirs));
-		json_object_object_add(x, "file", json_object_new_string(b->overrides[i].file));
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "overrides", a);
+	json_object_object_add(o, "overrides",
+			       records_to_json(twa_boot_override_fields, b->overrides,
+					       b->n_overrides, sizeof(*b->overrides)));
 	return o;
 }
 
@@ -248,6 +250,11 @@ json_object *twa_facts_to_json(const struct twa_facts *f)
 }
 
 /* ---- decoding ---------------------------------------------------------- */
+
+/* The tables below run in document order: the first row that fails is the
+ * message the user sees, so their order is part of the format. */
+#define FACT(m) struct twa_facts, m
+#define FACTS(rec) ((struct twa_facts *)(rec))
 
 static int named_from_json(json_object *o, const char *file, const char *path,
 			   struct twa_named_vec *out, struct twa_err *err)
@@ -322,156 +329,289 @@ static int records_from_json(json_object *a, const struct twa_field *fields,
 	return 0;
 }
 
-static int sockets_from_json(json_object *o, const char *file,
-			     struct twa_facts *f, struct twa_err *err)
-{
-	struct twa_sockets *s = &f->sockets;
-	json_object *states = NULL, *fam = NULL, *v = NULL, *skipped = NULL;
-	int64_t x;
-	size_t i;
-	int r;
+static const struct twa_json_field host_fields[] = {
+	TWA_JD_STR(FACT(host.hostname), "hostname", false),
+	TWA_JD_STR(FACT(host.kernel), "kernel", false),
+	TWA_JD_STR(FACT(host.netns), "netns", false),
+	TWA_JD_STR(FACT(host.time), "time", false),
+	{ 0 },
+};
 
-	r = twa_json_get_str(o, "source", true, file, "sockets", s->source,
-			     sizeof(s->source), err);
-	if (r < 0)
-		return r;
-	r = twa_json_get_str(o, "fallback", false, file, "sockets", s->fallback,
-			     sizeof(s->fallback), err);
-	if (r < 0)
-		return r;
-	r = twa_json_get_obj(o, "families", false, file, "sockets", &fam, err);
-	if (r < 0)
-		return r;
-	if (fam) {
-		/* Per family when present: more precise than the sum. */
-		if ((r = twa_json_get_obj(fam, "inet", true, file, "sockets.families", &v, err)) < 0 ||
-		    (r = states_from_json(v, file, "sockets.families.inet",
-					  s->states[TWA_FAM_INET], err)) < 0 ||
-		    (r = twa_json_get_obj(fam, "inet6", true, file, "sockets.families", &v, err)) < 0 ||
-		    (r = states_from_json(v, file, "sockets.families.inet6",
-					  s->states[TWA_FAM_INET6], err)) < 0)
-			return r;
-	} else {
-		r = twa_json_get_obj(o, "states", true, file, "sockets", &states, err);
-		if (r < 0)
-			return r;
-		r = states_from_json(states, file, "sockets.states",
-				     s->states[TWA_FAM_INET], err);
-		if (r < 0)
-			return r;
-	}
-	x = 0;
-	r = twa_json_get_i64(o, "fin_wait2_orphans", false, file, "sockets", 0,
-			     INT64_MAX, &x, err);
-	if (r < 0)
-		return r;
-	s->fin_wait2_orphans = (uint64_t)x;
-	r = twa_json_get_array(o, "skipped", false, file, "sockets", &skipped, err);
-	if (r < 0)
-		return r;
-	for (i = 0; skipped && i < json_object_array_length(skipped); i++) {
-		json_object *e = json_object_array_get_idx(skipped, i);
+/* "sources.sockets" is sockets.source again: read there. */
+static const struct twa_json_field sources_fields[] = {
+	TWA_JD_STR(FACT(sources.sockstat), "sockstat", false),
+	TWA_JD_STR(FACT(sources.counters), "counters", false),
+	TWA_JD_STR(FACT(sources.sysctls), "sysctls", false),
+	TWA_JD_STR(FACT(sources.owners), "owners", false),
+	{ 0 },
+};
+
+/* ---- sockets ---- */
+
+static int inet_from_json(json_object *v, const char *file, void *rec,
+			  struct twa_err *err)
+{
+	return states_from_json(v, file, "sockets.families.inet",
+				FACTS(rec)->sockets.states[TWA_FAM_INET], err);
+}
+
+static int inet6_from_json(json_object *v, const char *file, void *rec,
+			   struct twa_err *err)
+{
+	return states_from_json(v, file, "sockets.families.inet6",
+				FACTS(rec)->sockets.states[TWA_FAM_INET6], err);
+}
+
+/* Per family when present: more precise than the sum. */
+static const struct twa_json_field families_fields[] = {
+	TWA_JD_OBJECT("inet", true, inet_from_json),
+	TWA_JD_OBJECT("inet6", true, inet6_from_json),
+	{ 0 },
+};
+
+static int skipped_from_json(json_object *a, const char *file, void *rec,
+			     struct twa_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
 		unsigned st = json_object_is_type(e, json_type_string) ?
 			      twa_tcp_state_from_name(json_object_get_string(e)) : 0;
 
 		if (!st)
 			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
 					      "sockets.skipped[%zu]: not a TCP state name", i);
-		s->skipped |= TWA_TCPF(st);
+		FACTS(rec)->sockets.skipped |= TWA_TCPF(st);
 	}
-	s->present = true;
 	return 0;
 }
 
-static int ephemeral_from_json(json_object *o, const char *file,
-			       struct twa_facts *f, struct twa_err *err)
+static const struct twa_json_field sockets_head_fields[] = {
+	TWA_JD_STR(FACT(sockets.source), "source", true),
+	TWA_JD_STR(FACT(sockets.fallback), "fallback", false),
+	{ 0 },
+};
+
+static const struct twa_json_field sockets_tail_fields[] = {
+	TWA_JD_INT(FACT(sockets.fin_wait2_orphans), "fin_wait2_orphans", false,
+		   0, INT64_MAX),
+	TWA_JD_ARRAY("skipped", false, skipped_from_json),
+	{ 0 },
+};
+
+/* Between the head and the tail: "families", or else the sum "states"
+ * (required then, and kept as inet). */
+static int sockets_from_json(json_object *o, const char *file, void *rec,
+			     struct twa_err *err)
 {
-	struct twa_ephemeral *e = &f->ephemeral;
-	json_object *dests = NULL, *res = NULL;
-	int64_t lo, hi, x;
+	json_object *fam = NULL, *states = NULL;
+	int r;
+
+	if ((r = twa_json_dispatch(o, sockets_head_fields, file, "sockets", rec, err)) < 0 ||
+	    (r = twa_json_get_obj(o, "families", false, file, "sockets", &fam, err)) < 0)
+		return r;
+	if (fam)
+		r = twa_json_dispatch(fam, families_fields, file, "sockets.families",
+				      rec, err);
+	else if ((r = twa_json_get_obj(o, "states", true, file, "sockets", &states,
+				       err)) >= 0)
+		r = states_from_json(states, file, "sockets.states",
+				     FACTS(rec)->sockets.states[TWA_FAM_INET], err);
+	if (r < 0)
+		return r;
+	return twa_json_dispatch(o, sockets_tail_fields, file, "sockets", rec, err);
+}
+
+/* ---- named values and sysctls ---- */
+
+static int sockstat_from_json(json_object *v, const char *file, void *rec,
+			      struct twa_err *err)
+{
+	return named_from_json(v, file, "sockstat", &FACTS(rec)->sockstat, err);
+}
+
+static int counters_from_json(json_object *v, const char *file, void *rec,
+			      struct twa_err *err)
+{
+	return named_from_json(v, file, "counters", &FACTS(rec)->counters, err);
+}
+
+static int sysctls_from_json(json_object *v, const char *file, void *rec,
+			     struct twa_err *err)
+{
+	json_object_object_foreach(v, key, val) {
+		if (!json_object_is_type(val, json_type_string) &&
+		    !json_object_is_type(val, json_type_int))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "sysctls.%.96s: expected a string", key);
+		if (strlen(key) > 95 || strlen(json_object_get_string(val)) > 4095)
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "sysctls.%.96s: name or value too long", key);
+		if (twa_facts_set_sysctl(FACTS(rec), key, json_object_get_string(val)) < 0)
+			return twa_err_set(err, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* ---- ephemeral ---- */
+
+static int ephemeral_range_check(json_object *v, const char *file, void *rec,
+				 struct twa_err *err)
+{
+	const struct twa_ephemeral *e = &FACTS(rec)->ephemeral;
+
+	(void)v;
+	if (e->low > e->high)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "ephemeral: low %u is above high %u",
+				      e->low, e->high);
+	return 0;
+}
+
+/* ["PORT" or "LOW-HIGH" or PORT, ...]: the ip_local_reserved_ports list. */
+static int reserved_from_json(json_object *res, const char *file, void *rec,
+			      struct twa_err *err)
+{
+	struct twa_ephemeral *e = &FACTS(rec)->ephemeral;
+	struct strbuf list = STRBUF_INIT;
 	size_t i;
 	int r;
 
-	if ((r = twa_json_get_i64(o, "low", true, file, "ephemeral", 1, 65535, &lo, err)) < 0 ||
-	    (r = twa_json_get_i64(o, "high", true, file, "ephemeral", 1, 65535, &hi, err)) < 0)
-		return r;
-	if (lo > hi)
-		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-				      "ephemeral: low %lld is above high %lld",
-				      (long long)lo, (long long)hi);
-	e->low = (unsigned)lo;
-	e->high = (unsigned)hi;
-	r = twa_json_get_array(o, "reserved", false, file, "ephemeral", &res, err);
+	if (!json_object_array_length(res))
+		return 0;
+	for (i = 0; i < json_object_array_length(res); i++) {
+		json_object *it = json_object_array_get_idx(res, i);
+
+		if (!json_object_is_type(it, json_type_string) &&
+		    !json_object_is_type(it, json_type_int)) {
+			strbuf_release(&list);
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "ephemeral.reserved[%zu]: expected \"PORT\" or \"LOW-HIGH\"", i);
+		}
+		strbuf_addf(&list, "%s%s", i ? "," : "", json_object_get_string(it));
+	}
+	r = twa_reserved_ports_parse(list.buf, &e->reserved, &e->n_reserved, err);
+	strbuf_release(&list);
+	if (r < 0)
+		twa_err_prefix(err, "%s: ephemeral.reserved", file);
+	return r;
+}
+
+static int destinations_from_json(json_object *a, const char *file, void *rec,
+				  struct twa_err *err)
+{
+	struct twa_ephemeral *e = &FACTS(rec)->ephemeral;
+	size_t i;
+	int r;
+
+	r = records_from_json(a, twa_destination_fields, sizeof(*e->dest),
+			      100000, file, "ephemeral.destinations",
+			      (void **)&e->dest, &e->n_dest, err);
 	if (r < 0)
 		return r;
-	if (res && json_object_array_length(res)) {
-		struct strbuf list = STRBUF_INIT;
-
-		for (i = 0; i < json_object_array_length(res); i++) {
-			json_object *it = json_object_array_get_idx(res, i);
-
-			if (!json_object_is_type(it, json_type_string) &&
-			    !json_object_is_type(it, json_type_int)) {
-				strbuf_release(&list);
-				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-						      "ephemeral.reserved[%zu]: expected \"PORT\" or \"LOW-HIGH\"", i);
-			}
-			strbuf_addf(&list, "%s%s", i ? "," : "", json_object_get_string(it));
-		}
-		r = twa_reserved_ports_parse(list.buf, &e->reserved, &e->n_reserved, err);
-		strbuf_release(&list);
-		if (r < 0) {
-			twa_err_prefix(err, "%s: ephemeral.reserved", file);
-			return r;
-		}
+	for (i = 0; i < e->n_dest; i++) {
+		if (e->dest[i].remote_port > 65535)
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "ephemeral.destinations[%zu].remote_port: %u is not a port",
+					      i, e->dest[i].remote_port);
+		e->dest[i].family = strchr(e->dest[i].remote, ':') ?
+				    TWA_AF_INET6 : TWA_AF_INET;
 	}
+	if (!e->dest_total)
+		e->dest_total = e->n_dest;
+	return 0;
+}
+
+static const struct twa_json_field ephemeral_fields[] = {
+	TWA_JD_INT(FACT(ephemeral.low), "low", true, 1, 65535),
+	{ .key = "high", .type = TWA_JSON_INT, .required = true,
+	  .off = offsetof(struct twa_facts, ephemeral.high),
+	  .size = sizeof(unsigned), .min = 1, .max = 65535,
+	  .fn = ephemeral_range_check },
+	TWA_JD_ARRAY("reserved", false, reserved_from_json),
+	TWA_JD_BOOL(FACT(ephemeral.dumped), "complete", false),
+	TWA_JD_INT(FACT(ephemeral.bound), "bound", false, 0, INT64_MAX),
+	TWA_JD_INT(FACT(ephemeral.dest_total), "destinations_total", false, 0, INT64_MAX),
+	TWA_JD_INT(FACT(ephemeral.untracked), "untracked", false, 0, INT64_MAX),
+	TWA_JD_INT(FACT(ephemeral.time_wait), "time_wait", false, 0, INT64_MAX),
+	TWA_JD_ARRAY("destinations", false, destinations_from_json),
+	{ 0 },
+};
+
+static int ephemeral_from_json(json_object *o, const char *file, void *rec,
+			       struct twa_err *err)
+{
+	struct twa_ephemeral *e = &FACTS(rec)->ephemeral;
+	int r;
+
+	e->dumped = true;	/* "complete" is absent from older documents */
+	r = twa_json_dispatch(o, ephemeral_fields, file, "ephemeral", rec, err);
+	if (r < 0)
+		return r;
 	e->usable = twa_usable_ports(e->low, e->high, e->reserved, e->n_reserved);
-	e->dumped = true;
-	r = twa_json_get_bool(o, "complete", false, file, "ephemeral", &e->dumped, err);
+	return 0;
+}
+
+/* ---- listeners and CLOSE_WAIT owners ---- */
+
+static int listeners_from_json(json_object *v, const char *file, void *rec,
+			       struct twa_err *err)
+{
+	struct twa_facts *f = FACTS(rec);
+	size_t i;
+	int r;
+
+	r = records_from_json(v, twa_listener_fields, sizeof(*f->listeners),
+			      1000000, file, "listeners", (void **)&f->listeners,
+			      &f->n_listeners, err);
 	if (r < 0)
 		return r;
-	x = 0;
-	if ((r = twa_json_get_i64(o, "bound", false, file, "ephemeral", 0, INT64_MAX, &x, err)) < 0)
-		return r;
-	e->bound = (uint64_t)x;
-	x = 0;
-	if ((r = twa_json_get_i64(o, "destinations_total", false, file, "ephemeral", 0, INT64_MAX, &x, err)) < 0)
-		return r;
-	e->dest_total = (uint64_t)x;
-	x = 0;
-	if ((r = twa_json_get_i64(o, "untracked", false, file, "ephemeral", 0, INT64_MAX, &x, err)) < 0)
-		return r;
-	e->untracked = (uint64_t)x;
-	x = 0;
-	if ((r = twa_json_get_i64(o, "time_wait", false, file, "ephemeral", 0, INT64_MAX, &x, err)) < 0)
-		return r;
-	e->time_wait = (uint64_t)x;
-	r = twa_json_get_array(o, "destinations", false, file, "ephemeral", &dests, err);
-	if (r < 0)
-		return r;
-	if (dests) {
-		r = records_from_json(dests, twa_destination_fields, sizeof(*e->dest),
-				      100000, file, "ephemeral.destinations",
-				      (void **)&e->dest, &e->n_dest, err);
-		if (r < 0)
-			return r;
-		for (i = 0; i < e->n_dest; i++) {
-			if (e->dest[i].remote_port > 65535)
-				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-						      "ephemeral.destinations[%zu].remote_port: %u is not a port",
-						      i, e->dest[i].remote_port);
-			e->dest[i].family = strchr(e->dest[i].remote, ':') ?
-					    TWA_AF_INET6 : TWA_AF_INET;
-		}
-		if (!e->dest_total)
-			e->dest_total = e->n_dest;
+	f->alloc_listeners = f->n_listeners;
+	for (i = 0; i < f->n_listeners; i++) {
+		if (f->listeners[i].port > 65535)
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "listeners[%zu].port: %u is not a port",
+					      i, f->listeners[i].port);
+		f->listeners[i].family = strchr(f->listeners[i].local, ':') ?
+					 TWA_AF_INET6 : TWA_AF_INET;
 	}
-	e->present = true;
+	return 0;
+}
+
+static int owners_from_json(json_object *v, const char *file, void *rec,
+			    struct twa_err *err)
+{
+	struct twa_owners *cw = &FACTS(rec)->close_wait;
+
+	return records_from_json(v, twa_owner_fields, sizeof(*cw->v), 100000,
+				 file, "close_wait_owners", (void **)&cw->v,
+				 &cw->n, err);
+}
+
+/* ---- rates ---- */
+
+static int rate_counters_from_json(json_object *c, const char *file,
+				   void *rec, struct twa_err *err)
+{
+	json_object_object_foreach(c, key, val) {
+		if (!json_object_is_type(val, json_type_double) &&
+		    !json_object_is_type(val, json_type_int))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "rates.counters.%.64s: expected a number", key);
+		if (strlen(key) >= 64)
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "rates.counters: name too long");
+		if (twa_rate_add(&FACTS(rec)->rates.counters, key,
+				 json_object_get_double(val)) < 0)
+			return twa_err_set(err, -ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
 /* rates.states and rates.series: the state counts of every sample, which
- * the HTML report charts over time. */
+ * the HTML report charts over time. Their types were checked by the
+ * table; their contents are read after both. */
 static int rates_series_from_json(json_object *v, const char *file,
 				  struct twa_rates *rt, struct twa_err *err)
 {
@@ -479,9 +619,8 @@ static int rates_series_from_json(json_object *v, const char *file,
 	size_t i, n;
 	int r;
 
-	if ((r = twa_json_get_obj(v, "states", false, file, "rates", &st, err)) < 0 ||
-	    (r = twa_json_get_array(v, "series", false, file, "rates", &series, err)) < 0)
-		return r;
+	json_object_object_get_ex(v, "states", &st);
+	json_object_object_get_ex(v, "series", &series);
 	if (st) {
 		json_object_object_foreach(st, key, val) {
 			if (!twa_tcp_state_from_name(key) ||
@@ -520,201 +659,83 @@ static int rates_series_from_json(json_object *v, const char *file,
 	return 0;
 }
 
-/* boot: {"file": ..., "overrides": [{"key", "ours", "theirs", "file"}]} */
-static int boot_from_json(json_object *o, const char *file, struct twa_boot *b,
-			  struct twa_err *err)
+static const struct twa_json_field rates_fields[] = {
+	TWA_JD_INT(FACT(rates.samples), "samples", false, 0, 1000000),
+	TWA_JD_DOUBLE(FACT(rates.interval), "interval", false),
+	TWA_JD_DOUBLE(FACT(rates.elapsed), "elapsed", false),
+	TWA_JD_OBJECT("counters", false, rate_counters_from_json),
+	TWA_JD_OBJECT("states", false, NULL),
+	TWA_JD_ARRAY("series", false, NULL),
+	{ 0 },
+};
+
+static int rates_from_json(json_object *v, const char *file, void *rec,
+			   struct twa_err *err)
 {
-	json_object *a = NULL;
-	size_t n, i;
-	int r;
+	int r = twa_json_dispatch(v, rates_fields, file, "rates", rec, err);
 
-	if ((r = twa_json_get_str(o, "file", false, file, "boot", b->file,
-				  sizeof(b->file), err)) < 0 ||
-	    (r = twa_json_get_array(o, "overrides", false, file, "boot", &a, err)) < 0)
-		return r;
-	n = a ? json_object_array_length(a) : 0;
-	if (n > 10000)
-		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-				      "boot.overrides: more than 10000 entries");
-	b->overrides = calloc(n ? n : 1, sizeof(*b->overrides));
-	if (!b->overrides)
-		return twa_err_set(err, -ENOMEM, "out of memory");
-	for (i = 0; i < n; i++) {
-		json_object *it = json_object_array_get_idx(a, i);
-		struct twa_boot_override *x = &b->overrides[i];
-		char path[64];
-
-		snprintf(path, sizeof(path), "boot.overrides[%zu]", i);
-		if (!json_object_is_type(it, json_type_object))
-			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-					      "%s: expected an object", path);
-		if ((r = twa_json_get_str(it, "key", true, file, path, x->key, sizeof(x->key), err)) < 0 ||
-		    (r = twa_json_get_str(it, "ours", true, file, path, x->ours, sizeof(x->ours), err)) < 0 ||
-		    (r = twa_json_get_str(it, "theirs", true, file, path, x->theirs, sizeof(x->theirs), err)) < 0 ||
-		    (r = twa_json_get_str(it, "file", true, file, path, x->file, sizeof(x->file), err)) < 0)
-			return r;
-		b->n_overrides = i + 1;
-	}
-	b->present = true;
-	return 0;
+	return r < 0 ? r : rates_series_from_json(v, file, &FACTS(rec)->rates, err);
 }
+
+/* ---- boot: {"file": ..., "overrides": [{"key", "ours", "theirs", "file"}]} ---- */
+
+static int overrides_from_json(json_object *a, const char *file, void *rec,
+			       struct twa_err *err)
+{
+	struct twa_boot *b = &FACTS(rec)->boot;
+
+	return records_from_json(a, twa_boot_override_fields,
+				 sizeof(*b->overrides), 10000, file,
+				 "boot.overrides", (void **)&b->overrides,
+				 &b->n_overrides, err);
+}
+
+static const struct twa_json_field boot_fields[] = {
+	TWA_JD_STR(FACT(boot.file), "file", false),
+	TWA_JD_ARRAY("overrides", false, overrides_from_json),
+	{ 0 },
+};
+
+/* ---- the document ---- */
+
+#define HAVE(m) .have_off = offsetof(struct twa_facts, m)
+#define WHEN(m) .when_off = offsetof(struct twa_facts, m)
+
+static const struct twa_json_field facts_fields[] = {
+	TWA_JD_NESTED("host", host_fields),
+	TWA_JD_NESTED("sources", sources_fields),
+	{ "sockets", TWA_JSON_OBJECT, .fn = sockets_from_json, HAVE(sockets.present) },
+	{ "sockstat", TWA_JSON_OBJECT, .fn = sockstat_from_json, HAVE(have_sockstat) },
+	TWA_JD_OBJECT("counters", false, counters_from_json),
+	TWA_JD_OBJECT("sysctls", false, sysctls_from_json),
+	{ "ephemeral", TWA_JSON_OBJECT, .fn = ephemeral_from_json, HAVE(ephemeral.present) },
+	{ "listeners", TWA_JSON_ARRAY, .fn = listeners_from_json, HAVE(have_listeners) },
+	{ "close_wait_owners", TWA_JSON_ARRAY, .fn = owners_from_json,
+	  HAVE(close_wait.searched) },
+	{ "close_wait_unattributed", TWA_JSON_INT,
+	  .off = offsetof(struct twa_facts, close_wait.unattributed),
+	  .size = sizeof(uint64_t), .max = INT64_MAX, WHEN(close_wait.searched) },
+	{ "processes_unreadable", TWA_JSON_INT,
+	  .off = offsetof(struct twa_facts, close_wait.unreadable),
+	  .size = sizeof(unsigned), .max = INT32_MAX, WHEN(close_wait.searched) },
+	{ "rates", TWA_JSON_OBJECT, .fn = rates_from_json, HAVE(rates.present) },
+	{ "boot", TWA_JSON_NESTED, .sub = boot_fields, HAVE(boot.present) },
+	{ 0 },
+};
 
 int twa_facts_from_json(json_object *obj, const char *file,
 			struct twa_facts *f, struct twa_err *err)
 {
-	json_object *v = NULL;
-	char schema[64];
-	int64_t x;
 	int r;
 
 	if (!json_object_is_type(obj, json_type_object))
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
 				      "expected a JSON object with \"schema\": \"%s\"",
 				      TWA_FACTS_SCHEMA);
-	r = twa_json_get_str(obj, "schema", true, file, "facts", schema,
-			     sizeof(schema), err);
+	r = twa_json_check_schema(obj, file, "facts", TWA_FACTS_SCHEMA, err);
 	if (r < 0)
 		return r;
-	if (strcmp(schema, TWA_FACTS_SCHEMA))
-		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-				      "schema '%s' is not %s", schema, TWA_FACTS_SCHEMA);
-	if ((r = twa_json_get_obj(obj, "host", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v) {
-		struct twa_host *h = &f->host;
-
-		if ((r = twa_json_get_str(v, "hostname", false, file, "host", h->hostname, sizeof(h->hostname), err)) < 0 ||
-		    (r = twa_json_get_str(v, "kernel", false, file, "host", h->kernel, sizeof(h->kernel), err)) < 0 ||
-		    (r = twa_json_get_str(v, "netns", false, file, "host", h->netns, sizeof(h->netns), err)) < 0 ||
-		    (r = twa_json_get_str(v, "time", false, file, "host", h->time, sizeof(h->time), err)) < 0)
-			return r;
-	}
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "sources", false, file, "facts", &v, err)) < 0)
-		return r;
-	/* "sources.sockets" is sockets.source again: read there. */
-	if (v && ((r = twa_json_get_str(v, "sockstat", false, file, "sources", f->sources.sockstat, sizeof(f->sources.sockstat), err)) < 0 ||
-		  (r = twa_json_get_str(v, "counters", false, file, "sources", f->sources.counters, sizeof(f->sources.counters), err)) < 0 ||
-		  (r = twa_json_get_str(v, "sysctls", false, file, "sources", f->sources.sysctls, sizeof(f->sources.sysctls), err)) < 0 ||
-		  (r = twa_json_get_str(v, "owners", false, file, "sources", f->sources.owners, sizeof(f->sources.owners), err)) < 0))
-		return r;
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "sockets", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v && (r = sockets_from_json(v, file, f, err)) < 0)
-		return r;
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "sockstat", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v) {
-		if ((r = named_from_json(v, file, "sockstat", &f->sockstat, err)) < 0)
-			return r;
-		f->have_sockstat = true;
-	}
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "counters", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v && (r = named_from_json(v, file, "counters", &f->counters, err)) < 0)
-		return r;
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "sysctls", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v) {
-		json_object_object_foreach(v, key, val) {
-			if (!json_object_is_type(val, json_type_string) &&
-			    !json_object_is_type(val, json_type_int))
-				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-						      "sysctls.%.96s: expected a string", key);
-			if (strlen(key) > 95 || strlen(json_object_get_string(val)) > 4095)
-				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-						      "sysctls.%.96s: name or value too long", key);
-			if (twa_facts_set_sysctl(f, key, json_object_get_string(val)) < 0)
-				return twa_err_set(err, -ENOMEM, "out of memory");
-		}
-	}
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "ephemeral", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v && (r = ephemeral_from_json(v, file, f, err)) < 0)
-		return r;
-	v = NULL;
-	if ((r = twa_json_get_array(obj, "listeners", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v) {
-		size_t i;
-
-		r = records_from_json(v, twa_listener_fields, sizeof(*f->listeners),
-				      1000000, file, "listeners", (void **)&f->listeners,
-				      &f->n_listeners, err);
-		if (r < 0)
-			return r;
-		f->alloc_listeners = f->n_listeners;
-		for (i = 0; i < f->n_listeners; i++) {
-			if (f->listeners[i].port > 65535)
-				return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-						      "listeners[%zu].port: %u is not a port",
-						      i, f->listeners[i].port);
-			f->listeners[i].family = strchr(f->listeners[i].local, ':') ?
-						 TWA_AF_INET6 : TWA_AF_INET;
-		}
-		f->have_listeners = true;
-	}
-	v = NULL;
-	if ((r = twa_json_get_array(obj, "close_wait_owners", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v) {
-		r = records_from_json(v, twa_owner_fields, sizeof(*f->close_wait.v),
-				      100000, file, "close_wait_owners",
-				      (void **)&f->close_wait.v, &f->close_wait.n, err);
-		if (r < 0)
-			return r;
-		f->close_wait.searched = true;
-		x = 0;
-		if ((r = twa_json_get_i64(obj, "close_wait_unattributed", false, file, "facts", 0, INT64_MAX, &x, err)) < 0)
-			return r;
-		f->close_wait.unattributed = (uint64_t)x;
-		x = 0;
-		if ((r = twa_json_get_i64(obj, "processes_unreadable", false, file, "facts", 0, INT32_MAX, &x, err)) < 0)
-			return r;
-		f->close_wait.unreadable = (unsigned)x;
-	}
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "rates", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v) {
-		json_object *c = NULL;
-
-		x = 0;
-		if ((r = twa_json_get_i64(v, "samples", false, file, "rates", 0, 1000000, &x, err)) < 0 ||
-		    (r = twa_json_get_double(v, "interval", false, file, "rates", &f->rates.interval, err)) < 0 ||
-		    (r = twa_json_get_double(v, "elapsed", false, file, "rates", &f->rates.elapsed, err)) < 0 ||
-		    (r = twa_json_get_obj(v, "counters", false, file, "rates", &c, err)) < 0)
-			return r;
-		f->rates.samples = (unsigned)x;
-		if (c) {
-			json_object_object_foreach(c, key, val) {
-				if (!json_object_is_type(val, json_type_double) &&
-				    !json_object_is_type(val, json_type_int))
-					return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-							      "rates.counters.%.64s: expected a number", key);
-				if (strlen(key) >= 64)
-					return twa_err_set_at(err, -EBADMSG, file, 0, 0,
-							      "rates.counters: name too long");
-				if (twa_rate_add(&f->rates.counters, key,
-						 json_object_get_double(val)) < 0)
-					return twa_err_set(err, -ENOMEM, "out of memory");
-			}
-		}
-		if ((r = rates_series_from_json(v, file, &f->rates, err)) < 0)
-			return r;
-		f->rates.present = true;
-	}
-	v = NULL;
-	if ((r = twa_json_get_obj(obj, "boot", false, file, "facts", &v, err)) < 0)
-		return r;
-	if (v && (r = boot_from_json(v, file, &f->boot, err)) < 0)
-		return r;
-	return 0;
+	return twa_json_dispatch(obj, facts_fields, file, "facts", f, err);
 }
 
 int twa_facts_parse(const char *buf, size_t len, const char *file,

@@ -14,6 +14,7 @@
 extern const struct twa_field twa_destination_fields[];
 extern const struct twa_field twa_listener_fields[];
 extern const struct twa_field twa_owner_fields[];
+extern const struct twa_field twa_boot_override_fields[];
 
 #define TWA_FACTS_FILE_MAX (16u << 20)
 

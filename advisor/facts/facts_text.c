@@ -192,7 +192,7 @@ int twa_facts_write_text(const struct twa_facts *f, bool verbose,
 		if (col % 3)
 			strbuf_addch(out, '\n');
 	}
-	return strbuf_failed(out) ? -ENOMEM : 0;
+	return 0;
 }
 
 /* ---- Prometheus -------------------------------------------------------- */
@@ -235,44 +235,41 @@ void twa_prom_sample(struct strbuf *out, const char *name,
 		strbuf_addf(out, " %.6g\n", value);
 }
 
-int twa_facts_write_prometheus(const struct twa_facts *f, struct strbuf *out)
+static void prom_sockets(const struct twa_facts *f, struct strbuf *out)
 {
 	static const char *const fam_names[TWA_FAM_MAX] = { "inet", "inet6" };
-	char num[32];
+
+	twa_prom_family(out, "twadvise_sockets", "gauge",
+			"TCP sockets by state and address family.");
+	for (int fam = 0; fam < TWA_FAM_MAX; fam++)
+		for (unsigned st = 1; st < TWA_TCP_STATE_MAX; st++) {
+			const char *l[] = { "state", twa_tcp_state_name(st),
+					    "family", fam_names[fam], NULL };
+
+			twa_prom_sample(out, "twadvise_sockets", l,
+					(double)f->sockets.states[fam][st]);
+		}
+}
+
+/* One sample per named value, labelled label="name". */
+static void prom_named(struct strbuf *out, const char *name, const char *type,
+		       const char *help, const char *label,
+		       const struct twa_named_vec *v)
+{
 	size_t i;
 
-	if (f->sockets.present) {
-		twa_prom_family(out, "twadvise_sockets", "gauge",
-				"TCP sockets by state and address family.");
-		for (int fam = 0; fam < TWA_FAM_MAX; fam++)
-			for (unsigned st = 1; st < TWA_TCP_STATE_MAX; st++) {
-				const char *l[] = { "state", twa_tcp_state_name(st),
-						    "family", fam_names[fam], NULL };
+	twa_prom_family(out, name, type, help);
+	for (i = 0; i < v->n; i++) {
+		const char *l[] = { label, v->v[i].name, NULL };
 
-				twa_prom_sample(out, "twadvise_sockets", l,
-						(double)f->sockets.states[fam][st]);
-			}
+		twa_prom_sample(out, name, l, (double)v->v[i].value);
 	}
-	if (f->have_sockstat) {
-		twa_prom_family(out, "twadvise_sockstat", "gauge",
-				"The TCP line of /proc/net/sockstat.");
-		for (i = 0; i < f->sockstat.n; i++) {
-			const char *l[] = { "field", f->sockstat.v[i].name, NULL };
+}
 
-			twa_prom_sample(out, "twadvise_sockstat", l,
-					(double)f->sockstat.v[i].value);
-		}
-	}
-	if (f->counters.n) {
-		twa_prom_family(out, "twadvise_tcp_counter", "untyped",
-				"TcpExt (/proc/net/netstat) and Tcp (/proc/net/snmp) values.");
-		for (i = 0; i < f->counters.n; i++) {
-			const char *l[] = { "name", f->counters.v[i].name, NULL };
+static void prom_sysctls(const struct twa_facts *f, struct strbuf *out)
+{
+	size_t i;
 
-			twa_prom_sample(out, "twadvise_tcp_counter", l,
-					(double)f->counters.v[i].value);
-		}
-	}
 	twa_prom_family(out, "twadvise_sysctl", "gauge",
 			"Sysctls that hold a single integer.");
 	for (i = 0; i < f->n_sysctls; i++) {
@@ -282,62 +279,96 @@ int twa_facts_write_prometheus(const struct twa_facts *f, struct strbuf *out)
 		if (twa_facts_sysctl_int(f, f->sysctls[i].key, &v) == 0)
 			twa_prom_sample(out, "twadvise_sysctl", l, (double)v);
 	}
-	if (f->ephemeral.present) {
-		const struct twa_ephemeral *e = &f->ephemeral;
+}
 
-		twa_prom_family(out, "twadvise_ephemeral_ports_usable", "gauge",
-				"Ports of ip_local_port_range outside ip_local_reserved_ports.");
-		twa_prom_sample(out, "twadvise_ephemeral_ports_usable", NULL, e->usable);
-		if (e->dumped) {
-			twa_prom_family(out, "twadvise_ephemeral_ports_in_use", "gauge",
-					"Local ephemeral ports taken per destination (top destinations).");
-			for (i = 0; i < e->n_dest; i++) {
-				const char *l[] = { "local", e->dest[i].local, "remote",
-						    e->dest[i].remote, "remote_port", num, NULL };
+static void prom_ephemeral(const struct twa_ephemeral *e, struct strbuf *out)
+{
+	char num[32];
+	size_t i;
 
-				snprintf(num, sizeof(num), "%u", e->dest[i].remote_port);
-				twa_prom_sample(out, "twadvise_ephemeral_ports_in_use", l,
-						(double)e->dest[i].in_use);
-			}
-		}
-		twa_prom_family(out, "twadvise_ephemeral_worst_share", "gauge",
-				"Largest share of the usable range taken toward one destination.");
-		twa_prom_sample(out, "twadvise_ephemeral_worst_share", NULL,
-				e->n_dest ? e->dest[0].share :
-				!e->dumped && e->usable ? (double)e->bound / e->usable : 0);
-	}
-	if (f->have_listeners && f->n_listeners) {
-		twa_prom_family(out, "twadvise_listener_queue", "gauge",
-				"Accept queue length of each listening socket.");
-		for (i = 0; i < f->n_listeners; i++) {
-			const char *l[] = { "local", f->listeners[i].local, "port", num, NULL };
+	twa_prom_family(out, "twadvise_ephemeral_ports_usable", "gauge",
+			"Ports of ip_local_port_range outside ip_local_reserved_ports.");
+	twa_prom_sample(out, "twadvise_ephemeral_ports_usable", NULL, e->usable);
+	if (e->dumped) {
+		twa_prom_family(out, "twadvise_ephemeral_ports_in_use", "gauge",
+				"Local ephemeral ports taken per destination (top destinations).");
+		for (i = 0; i < e->n_dest; i++) {
+			const char *l[] = { "local", e->dest[i].local, "remote",
+					    e->dest[i].remote, "remote_port", num, NULL };
 
-			snprintf(num, sizeof(num), "%u", f->listeners[i].port);
-			twa_prom_sample(out, "twadvise_listener_queue", l,
-					(double)f->listeners[i].queue);
-		}
-		twa_prom_family(out, "twadvise_listener_backlog", "gauge",
-				"Accept queue limit of each listening socket.");
-		for (i = 0; i < f->n_listeners; i++) {
-			const char *l[] = { "local", f->listeners[i].local, "port", num, NULL };
-
-			if (f->listeners[i].backlog < 0)
-				continue;
-			snprintf(num, sizeof(num), "%u", f->listeners[i].port);
-			twa_prom_sample(out, "twadvise_listener_backlog", l,
-					(double)f->listeners[i].backlog);
+			snprintf(num, sizeof(num), "%u", e->dest[i].remote_port);
+			twa_prom_sample(out, "twadvise_ephemeral_ports_in_use", l,
+					(double)e->dest[i].in_use);
 		}
 	}
-	if (f->close_wait.searched && f->close_wait.n) {
-		twa_prom_family(out, "twadvise_close_wait_owner_sockets", "gauge",
-				"CLOSE_WAIT sockets held per process.");
-		for (i = 0; i < f->close_wait.n; i++) {
-			const char *l[] = { "pid", num, "comm", f->close_wait.v[i].comm, NULL };
+	twa_prom_family(out, "twadvise_ephemeral_worst_share", "gauge",
+			"Largest share of the usable range taken toward one destination.");
+	twa_prom_sample(out, "twadvise_ephemeral_worst_share", NULL,
+			e->n_dest ? e->dest[0].share :
+			!e->dumped && e->usable ? (double)e->bound / e->usable : 0);
+}
 
-			snprintf(num, sizeof(num), "%d", f->close_wait.v[i].pid);
-			twa_prom_sample(out, "twadvise_close_wait_owner_sockets", l,
-					(double)f->close_wait.v[i].count);
-		}
+static void prom_listeners(const struct twa_facts *f, struct strbuf *out)
+{
+	char num[32];
+	size_t i;
+
+	twa_prom_family(out, "twadvise_listener_queue", "gauge",
+			"Accept queue length of each listening socket.");
+	for (i = 0; i < f->n_listeners; i++) {
+		const char *l[] = { "local", f->listeners[i].local, "port", num, NULL };
+
+		snprintf(num, sizeof(num), "%u", f->listeners[i].port);
+		twa_prom_sample(out, "twadvise_listener_queue", l,
+				(double)f->listeners[i].queue);
 	}
+	twa_prom_family(out, "twadvise_listener_backlog", "gauge",
+			"Accept queue limit of each listening socket.");
+	for (i = 0; i < f->n_listeners; i++) {
+		const char *l[] = { "local", f->listeners[i].local, "port", num, NULL };
+
+		if (f->listeners[i].backlog < 0)
+			continue;
+		snprintf(num, sizeof(num), "%u", f->listeners[i].port);
+		twa_prom_sample(out, "twadvise_listener_backlog", l,
+				(double)f->listeners[i].backlog);
+	}
+}
+
+static void prom_close_wait(const struct twa_owners *o, struct strbuf *out)
+{
+	char num[32];
+	size_t i;
+
+	twa_prom_family(out, "twadvise_close_wait_owner_sockets", "gauge",
+			"CLOSE_WAIT sockets held per process.");
+	for (i = 0; i < o->n; i++) {
+		const char *l[] = { "pid", num, "comm", o->v[i].comm, NULL };
+
+		snprintf(num, sizeof(num), "%d", o->v[i].pid);
+		twa_prom_sample(out, "twadvise_close_wait_owner_sockets", l,
+				(double)o->v[i].count);
+	}
+}
+
+/* One metric family group per facts section, in a fixed order. */
+int twa_facts_write_prometheus(const struct twa_facts *f, struct strbuf *out)
+{
+	if (f->sockets.present)
+		prom_sockets(f, out);
+	if (f->have_sockstat)
+		prom_named(out, "twadvise_sockstat", "gauge",
+			   "The TCP line of /proc/net/sockstat.", "field", &f->sockstat);
+	if (f->counters.n)
+		prom_named(out, "twadvise_tcp_counter", "untyped",
+			   "TcpExt (/proc/net/netstat) and Tcp (/proc/net/snmp) values.",
+			   "name", &f->counters);
+	prom_sysctls(f, out);
+	if (f->ephemeral.present)
+		prom_ephemeral(&f->ephemeral, out);
+	if (f->have_listeners && f->n_listeners)
+		prom_listeners(f, out);
+	if (f->close_wait.searched && f->close_wait.n)
+		prom_close_wait(&f->close_wait, out);
 	return strbuf_failed(out) ? -ENOMEM : 0;
 }

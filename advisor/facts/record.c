@@ -73,19 +73,81 @@ json_object *twa_rec_to_json(const struct twa_field *fields, const void *rec)
 	return o;
 }
 
+/* One present member of obj (v) into its field of rec. */
+static int field_from_json(const struct twa_field *f, json_object *obj,
+			   json_object *v, void *rec, const char *file,
+			   const char *path, struct twa_err *err)
+{
+	int64_t x;
+	int r = 0;
+
+	switch (f->type) {
+	case TWA_F_STR:
+		r = twa_json_get_str(obj, f->key, true, file, path,
+				     AT(rec, f->off, char), f->size, err);
+		break;
+	case TWA_F_UINT:
+		r = twa_json_get_i64(obj, f->key, true, file, path, 0,
+				     UINT32_MAX, &x, err);
+		if (r >= 0)
+			*AT(rec, f->off, unsigned) = (unsigned)x;
+		break;
+	case TWA_F_INT:
+		r = twa_json_get_i64(obj, f->key, true, file, path, INT32_MIN,
+				     INT32_MAX, &x, err);
+		if (r >= 0)
+			*AT(rec, f->off, int) = (int)x;
+		break;
+	case TWA_F_U64:
+		r = twa_json_get_i64(obj, f->key, true, file, path, 0,
+				     INT64_MAX, &x, err);
+		if (r >= 0)
+			*AT(rec, f->off, uint64_t) = (uint64_t)x;
+		break;
+	case TWA_F_I64_OPT:
+		r = twa_json_get_i64(obj, f->key, true, file, path, 0,
+				     INT64_MAX, AT(rec, f->off, int64_t), err);
+		break;
+	case TWA_F_DOUBLE:
+	case TWA_F_SHARE:
+		r = twa_json_get_double(obj, f->key, true, file, path,
+					AT(rec, f->off, double), err);
+		break;
+	case TWA_F_BOOL:
+		r = twa_json_get_bool(obj, f->key, true, file, path,
+				      AT(rec, f->off, bool), err);
+		break;
+	case TWA_F_PROCESS: {
+		struct twa_process *p = AT(rec, f->off, struct twa_process);
+		char sub[256];
+
+		snprintf(sub, sizeof(sub), "%s.%s", path, f->key);
+		r = twa_json_get_i64(v, "pid", true, file, sub, 1, INT32_MAX,
+				     &x, err);
+		if (r >= 0) {
+			p->pid = (int)x;
+			r = twa_json_get_str(v, "comm", true, file, sub, p->comm,
+					     sizeof(p->comm), err);
+		}
+		break;
+	}
+	}
+	return r;
+}
+
 int twa_rec_from_json(const struct twa_field *fields, json_object *obj,
 		      void *rec, const char *file, const char *path,
 		      struct twa_err *err)
 {
 	const struct twa_field *f;
-	int64_t x;
 	int r = 0;
 
 	if (!json_object_is_type(obj, json_type_object))
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
 				      "%s: expected an object", path);
 	for (f = fields; f->key && r >= 0; f++) {
-		bool required = !f->have_off && f->type != TWA_F_PROCESS &&
+		bool required = !f->have_off && !f->may_omit &&
+				f->type != TWA_F_PROCESS &&
 				f->type != TWA_F_I64_OPT;
 		json_object *v = NULL;
 
@@ -99,57 +161,7 @@ int twa_rec_from_json(const struct twa_field *fields, json_object *obj,
 		}
 		if (f->have_off)
 			*AT(rec, f->have_off, bool) = true;
-		switch (f->type) {
-		case TWA_F_STR:
-			r = twa_json_get_str(obj, f->key, true, file, path,
-					     AT(rec, f->off, char), f->size, err);
-			break;
-		case TWA_F_UINT:
-			r = twa_json_get_i64(obj, f->key, true, file, path, 0,
-					     UINT32_MAX, &x, err);
-			if (r >= 0)
-				*AT(rec, f->off, unsigned) = (unsigned)x;
-			break;
-		case TWA_F_INT:
-			r = twa_json_get_i64(obj, f->key, true, file, path, INT32_MIN,
-					     INT32_MAX, &x, err);
-			if (r >= 0)
-				*AT(rec, f->off, int) = (int)x;
-			break;
-		case TWA_F_U64:
-			r = twa_json_get_i64(obj, f->key, true, file, path, 0,
-					     INT64_MAX, &x, err);
-			if (r >= 0)
-				*AT(rec, f->off, uint64_t) = (uint64_t)x;
-			break;
-		case TWA_F_I64_OPT:
-			r = twa_json_get_i64(obj, f->key, true, file, path, 0,
-					     INT64_MAX, AT(rec, f->off, int64_t), err);
-			break;
-		case TWA_F_DOUBLE:
-		case TWA_F_SHARE:
-			r = twa_json_get_double(obj, f->key, true, file, path,
-						AT(rec, f->off, double), err);
-			break;
-		case TWA_F_BOOL:
-			r = twa_json_get_bool(obj, f->key, true, file, path,
-					      AT(rec, f->off, bool), err);
-			break;
-		case TWA_F_PROCESS: {
-			struct twa_process *p = AT(rec, f->off, struct twa_process);
-			char sub[256];
-
-			snprintf(sub, sizeof(sub), "%s.%s", path, f->key);
-			r = twa_json_get_i64(v, "pid", true, file, sub, 1, INT32_MAX,
-					     &x, err);
-			if (r >= 0) {
-				p->pid = (int)x;
-				r = twa_json_get_str(v, "comm", true, file, sub, p->comm,
-						     sizeof(p->comm), err);
-			}
-			break;
-		}
-		}
+		r = field_from_json(f, obj, v, rec, file, path, err);
 	}
 	return r < 0 ? r : 0;
 }

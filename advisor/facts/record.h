@@ -31,14 +31,19 @@ struct twa_field {
 	 * (have_off != 0). */
 	size_t have_off;
 	int right;		/* right-align in text (numbers) */
+	int may_omit;		/* decoding: may be absent (left zero) */
 };
 
 #define TWA_FIELD(st, member, key, header, type) \
 	{ key, header, type, offsetof(st, member), sizeof(((st *)0)->member), 0, \
-	  type != TWA_F_STR && type != TWA_F_PROCESS && type != TWA_F_BOOL }
+	  type != TWA_F_STR && type != TWA_F_PROCESS && type != TWA_F_BOOL, 0 }
 #define TWA_FIELD_OPT(st, member, have, key, header, type) \
 	{ key, header, type, offsetof(st, member), sizeof(((st *)0)->member), \
-	  offsetof(st, have), 1 }
+	  offsetof(st, have), 1, 0 }
+/* Always written; a reader accepts the member missing. */
+#define TWA_FIELD_MAYBE(st, member, key, header, type) \
+	{ key, header, type, offsetof(st, member), sizeof(((st *)0)->member), 0, \
+	  type != TWA_F_STR && type != TWA_F_PROCESS && type != TWA_F_BOOL, 1 }
 
 /* The record as a JSON object. NULL on allocation failure. */
 json_object *twa_rec_to_json(const struct twa_field *fields, const void *rec);

@@ -571,16 +571,12 @@ static const char *html_cell_cls(int cell)
 	}
 }
 
-int twa_fleet_write_html(const struct twa_fleet *fl, struct strbuf *out)
+static void fleet_html_header(const struct twa_fleet *fl, const char *title,
+			      struct strbuf *out)
 {
-	char verdict[512], title[96], *colon;
 	const char *st = twa_status_name(fl->status);
-	struct twa_svg_bar *bars;
-	char (*texts)[48];
-	size_t h, c;
+	char verdict[512], *colon;
 
-	snprintf(title, sizeof(title), "twadvise fleet report: %zu host%s", fl->n_hosts,
-		 fl->n_hosts == 1 ? "" : "s");
 	twa_html_begin(out, title);
 	strbuf_addstr(out, "<header>\n<h1>");
 	twa_html_escape(out, title);
@@ -593,7 +589,36 @@ int twa_fleet_write_html(const struct twa_fleet *fl, struct strbuf *out)
 	twa_html_escape(out, verdict);
 	strbuf_addstr(out, "</span>");
 	twa_html_escape(out, colon ? colon : "");
-	strbuf_addstr(out, "</p>\n</header>\n<main>\n<section id=\"matrix\">\n<h2>Findings per host</h2>\n");
+	strbuf_addstr(out, "</p>\n</header>\n<main>\n");
+}
+
+static void fleet_html_matrix_row(const struct twa_fleet *fl, size_t h,
+				  struct strbuf *out)
+{
+	const char *hs = twa_status_name(fl->hosts[h].status);
+	size_t c;
+
+	strbuf_addstr(out, "<tr><th scope=\"row\">");
+	twa_html_escape(out, fl->hosts[h].hostname);
+	strbuf_addf(out, "</th><td><span class=\"sev %s\">%s</span></td>", hs,
+		    status_label(fl->hosts[h].status));
+	for (c = 0; c < fl->n_rules; c++) {
+		int cell = twa_fleet_cell(fl, h, c);
+
+		strbuf_addf(out, "<td class=\"%s\">%s</td>", html_cell_cls(cell),
+			    cell == TWA_FLEET_UNCHECKED ? "&#8211;" :
+			    cell == TWA_SEV_OK ? "ok" :
+			    twa_severity_label((enum twa_severity)cell));
+	}
+	strbuf_addstr(out, "</tr>\n");
+}
+
+/* Hosts x rules, worst hosts first. */
+static void fleet_html_matrix(const struct twa_fleet *fl, struct strbuf *out)
+{
+	size_t h, c;
+
+	strbuf_addstr(out, "<section id=\"matrix\">\n<h2>Findings per host</h2>\n");
 	if (!fl->n_rules) {
 		strbuf_addstr(out, "<p>No host has a finding.</p>\n");
 	} else {
@@ -606,83 +631,92 @@ int twa_fleet_write_html(const struct twa_fleet *fl, struct strbuf *out)
 			strbuf_addstr(out, "</code></th>");
 		}
 		strbuf_addstr(out, "</tr></thead>\n<tbody>\n");
-		for (h = 0; h < fl->n_hosts; h++) {
-			const char *hs = twa_status_name(fl->hosts[h].status);
-
-			strbuf_addstr(out, "<tr><th scope=\"row\">");
-			twa_html_escape(out, fl->hosts[h].hostname);
-			strbuf_addf(out, "</th><td><span class=\"sev %s\">%s</span></td>", hs,
-				    status_label(fl->hosts[h].status));
-			for (c = 0; c < fl->n_rules; c++) {
-				int cell = twa_fleet_cell(fl, h, c);
-
-				strbuf_addf(out, "<td class=\"%s\">%s</td>", html_cell_cls(cell),
-					    cell == TWA_FLEET_UNCHECKED ? "&#8211;" :
-					    cell == TWA_SEV_OK ? "ok" :
-					    twa_severity_label((enum twa_severity)cell));
-			}
-			strbuf_addstr(out, "</tr>\n");
-		}
+		for (h = 0; h < fl->n_hosts; h++)
+			fleet_html_matrix_row(fl, h, out);
 		strbuf_addstr(out, "</tbody></table></div>\n");
 	}
 	strbuf_addstr(out, "</section>\n");
-	if (fl->n_rules) {
-		bars = calloc(fl->n_rules, sizeof(*bars));
-		texts = calloc(fl->n_rules, sizeof(*texts));
-		if (!bars || !texts) {
-			free(bars);
-			free(texts);
-			return -ENOMEM;
-		}
-		strbuf_addstr(out, "<section id=\"totals\">\n<h2>Totals per rule</h2>\n<div class=\"charts\"><figure>\n");
-		for (c = 0; c < fl->n_rules; c++) {
-			const struct twa_fleet_rule *r = &fl->rules[c];
-			size_t bad = r->hosts[TWA_SEV_CRITICAL] + r->hosts[TWA_SEV_WARNING];
+}
 
-			snprintf(texts[c], sizeof(texts[c]), "%zu of %zu", bad, fl->n_hosts);
-			bars[c].label = r->rule;
-			bars[c].value = (double)bad;
-			bars[c].text = texts[c];
-			bars[c].cls = r->hosts[TWA_SEV_CRITICAL] ? "critical" : bad ? "warning" : "muted";
-		}
-		twa_svg_hbars(out, "Hosts with a warning or critical finding, per rule", bars,
-			      fl->n_rules, (double)fl->n_hosts, NULL, 0);
+/* The bar chart of hosts with a warning or worse, per rule. */
+static int fleet_html_totals_chart(const struct twa_fleet *fl, struct strbuf *out)
+{
+	struct twa_svg_bar *bars = calloc(fl->n_rules, sizeof(*bars));
+	char (*texts)[48] = calloc(fl->n_rules, sizeof(*texts));
+	size_t c;
+
+	if (!bars || !texts) {
 		free(bars);
 		free(texts);
-		strbuf_addstr(out, "<figcaption>Hosts with a warning or critical finding per rule, "
-				   "of all hosts (the full bar).</figcaption>\n</figure></div>\n"
-				   "<div class=\"wrap\"><table class=\"cards totals\"><thead><tr><th>Rule</th>"
-				   "<th class=\"num\">Critical</th><th class=\"num\">Warning</th>"
-				   "<th class=\"num\">Info</th><th class=\"num\">OK</th>"
-				   "<th class=\"num\">Not checked</th></tr></thead>\n<tbody>\n");
-		for (c = 0; c < fl->n_rules; c++) {
-			const struct twa_fleet_rule *r = &fl->rules[c];
-
-			strbuf_addstr(out, "<tr><td data-label=\"Rule\"><code>");
-			twa_html_escape(out, r->rule);
-			strbuf_addf(out, "</code></td><td data-label=\"Critical\" class=\"num\">%zu</td>"
-				    "<td data-label=\"Warning\" class=\"num\">%zu</td>"
-				    "<td data-label=\"Info\" class=\"num\">%zu</td>"
-				    "<td data-label=\"OK\" class=\"num\">%zu</td>"
-				    "<td data-label=\"Not checked\" class=\"num\">%zu</td></tr>\n",
-				    r->hosts[TWA_SEV_CRITICAL], r->hosts[TWA_SEV_WARNING],
-				    r->hosts[TWA_SEV_INFO], r->hosts[TWA_SEV_OK], r->unchecked);
-		}
-		strbuf_addstr(out, "</tbody></table></div>\n");
-		if (fl->n_quiet)
-			strbuf_addf(out, "<p>%zu further rule%s checked without a finding on any host.</p>\n",
-				    fl->n_quiet, fl->n_quiet == 1 ? "" : "s");
-		strbuf_addstr(out, "</section>\n");
+		return -ENOMEM;
 	}
+	strbuf_addstr(out, "<section id=\"totals\">\n<h2>Totals per rule</h2>\n<div class=\"charts\"><figure>\n");
+	for (c = 0; c < fl->n_rules; c++) {
+		const struct twa_fleet_rule *r = &fl->rules[c];
+		size_t bad = r->hosts[TWA_SEV_CRITICAL] + r->hosts[TWA_SEV_WARNING];
+
+		snprintf(texts[c], sizeof(texts[c]), "%zu of %zu", bad, fl->n_hosts);
+		bars[c].label = r->rule;
+		bars[c].value = (double)bad;
+		bars[c].text = texts[c];
+		bars[c].cls = r->hosts[TWA_SEV_CRITICAL] ? "critical" : bad ? "warning" : "muted";
+	}
+	twa_svg_hbars(out, "Hosts with a warning or critical finding, per rule", bars,
+		      fl->n_rules, (double)fl->n_hosts, NULL, 0);
+	free(bars);
+	free(texts);
+	strbuf_addstr(out, "<figcaption>Hosts with a warning or critical finding per rule, "
+			   "of all hosts (the full bar).</figcaption>\n</figure></div>\n");
+	return 0;
+}
+
+static int fleet_html_totals(const struct twa_fleet *fl, struct strbuf *out)
+{
+	size_t c;
+	int r;
+
+	if (!fl->n_rules)
+		return 0;
+	r = fleet_html_totals_chart(fl, out);
+	if (r < 0)
+		return r;
+	strbuf_addstr(out, "<div class=\"wrap\"><table class=\"cards totals\"><thead><tr><th>Rule</th>"
+			   "<th class=\"num\">Critical</th><th class=\"num\">Warning</th>"
+			   "<th class=\"num\">Info</th><th class=\"num\">OK</th>"
+			   "<th class=\"num\">Not checked</th></tr></thead>\n<tbody>\n");
+	for (c = 0; c < fl->n_rules; c++) {
+		const struct twa_fleet_rule *ru = &fl->rules[c];
+
+		strbuf_addstr(out, "<tr><td data-label=\"Rule\"><code>");
+		twa_html_escape(out, ru->rule);
+		strbuf_addf(out, "</code></td><td data-label=\"Critical\" class=\"num\">%zu</td>"
+			    "<td data-label=\"Warning\" class=\"num\">%zu</td>"
+			    "<td data-label=\"Info\" class=\"num\">%zu</td>"
+			    "<td data-label=\"OK\" class=\"num\">%zu</td>"
+			    "<td data-label=\"Not checked\" class=\"num\">%zu</td></tr>\n",
+			    ru->hosts[TWA_SEV_CRITICAL], ru->hosts[TWA_SEV_WARNING],
+			    ru->hosts[TWA_SEV_INFO], ru->hosts[TWA_SEV_OK], ru->unchecked);
+	}
+	strbuf_addstr(out, "</tbody></table></div>\n");
+	if (fl->n_quiet)
+		strbuf_addf(out, "<p>%zu further rule%s checked without a finding on any host.</p>\n",
+			    fl->n_quiet, fl->n_quiet == 1 ? "" : "s");
+	strbuf_addstr(out, "</section>\n");
+	return 0;
+}
+
+static void fleet_html_hosts(const struct twa_fleet *fl, struct strbuf *out)
+{
+	static const char *const labels[] = { "Profile", "Kernel", "Facts gathered", "Report" };
+	size_t h, k;
+
 	strbuf_addstr(out, "<section id=\"hosts\">\n<h2>Hosts</h2>\n<div class=\"wrap\"><table class=\"cards hosts\"><thead><tr>"
 			   "<th>Host</th><th>Status</th><th class=\"num\">Critical</th><th class=\"num\">Warning</th>"
 			   "<th class=\"num\">Info</th><th>Profile</th><th>Kernel</th><th>Facts gathered</th>"
 			   "<th>Report</th></tr></thead>\n<tbody>\n");
 	for (h = 0; h < fl->n_hosts; h++) {
 		const struct twa_fleet_host *x = &fl->hosts[h];
-		static const char *const labels[] = { "Profile", "Kernel", "Facts gathered", "Report" };
 		const char *cols[] = { x->profile, x->kernel, x->time, x->file };
-		size_t k;
 
 		strbuf_addstr(out, "<tr><td data-label=\"Host\">");
 		twa_html_escape(out, x->hostname);
@@ -700,7 +734,24 @@ int twa_fleet_write_html(const struct twa_fleet *fl, struct strbuf *out)
 		}
 		strbuf_addstr(out, "</tr>\n");
 	}
-	strbuf_addstr(out, "</tbody></table></div>\n</section>\n</main>\n<footer>Written by twadvise ");
+	strbuf_addstr(out, "</tbody></table></div>\n</section>\n");
+}
+
+/* One function per section: header, matrix, totals, hosts. */
+int twa_fleet_write_html(const struct twa_fleet *fl, struct strbuf *out)
+{
+	char title[96];
+	int r;
+
+	snprintf(title, sizeof(title), "twadvise fleet report: %zu host%s", fl->n_hosts,
+		 fl->n_hosts == 1 ? "" : "s");
+	fleet_html_header(fl, title, out);
+	fleet_html_matrix(fl, out);
+	r = fleet_html_totals(fl, out);
+	if (r < 0)
+		return r;
+	fleet_html_hosts(fl, out);
+	strbuf_addstr(out, "</main>\n<footer>Written by twadvise ");
 	twa_html_escape(out, fl->version);
 	strbuf_addstr(out, " at ");
 	twa_html_escape(out, fl->time);

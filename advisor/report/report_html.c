@@ -236,17 +236,8 @@ static void para(struct strbuf *out, const char *text)
 	strbuf_addstr(out, "</p>\n");
 }
 
-static void html_tables(const struct twa_report *r, struct strbuf *out)
+static void html_sysctls(const struct twa_report *r, struct strbuf *out)
 {
-	const struct twa_facts *f = r->facts;
-	const struct twa_ephemeral *e = &f->ephemeral;
-	const struct twa_owners *o = &f->close_wait;
-	struct twa_report_state states[TWA_TCP_STATE_MAX];
-	struct twa_listener listeners[TWA_REPORT_MAX_LISTENERS];
-	struct twa_report_rate rates[TWA_REPORT_RATES_MAX];
-	char buf[768];
-	size_t n, i;
-
 	section(out, "sysctls", "Sysctls: current vs recommended");
 	if (r->n_sysctls)
 		twa_html_rec_table(out, twa_report_sysctl_fields, r->sysctls, r->n_sysctls,
@@ -254,6 +245,14 @@ static void html_tables(const struct twa_report *r, struct strbuf *out)
 	else
 		para(out, "The profile wants no sysctl values and no finding proposes a change.");
 	strbuf_addstr(out, "</section>\n");
+}
+
+static void html_states(const struct twa_report *r, struct strbuf *out)
+{
+	const struct twa_facts *f = r->facts;
+	struct twa_report_state states[TWA_TCP_STATE_MAX];
+	char buf[768];
+	size_t n, i;
 
 	section(out, "states", "Socket states");
 	if (f->sockets.present) {
@@ -277,37 +276,57 @@ static void html_tables(const struct twa_report *r, struct strbuf *out)
 		para(out, "Not counted.");
 	}
 	strbuf_addstr(out, "</section>\n");
+}
+
+/* The per-destination part of html_destinations(). */
+static void html_destination_rows(const struct twa_ephemeral *e,
+				  struct strbuf *out)
+{
+	char buf[768];
+
+	if (!e->dumped) {
+		snprintf(buf, sizeof(buf), "Not counted per destination: at most %" PRIu64
+			 " TCP sockets exist (/proc/net/sockstat), too few to exhaust the range.",
+			 e->bound);
+		para(out, buf);
+	} else if (!e->n_dest) {
+		para(out, "No local port of the range is in use.");
+	} else {
+		twa_html_rec_table(out, twa_destination_fields, e->dest,
+				   e->n_dest > TWA_REPORT_TOP ? TWA_REPORT_TOP : e->n_dest,
+				   sizeof(*e->dest), "cards");
+		if (e->dest_total > TWA_REPORT_TOP) {
+			snprintf(buf, sizeof(buf), "%" PRIu64 " destinations in all; the top %d are shown.",
+				 e->dest_total, TWA_REPORT_TOP);
+			para(out, buf);
+		}
+	}
+}
+
+static void html_destinations(const struct twa_report *r, struct strbuf *out)
+{
+	const struct twa_ephemeral *e = &r->facts->ephemeral;
+	char buf[768], range[512];
 
 	section(out, "destinations", "Top destinations by ephemeral port use");
 	if (!e->present) {
 		para(out, "Not inspected.");
 	} else {
-		char range[512];
-
 		twa_report_range(r, range, sizeof(range));
 		snprintf(buf, sizeof(buf), "Ephemeral port range %s. ephemeral-exhaustion warns at %.0f%% "
 			 "and is critical at %.0f%% of the usable ports in use toward one destination.",
 			 range, 100 * r->port_warning, 100 * r->port_critical);
 		para(out, buf);
-		if (!e->dumped) {
-			snprintf(buf, sizeof(buf), "Not counted per destination: at most %" PRIu64
-				 " TCP sockets exist (/proc/net/sockstat), too few to exhaust the range.",
-				 e->bound);
-			para(out, buf);
-		} else if (!e->n_dest) {
-			para(out, "No local port of the range is in use.");
-		} else {
-			twa_html_rec_table(out, twa_destination_fields, e->dest,
-					   e->n_dest > TWA_REPORT_TOP ? TWA_REPORT_TOP : e->n_dest,
-					   sizeof(*e->dest), "cards");
-			if (e->dest_total > TWA_REPORT_TOP) {
-				snprintf(buf, sizeof(buf), "%" PRIu64 " destinations in all; the top %d are shown.",
-					 e->dest_total, TWA_REPORT_TOP);
-				para(out, buf);
-			}
-		}
+		html_destination_rows(e, out);
 	}
 	strbuf_addstr(out, "</section>\n");
+}
+
+static void html_close_wait(const struct twa_report *r, struct strbuf *out)
+{
+	const struct twa_facts *f = r->facts;
+	const struct twa_owners *o = &f->close_wait;
+	char buf[768];
 
 	section(out, "close-wait", "Top CLOSE_WAIT owners");
 	if (!o->searched && !f->sockets.present) {
@@ -330,6 +349,14 @@ static void html_tables(const struct twa_report *r, struct strbuf *out)
 		}
 	}
 	strbuf_addstr(out, "</section>\n");
+}
+
+static void html_listeners(const struct twa_report *r, struct strbuf *out)
+{
+	const struct twa_facts *f = r->facts;
+	struct twa_listener listeners[TWA_REPORT_MAX_LISTENERS];
+	char buf[768];
+	size_t n;
 
 	section(out, "listeners", "Listeners near their limits");
 	if (!f->have_listeners) {
@@ -347,16 +374,35 @@ static void html_tables(const struct twa_report *r, struct strbuf *out)
 			para(out, "None.");
 	}
 	strbuf_addstr(out, "</section>\n");
+}
 
-	if (f->rates.present) {
-		section(out, "rates", "Rates");
-		snprintf(buf, sizeof(buf), "Per second over %.1f s (%u samples).", f->rates.elapsed,
-			 f->rates.samples);
-		para(out, buf);
-		n = twa_report_rates(r, rates);
-		twa_html_rec_table(out, twa_report_rate_fields, rates, n, sizeof(rates[0]), "cards");
-		strbuf_addstr(out, "</section>\n");
-	}
+static void html_rates(const struct twa_report *r, struct strbuf *out)
+{
+	const struct twa_facts *f = r->facts;
+	struct twa_report_rate rates[TWA_REPORT_RATES_MAX];
+	char buf[768];
+	size_t n;
+
+	if (!f->rates.present)
+		return;
+	section(out, "rates", "Rates");
+	snprintf(buf, sizeof(buf), "Per second over %.1f s (%u samples).", f->rates.elapsed,
+		 f->rates.samples);
+	para(out, buf);
+	n = twa_report_rates(r, rates);
+	twa_html_rec_table(out, twa_report_rate_fields, rates, n, sizeof(rates[0]), "cards");
+	strbuf_addstr(out, "</section>\n");
+}
+
+/* One section each, in the order of the navigation. */
+static void html_tables(const struct twa_report *r, struct strbuf *out)
+{
+	html_sysctls(r, out);
+	html_states(r, out);
+	html_destinations(r, out);
+	html_close_wait(r, out);
+	html_listeners(r, out);
+	html_rates(r, out);
 }
 
 static void pre_lines(struct strbuf *out, const char *const *lines, size_t n)

@@ -194,43 +194,32 @@ int twa_svg_hbars(struct strbuf *out, const char *title,
 #define L_AXIS_H 26
 #define L_LEGEND_ROW 18
 
-int twa_svg_lines(struct strbuf *out, const char *title, const char *x_unit,
-		  const double *x, size_t n_points,
-		  const struct twa_svg_series *series, size_t n_series)
-{
-	double plot_w = TWA_SVG_WIDTH - L_LEFT - L_RIGHT, ymax = 0, x0, x1, height;
-	size_t i, k, rows;
-	char buf[64];
+/* The scales of a line chart, shared by its parts. */
+struct line_plot {
+	const double *x;
+	size_t n_points;
+	double plot_w, ymax, x0, x1;
+};
 
-	if (!n_points || !n_series)
-		return no_data(out, title);
-	if (n_series > TWA_SVG_MAX_SERIES)
-		n_series = TWA_SVG_MAX_SERIES;
-	for (k = 0; k < n_series; k++)
-		for (i = 0; i < n_points; i++)
-			if (clean(series[k].y[i]) > ymax)
-				ymax = clean(series[k].y[i]);
-	ymax = twa_svg_nice_ceil(ymax);
-	x0 = isfinite(x[0]) ? x[0] : 0;
-	x1 = isfinite(x[n_points - 1]) ? x[n_points - 1] : x0;
-	if (x1 <= x0)
-		x1 = x0 + 1;
-	rows = (n_series + 1) / 2;
-	height = L_TOP + L_PLOT_H + L_AXIS_H + L_LEGEND_ROW * (double)rows + 4;
-	svg_open(out, title, height);
-	/* y grid and labels: quarters of the rounded maximum */
+/* y grid and labels: quarters of the rounded maximum; x labels: first,
+ * middle, last. */
+static void lines_axes(struct strbuf *out, const struct line_plot *p,
+		       const char *x_unit)
+{
+	char buf[64];
+	size_t i;
+
 	for (i = 0; i <= 4; i++) {
-		double v = ymax * (double)i / 4, y = L_TOP + L_PLOT_H - L_PLOT_H * (double)i / 4;
+		double v = p->ymax * (double)i / 4, y = L_TOP + L_PLOT_H - L_PLOT_H * (double)i / 4;
 
 		fmt_value(buf, sizeof(buf), v);
 		strbuf_addf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>\n",
-			    L_LEFT, y, L_LEFT + plot_w, y, i ? "#e5e9ed" : "#8c959f");
+			    L_LEFT, y, L_LEFT + p->plot_w, y, i ? "#e5e9ed" : "#8c959f");
 		strbuf_addf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" " FONT " fill=\"#59636e\">%s</text>\n",
 			    L_LEFT - 6, y + 4, buf);
 	}
-	/* x labels: first, middle, last */
 	for (i = 0; i < 3; i++) {
-		double v = x0 + (x1 - x0) * (double)i / 2, px = L_LEFT + plot_w * (double)i / 2;
+		double v = p->x0 + (p->x1 - p->x0) * (double)i / 2, px = L_LEFT + p->plot_w * (double)i / 2;
 		const char *anchor = i == 0 ? "start" : i == 1 ? "middle" : "end";
 
 		fmt_value(buf, sizeof(buf), v);
@@ -242,47 +231,90 @@ int twa_svg_lines(struct strbuf *out, const char *title, const char *x_unit,
 		}
 		strbuf_addstr(out, "</text>\n");
 	}
-	for (k = 0; k < n_series; k++) {
-		const char *color = palette[k];
+}
 
-		strbuf_addf(out, "<g class=\"series s%zu\"><title>", k);
-		twa_html_escape(out, series[k].label ? series[k].label : "");
-		strbuf_addstr(out, "</title>\n");
-		if (n_points > 1)
-			strbuf_addf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-				    "stroke-linejoin=\"round\" points=\"", color);
-		for (i = 0; i < n_points; i++) {
-			double xv = isfinite(x[i]) ? x[i] : x0;
-			double px = L_LEFT + plot_w * (xv - x0) / (x1 - x0);
-			double py = L_TOP + L_PLOT_H - L_PLOT_H * clean(series[k].y[i]) / ymax;
+/* One series: a polyline, or a dot when there is one point. */
+static void lines_series(struct strbuf *out, const struct line_plot *p,
+			 const struct twa_svg_series *s, size_t k)
+{
+	const char *color = palette[k];
+	size_t i;
 
-			if (px < L_LEFT)
-				px = L_LEFT;
-			if (px > L_LEFT + plot_w)
-				px = L_LEFT + plot_w;
-			if (n_points > 1)
-				strbuf_addf(out, "%s%.1f,%.1f", i ? " " : "", px, py);
-			else
-				strbuf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
-					    px, py, color);
-		}
-		if (n_points > 1)
-			strbuf_addstr(out, "\"/>\n");
-		strbuf_addstr(out, "</g>\n");
+	strbuf_addf(out, "<g class=\"series s%zu\"><title>", k);
+	twa_html_escape(out, s->label ? s->label : "");
+	strbuf_addstr(out, "</title>\n");
+	if (p->n_points > 1)
+		strbuf_addf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+			    "stroke-linejoin=\"round\" points=\"", color);
+	for (i = 0; i < p->n_points; i++) {
+		double xv = isfinite(p->x[i]) ? p->x[i] : p->x0;
+		double px = L_LEFT + p->plot_w * (xv - p->x0) / (p->x1 - p->x0);
+		double py = L_TOP + L_PLOT_H - L_PLOT_H * clean(s->y[i]) / p->ymax;
+
+		if (px < L_LEFT)
+			px = L_LEFT;
+		if (px > L_LEFT + p->plot_w)
+			px = L_LEFT + p->plot_w;
+		if (p->n_points > 1)
+			strbuf_addf(out, "%s%.1f,%.1f", i ? " " : "", px, py);
+		else
+			strbuf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
+				    px, py, color);
 	}
-	/* legend, two columns: colour, label, last value */
+	if (p->n_points > 1)
+		strbuf_addstr(out, "\"/>\n");
+	strbuf_addstr(out, "</g>\n");
+}
+
+/* Legend, two columns: colour, label, last value. */
+static void lines_legend(struct strbuf *out, const struct line_plot *p,
+			 const struct twa_svg_series *series, size_t n_series)
+{
+	char buf[64], label[64];
+	size_t k;
+
 	for (k = 0; k < n_series; k++) {
 		double lx = 8 + (double)(k % 2) * (TWA_SVG_WIDTH / 2.0);
 		double ly = L_TOP + L_PLOT_H + L_AXIS_H + L_LEGEND_ROW * (double)(k / 2);
-		char label[64];
 
 		short_label(label, sizeof(label), series[k].label ? series[k].label : "", 24);
-		fmt_value(buf, sizeof(buf), clean(series[k].y[n_points - 1]));
+		fmt_value(buf, sizeof(buf), clean(series[k].y[p->n_points - 1]));
 		strbuf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"4\" fill=\"%s\"/>\n",
 			    lx, ly + 4, palette[k]);
 		strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" " FONT " fill=\"#1f2328\">", lx + 18, ly + 10);
 		twa_html_escape(out, label);
 		strbuf_addf(out, " (last %s)</text>\n", buf);
 	}
+}
+
+int twa_svg_lines(struct strbuf *out, const char *title, const char *x_unit,
+		  const double *x, size_t n_points,
+		  const struct twa_svg_series *series, size_t n_series)
+{
+	struct line_plot p = { .x = x, .n_points = n_points,
+			       .plot_w = TWA_SVG_WIDTH - L_LEFT - L_RIGHT };
+	size_t i, k, rows;
+	double height;
+
+	if (!n_points || !n_series)
+		return no_data(out, title);
+	if (n_series > TWA_SVG_MAX_SERIES)
+		n_series = TWA_SVG_MAX_SERIES;
+	for (k = 0; k < n_series; k++)
+		for (i = 0; i < n_points; i++)
+			if (clean(series[k].y[i]) > p.ymax)
+				p.ymax = clean(series[k].y[i]);
+	p.ymax = twa_svg_nice_ceil(p.ymax);
+	p.x0 = isfinite(x[0]) ? x[0] : 0;
+	p.x1 = isfinite(x[n_points - 1]) ? x[n_points - 1] : p.x0;
+	if (p.x1 <= p.x0)
+		p.x1 = p.x0 + 1;
+	rows = (n_series + 1) / 2;
+	height = L_TOP + L_PLOT_H + L_AXIS_H + L_LEGEND_ROW * (double)rows + 4;
+	svg_open(out, title, height);
+	lines_axes(out, &p, x_unit);
+	for (k = 0; k < n_series; k++)
+		lines_series(out, &p, &series[k], k);
+	lines_legend(out, &p, series, n_series);
 	return strbuf_addstr(out, "</svg>\n") < 0 ? -ENOMEM : 0;
 }

@@ -20,14 +20,9 @@
 #include "advisor/inspect/diag.h"
 #include "advisor/facts/tcpstate.h"
 
+#include "tests/unit/testlib.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("FIXTURES");
-
-	return f && *f ? f : "tests/fixtures";
-}
 
 /* ---- building buffers -------------------------------------------------- */
 
@@ -425,7 +420,7 @@ static void load_recording(struct recording *rec, const char *base, const char *
 	long size;
 
 	memset(rec, 0, sizeof(*rec));
-	snprintf(path, sizeof(path), "%s/netlink/%s.%s.bin", fixtures(), base, fam);
+	snprintf(path, sizeof(path), "%s/netlink/%s.%s.bin", tl_fixtures(), base, fam);
 	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s (set FIXTURES or run from the repo root)", path);
@@ -438,7 +433,7 @@ static void load_recording(struct recording *rec, const char *base, const char *
 	assert_int_equal(fread(rec->bin, 1, (size_t)size, f), (size_t)size);
 	rec->len = (size_t)size;
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/netlink/%s.%s.bufs", fixtures(), base, fam);
+	snprintf(path, sizeof(path), "%s/netlink/%s.%s.bufs", tl_fixtures(), base, fam);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s", path);
@@ -466,7 +461,7 @@ static void load_ss(const char *base, uint64_t want[2][TWA_TCP_STATE_MAX])
 	FILE *f;
 
 	memset(want, 0, sizeof(uint64_t) * 2 * TWA_TCP_STATE_MAX);
-	snprintf(path, sizeof(path), "%s/netlink/%s.ss.txt", fixtures(), base);
+	snprintf(path, sizeof(path), "%s/netlink/%s.ss.txt", tl_fixtures(), base);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s", path);

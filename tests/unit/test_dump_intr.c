@@ -18,6 +18,8 @@
 #include "advisor/inspect/sysctl_io.h"
 #include "advisor/facts/tcpstate.h"
 
+#include "tests/unit/testlib.h"
+
 /*
  * Linked with -Wl,--wrap= for the netlink edge (twa_nl_open, twa_nl_dump,
  * twa_nl_close) and the /proc edge (twa_sysctl_read, twa_proc_read,
@@ -190,12 +192,9 @@ static char fixture_root[4096];
 
 static int setup(void **state)
 {
-	const char *f = getenv("FIXTURES");
-
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
-	snprintf(fixture_root, sizeof(fixture_root), "%s/proc/busy-host",
-		 f && *f ? f : "tests/fixtures");
+	tl_fixture_path(fixture_root, sizeof(fixture_root), "proc/busy-host");
 	return 0;
 }
 

@@ -16,16 +16,9 @@
 #include "advisor/facts/proctext.h"
 #include "advisor/util/strbuf.h"
 
-#include "json_diff.h"
+#include "tests/unit/testlib.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("FIXTURES");
-
-	return f && *f ? f : "tests/fixtures";
-}
 
 /* ---- building facts ---------------------------------------------------- */
 
@@ -261,7 +254,7 @@ static int round_trip(const char *name, const struct twa_facts *f)
 		int budget = 10;
 
 		print_error("%s: facts -> JSON -> facts -> JSON differs:\n", name);
-		json_diff("", o1, o2, &budget);
+		tl_json_diff("", o1, o2, &budget);
 	} else if (!same) {
 		diff_hint(name, t1, t2);
 	}
@@ -337,29 +330,18 @@ static void test_round_trip_every_group(void **state)
 /* The recorded inspect output decodes, and encodes to the same document. */
 static void test_round_trip_fixture(void **state)
 {
+	static const char rel[] = "proc/busy-host.facts.json";
 	struct twa_facts f;
 	struct twa_err err = { 0 };
-	char path[4096], *buf, *again;
+	char *buf, *again;
 	json_object *want, *got;
-	FILE *fp;
-	long n;
+	size_t n;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/proc/busy-host.facts.json", fixtures());
-	fp = fopen(path, "r");
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
+	buf = tl_read_fixture(rel, &n);
 	twa_facts_init(&f);
-	if (twa_facts_parse(buf, (size_t)n, path, &f, &err) != 0)
-		fail_msg("%s: %s", path, err.msg);
+	if (twa_facts_parse(buf, n, rel, &f, &err) != 0)
+		fail_msg("%s: %s", rel, err.msg);
 	assert_true(f.sockets.present);
 	assert_int_equal(twa_facts_state(&f, TWA_TCP_TIME_WAIT), 3600);
 	assert_int_equal(f.n_listeners, 4);
@@ -374,12 +356,8 @@ static void test_round_trip_fixture(void **state)
 	json_object_object_del(got, "sources");
 	json_object_object_del(want, "sources");
 	json_object_object_del(json_object_object_get(got, "host"), "time");
-	if (!json_object_equal(want, got)) {
-		int budget = 10;
-
-		json_diff("", want, got, &budget);
+	if (!tl_json_equal(want, got, 10))
 		fail_msg("busy-host.facts.json changed in a round trip");
-	}
 	json_object_put(want);
 	json_object_put(got);
 	free(again);
@@ -511,6 +489,52 @@ static const struct bad_case bad_cases[] = {
 	  "facts.processes_unreadable: -3 is out of range [0, 2147483647]", 0, 0 },
 	{ "{" S ", \"rates\": {\"interval\": \"1s\"}}", "rates.interval: expected a number", 0, 0 },
 	{ "{" S ", \"rates\": {\"counters\": {\"TW\": \"fast\"}}}", "rates.counters.TW: expected a number", 0, 0 },
+	/* groups whose decoding had no case before the dispatch tables */
+	{ "{" S ", \"sources\": {\"sockstat\": 1}}", "sources.sockstat: expected a string", 0, 0 },
+	{ "{" S ", \"sources\": []}", "facts.sources: expected an object", 0, 0 },
+	{ "{" S ", \"sockets\": {\"source\": \"proc\", \"fallback\": false, \"states\": {}}}",
+	  "sockets.fallback: expected a string", 0, 0 },
+	{ "{" S ", \"sockets\": {\"source\": \"proc\", \"families\": 1}}",
+	  "sockets.families: expected an object", 0, 0 },
+	{ "{" S ", \"sockets\": {\"source\": \"proc\", \"states\": {}, \"skipped\": {}}}",
+	  "sockets.skipped: expected an array", 0, 0 },
+	{ "{" S ", \"ephemeral\": {\"low\": 1, \"high\": 2, \"bound\": -1}}",
+	  "ephemeral.bound: -1 is out of range [0, 9223372036854775807]", 0, 0 },
+	{ "{" S ", \"ephemeral\": {\"low\": 1, \"high\": 2, \"untracked\": \"0\"}}",
+	  "ephemeral.untracked: expected an integer", 0, 0 },
+	{ "{" S ", \"ephemeral\": {\"low\": 1, \"high\": 2, \"time_wait\": 1.5}}",
+	  "ephemeral.time_wait: expected an integer", 0, 0 },
+	{ "{" S ", \"ephemeral\": {\"low\": 1, \"high\": 70000}}",
+	  "ephemeral.high: 70000 is out of range [1, 65535]", 0, 0 },
+	/* low above high is found before a bad reserved list */
+	{ "{" S ", \"ephemeral\": {\"low\": 9, \"high\": 2, \"reserved\": [[1]]}}",
+	  "ephemeral: low 9 is above high 2", 0, 0 },
+	{ "{" S ", \"close_wait_owners\": [], \"close_wait_unattributed\": \"3\"}",
+	  "facts.close_wait_unattributed: expected an integer", 0, 0 },
+	{ "{" S ", \"close_wait_owners\": {}}", "facts.close_wait_owners: expected an array", 0, 0 },
+	{ "{" S ", \"rates\": {\"samples\": 1000001}}",
+	  "rates.samples: 1000001 is out of range [0, 1000000]", 0, 0 },
+	{ "{" S ", \"rates\": {\"elapsed\": null, \"counters\": []}}",
+	  "rates.counters: expected an object", 0, 0 },
+	{ "{" S ", \"rates\": {\"states\": {\"TIMEWAIT\": 1}}}",
+	  "rates.states.TIMEWAIT: expected a TCP state and a number", 0, 0 },
+	{ "{" S ", \"rates\": {\"series\": [{\"t\": 0}]}}", "rates.series[0].states: missing", 0, 0 },
+	{ "{" S ", \"rates\": {\"series\": [{\"t\": \"0\", \"states\": {}}]}}",
+	  "rates.series[0].t: expected a number", 0, 0 },
+	{ "{" S ", \"rates\": {\"series\": [3]}}", "rates.series[0]: expected an object", 0, 0 },
+	{ "{" S ", \"rates\": {\"series\": [{\"t\": 0, \"states\": {\"X\": 1}}]}}",
+	  "rates.series[0].states.X: unknown TCP state", 0, 0 },
+	/* both types are checked before the states are read */
+	{ "{" S ", \"rates\": {\"states\": {\"X\": 1}, \"series\": {}}}",
+	  "rates.series: expected an array", 0, 0 },
+	{ "{" S ", \"boot\": []}", "facts.boot: expected an object", 0, 0 },
+	{ "{" S ", \"boot\": {\"file\": 1}}", "boot.file: expected a string", 0, 0 },
+	{ "{" S ", \"boot\": {\"overrides\": {}}}", "boot.overrides: expected an array", 0, 0 },
+	{ "{" S ", \"boot\": {\"overrides\": [1]}}", "boot.overrides[0]: expected an object", 0, 0 },
+	{ "{" S ", \"boot\": {\"overrides\": [{\"key\": \"k\", \"ours\": \"1\", \"theirs\": \"2\"}]}}",
+	  "boot.overrides[0].file: missing", 0, 0 },
+	/* the first group in document order is reported */
+	{ "{" S ", \"boot\": 1, \"host\": 1}", "facts.host: expected an object", 0, 0 },
 	/* unknown state names */
 	{ "{" S ", \"sockets\": {\"source\": \"proc\", \"states\": {\"TIME_WAITING\": 1}}}",
 	  "sockets.states.TIME_WAITING: unknown TCP state", 0, 0 },

@@ -14,6 +14,8 @@
 
 #include "advisor/profile/yamltree.h"
 
+#include "tests/unit/testlib.h"
+
 /*
  * Each harness is compiled in here with its LLVMFuzzerTestOneInput
  * renamed, so a regression runs through exactly the code libFuzzer ran:
@@ -69,13 +71,6 @@ static const struct harness harnesses[] = {
 	{ "fuzz_sysctl_conf", fuzz_sysctl_conf_one },
 	{ "fuzz_fleet", fuzz_fleet_one },
 };
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("FIXTURES");
-
-	return f && *f ? f : "tests/fixtures";
-}
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -138,9 +133,9 @@ static void test_replay(void **state)
 	char dir[4096];
 	size_t n;
 
-	snprintf(dir, sizeof(dir), "%s/fuzz-regressions/%s", fixtures(), h->name);
+	snprintf(dir, sizeof(dir), "%s/fuzz-regressions/%s", tl_fixtures(), h->name);
 	n = replay_dir(h, dir);
-	snprintf(dir, sizeof(dir), "%s/../fuzz/corpus/%s", fixtures(), h->name);
+	snprintf(dir, sizeof(dir), "%s/../fuzz/corpus/%s", tl_fixtures(), h->name);
 	n += replay_dir(h, dir);
 	print_message("%s: %zu inputs replayed\n", h->name, n);
 	/* Every harness has seeds: none found means a wrong FIXTURES. */
@@ -243,33 +238,23 @@ static void test_found_bugs(void **state)
 	}
 	{
 		/* The same in facts: a reversed reserved range. */
-		char path[4096], *buf, *at;
+		const char *path = "proc/busy-host.facts.json";
 		struct twa_facts f;
-		FILE *fp;
-		long n;
+		char *buf, *at;
+		size_t n;
 
-		snprintf(path, sizeof(path), "%s/proc/busy-host.facts.json", fixtures());
-		fp = fopen(path, "r");
-		assert_non_null(fp);
-		assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-		n = ftell(fp);
-		rewind(fp);
-		buf = malloc((size_t)n + 1);
-		assert_non_null(buf);
-		assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-		buf[n] = '\0';
-		fclose(fp);
+		buf = tl_read_fixture(path, &n);
 		twa_facts_init(&f);
-		assert_int_equal(twa_facts_parse(buf, (size_t)n, path, &f, NULL), 0);
+		assert_int_equal(twa_facts_parse(buf, n, path, &f, NULL), 0);
 		twa_facts_release(&f);
 		at = strstr(buf, "\"50000-50010\"");
 		assert_non_null(at);
 		memcpy(at, "\"50010-50000\"", 13);
 		twa_facts_init(&f);
-		assert_int_equal(twa_facts_parse(buf, (size_t)n, path, &f, NULL), -EBADMSG);
+		assert_int_equal(twa_facts_parse(buf, n, path, &f, NULL), -EBADMSG);
 		twa_facts_release(&f);
 		twa_facts_init(&f);
-		assert_int_equal(twa_facts_parse(buf, (size_t)n, path, &f, &err), -EBADMSG);
+		assert_int_equal(twa_facts_parse(buf, n, path, &f, &err), -EBADMSG);
 		assert_non_null(strstr(err.msg, "ephemeral.reserved"));
 		twa_facts_release(&f);
 		free(buf);

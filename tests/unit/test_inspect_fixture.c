@@ -16,7 +16,7 @@
 #include "advisor/inspect/inspect.h"
 #include "advisor/facts/tcpstate.h"
 
-#include "json_diff.h"
+#include "tests/unit/testlib.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -25,35 +25,15 @@
  * is, as in the expected file (made by record-busy-host.sh the same way). */
 static int enter_fixtures(void **state)
 {
-	const char *f = getenv("FIXTURES");
 	char path[4096];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/proc", f && *f ? f : "tests/fixtures");
+	tl_fixture_path(path, sizeof(path), "proc");
 	if (chdir(path) < 0) {
 		print_error("cannot enter %s: set FIXTURES or run from the repo root\n", path);
 		return -1;
 	}
 	return 0;
-}
-
-static char *read_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
 }
 
 /* busy-host.ss.txt: "FAMILY STATE COUNT" per line, from ss at recording. */
@@ -118,14 +98,14 @@ static void test_busy_host_facts(void **state)
 	assert_non_null(got);
 	assert_true(json_object_object_get_ex(got, "host", &host));
 	json_object_object_del(host, "time");
-	text = read_file("busy-host.facts.json");
+	text = tl_read_file("busy-host.facts.json", NULL);
 	want = json_tokener_parse(text);
 	if (!want)
 		fail_msg("busy-host.facts.json is not JSON");
 	if (!json_object_equal(want, got)) {
 		print_error("facts differ from busy-host.facts.json (if the facts gained a "
 			    "field on purpose: tests/fixtures/record-busy-host.sh --facts-only):\n");
-		json_diff("", want, got, &budget);
+		tl_json_diff("", want, got, &budget);
 		fail_msg("inspect --proc-root busy-host no longer gives busy-host.facts.json");
 	}
 	json_object_put(want);

@@ -18,31 +18,9 @@
 #include "advisor/apply/plan.h"
 #include "advisor/util/strbuf.h"
 
+#include "tests/unit/testlib.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("FIXTURES");
-
-	return f && *f ? f : "tests/fixtures";
-}
-
-static void read_fixture(const char *rel, char *path, size_t psize, struct strbuf *out)
-{
-	FILE *fp;
-	size_t n;
-
-	snprintf(path, psize, "%s/%s", fixtures(), rel);
-	fp = fopen(path, "r");
-	if (!fp)
-		fail_msg("cannot open %s (set FIXTURES or run from the repo root)", path);
-	strbuf_reset(out);
-	strbuf_grow(out, 65536);
-	n = fread(out->buf, 1, out->alloc - 1, fp);
-	fclose(fp);
-	out->len = n;
-	out->buf[n] = '\0';
-}
 
 static void set_change(struct twa_plan_change *c, const char *key, const char *from,
 		       const char *to, const char *rule, const char *reason)
@@ -193,9 +171,28 @@ static const struct bad_plan {
 	{ "comment.json", ":1:1: bad JSON: unexpected character", 1, 1 },
 };
 
+/* rule and reason are for the reader: a change may leave them out. */
+static void test_change_without_rule(void **state)
+{
+	static const char doc[] = "{\"schema\": \"twadvise.plan/1\", \"changes\": "
+		"[{\"key\": \"net.ipv4.tcp_tw_reuse\", \"from\": \"2\", \"to\": \"1\"}]}";
+	struct twa_plan p;
+	struct twa_err err = { 0 };
+
+	(void)state;
+	twa_plan_init(&p);
+	if (twa_plan_parse(doc, strlen(doc), "p.json", &p, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.n, 1);
+	assert_string_equal(p.changes[0].to, "1");
+	assert_string_equal(p.changes[0].rule, "");
+	assert_string_equal(p.changes[0].reason, "");
+	assert_string_equal(p.host, "");
+	twa_plan_release(&p);
+}
+
 static void test_bad_plans(void **state)
 {
-	struct strbuf buf = STRBUF_INIT;
 	size_t i;
 
 	(void)state;
@@ -203,13 +200,16 @@ static void test_bad_plans(void **state)
 		const struct bad_plan *c = &bad_plans[i];
 		struct twa_plan p;
 		struct twa_err err = { 0 };
-		char rel[300], path[600], want[1600], got[1600];
+		char rel[300], path[600], want[1600], got[1600], *buf;
+		size_t len;
 		int r;
 
 		snprintf(rel, sizeof(rel), "plans/bad/%s", c->file);
-		read_fixture(rel, path, sizeof(path), &buf);
+		tl_fixture_path(path, sizeof(path), rel);
+		buf = tl_read_file(path, &len);
 		twa_plan_init(&p);
-		r = twa_plan_parse(buf.buf, buf.len, path, &p, &err);
+		r = twa_plan_parse(buf, len, path, &p, &err);
+		free(buf);
 		twa_err_format(&err, got, sizeof(got));
 		if (r != -EBADMSG)
 			fail_msg("%s: got %d (%s), want -EBADMSG", c->file, r, got);
@@ -222,7 +222,6 @@ static void test_bad_plans(void **state)
 				 c->line, c->col);
 		twa_plan_release(&p);
 	}
-	strbuf_release(&buf);
 }
 
 static void test_bad_plans_complete(void **state)
@@ -232,7 +231,7 @@ static void test_bad_plans_complete(void **state)
 	FILE *fp;
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "ls '%s/plans/bad'", fixtures());
+	snprintf(cmd, sizeof(cmd), "ls '%s/plans/bad'", tl_fixtures());
 	fp = popen(cmd, "r");
 	assert_non_null(fp);
 	while (fgets(line, sizeof(line), fp)) {
@@ -645,6 +644,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_change_without_rule),
 		cmocka_unit_test(test_bad_plans),
 		cmocka_unit_test(test_bad_plans_complete),
 		cmocka_unit_test(test_plan_caps),

@@ -22,24 +22,14 @@
 #include "advisor/util/strbuf.h"
 #include "advisor/profile/yamltree.h"
 
+#include "tests/unit/testlib.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("FIXTURES");
-
-	return f && *f ? f : "tests/fixtures";
-}
-
-static void fixture_path(char *buf, size_t size, const char *rel)
-{
-	snprintf(buf, size, "%s/%s", fixtures(), rel);
-}
 
 /* The repository's shipped profiles/, two levels above the fixtures. */
 static void profiles_dir(char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/../../profiles", fixtures());
+	snprintf(buf, size, "%s/../../profiles", tl_fixtures());
 }
 
 static double now_s(void)
@@ -87,8 +77,8 @@ static void expand(char *out, size_t size, const char *tmpl)
 	char bad[512], good[512], prof[512];
 	size_t o = 0;
 
-	fixture_path(bad, sizeof(bad), "profiles/bad");
-	fixture_path(good, sizeof(good), "profiles/good");
+	tl_fixture_path(bad, sizeof(bad), "profiles/bad");
+	tl_fixture_path(good, sizeof(good), "profiles/good");
 	profiles_dir(prof, sizeof(prof));
 	while (*tmpl && o + 1 < size) {
 		const char *rep = NULL;
@@ -243,7 +233,7 @@ static void test_bad_corpus(void **state)
 		int r;
 
 		snprintf(rel, sizeof(rel), "profiles/bad/%s", c->file);
-		fixture_path(path, sizeof(path), rel);
+		tl_fixture_path(path, sizeof(path), rel);
 		memset(&p, 0x5a, sizeof(p));
 		r = load(path, &p, &err);
 		if (r != c->code)
@@ -272,7 +262,7 @@ static void test_bad_corpus_complete(void **state)
 	FILE *fp;
 
 	(void)state;
-	fixture_path(dir, sizeof(dir), "profiles/bad");
+	tl_fixture_path(dir, sizeof(dir), "profiles/bad");
 	snprintf(cmd, sizeof(cmd), "ls '%s'", dir);
 	fp = popen(cmd, "r");
 	assert_non_null(fp);
@@ -303,7 +293,7 @@ static void test_alias_bombs_fail_fast(void **state)
 		int r;
 
 		snprintf(rel, sizeof(rel), "profiles/bad/%s", files[i]);
-		fixture_path(path, sizeof(path), rel);
+		tl_fixture_path(path, sizeof(path), rel);
 		t0 = now_s();
 		r = load(path, &p, &err);
 		dt = now_s() - t0;
@@ -529,7 +519,7 @@ static void test_parent_alone(void **state)
 	char path[600];
 
 	(void)state;
-	fixture_path(path, sizeof(path), "profiles/good/parent.yaml");
+	tl_fixture_path(path, sizeof(path), "profiles/good/parent.yaml");
 	assert_int_equal(load(path, &p, &err), 0);
 	assert_string_equal(p.name, "parent");
 	assert_string_equal(p.chain, "parent");
@@ -571,7 +561,7 @@ static void test_inheritance(void **state)
 	double v;
 
 	(void)state;
-	fixture_path(path, sizeof(path), "profiles/good/child.yaml");
+	tl_fixture_path(path, sizeof(path), "profiles/good/child.yaml");
 	assert_int_equal(load(path, &p, &err), 0);
 	assert_string_equal(p.name, "child");
 	assert_string_equal(p.extends, "parent");
@@ -602,7 +592,7 @@ static void test_inheritance(void **state)
 	assert_int_equal(twa_profile_toggle(&p, "tw-reuse-off"), 1);
 	twa_profile_release(&p);
 
-	fixture_path(path, sizeof(path), "profiles/good/grandchild.yaml");
+	tl_fixture_path(path, sizeof(path), "profiles/good/grandchild.yaml");
 	assert_int_equal(load(path, &p, &err), 0);
 	assert_string_equal(p.chain, "grandchild -> child -> parent");
 	assert_string_equal(p.description, "the grandchild's own description");
@@ -703,7 +693,7 @@ static void test_everything(void **state)
 	char path[600];
 
 	(void)state;
-	fixture_path(path, sizeof(path), "profiles/good/everything.yaml");
+	tl_fixture_path(path, sizeof(path), "profiles/good/everything.yaml");
 	assert_int_equal(load(path, &p, &err), 0);
 	assert_string_equal(p.description, "Folded text over two lines.");
 	assert_int_equal(p.n_wants, 7);
@@ -787,7 +777,7 @@ static void test_lookup(void **state)
 	struct twa_profile_search s = { dirs, 0 };
 
 	(void)state;
-	fixture_path(good, sizeof(good), "profiles/good");
+	tl_fixture_path(good, sizeof(good), "profiles/good");
 	profiles_dir(prof, sizeof(prof));
 
 	/* by name, in the search path */

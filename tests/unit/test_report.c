@@ -22,6 +22,8 @@
 #include "advisor/rules/rules.h"
 #include "advisor/util/strbuf.h"
 
+#include "tests/unit/testlib.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Volatile fields made fixed, so the golden files are stable. */
@@ -29,27 +31,15 @@
 #define T_TIME "2026-01-01T00:00:00Z"
 #define T_PROFILE_SOURCE "tests/fixtures/report/profile.yaml"
 
-static const char *fixtures(void)
-{
-	const char *f = getenv("FIXTURES");
-
-	return f && *f ? f : "tests/fixtures";
-}
-
 static void read_fixture(const char *name, struct strbuf *out)
 {
-	char path[4096];
-	char chunk[65536];
-	size_t n;
-	FILE *fp;
+	char rel[512], *buf;
+	size_t len;
 
-	snprintf(path, sizeof(path), "%s/report/%s", fixtures(), name);
-	fp = fopen(path, "rb");
-	if (!fp)
-		fail_msg("cannot open %s (set FIXTURES or run from the repo root)", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		assert_int_equal(strbuf_add(out, chunk, n), 0);
-	fclose(fp);
+	snprintf(rel, sizeof(rel), "report/%s", name);
+	buf = tl_read_fixture(rel, &len);
+	assert_int_equal(strbuf_add(out, buf, len), 0);
+	free(buf);
 }
 
 /* TWA_UPDATE_GOLDEN=1 rewrites a golden file instead of comparing. */
@@ -62,7 +52,7 @@ static void golden(const char *name, const struct strbuf *got)
 		char path[4096];
 		FILE *fp;
 
-		snprintf(path, sizeof(path), "%s/report/%s", fixtures(), name);
+		snprintf(path, sizeof(path), "%s/report/%s", tl_fixtures(), name);
 		fp = fopen(path, "wb");
 		assert_non_null(fp);
 		assert_int_equal(fwrite(got->buf, 1, got->len, fp), got->len);
@@ -117,7 +107,7 @@ static void load_fixture(struct fixture *fx)
 		fail_msg("findings.json: %s", err.msg);
 	json_object_put(o);
 	strbuf_release(&buf);
-	snprintf(path, sizeof(path), "%s/report/profile.yaml", fixtures());
+	snprintf(path, sizeof(path), "%s/report/profile.yaml", tl_fixtures());
 	if (twa_profile_load(path, &none, NULL, NULL, &fx->profile, &err) < 0)
 		fail_msg("profile.yaml: %s", err.msg);
 	/* the loader records the absolute path: make it the same everywhere */

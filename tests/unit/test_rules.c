@@ -23,46 +23,23 @@
 #include "advisor/util/strbuf.h"
 #include "advisor/facts/sysctl_key.h"
 
+#include "tests/unit/testlib.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("FIXTURES");
-
-	return f && *f ? f : "tests/fixtures";
-}
 
 static void profiles_dir(char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/../../profiles", fixtures());
+	snprintf(buf, size, "%s/../../profiles", tl_fixtures());
 }
 
 /* ---- loading facts and profiles ----------------------------------------- */
 
 static void load_facts(const char *name, struct twa_facts *f)
 {
-	struct twa_err err = { 0 };
-	char path[600], msg[1200];
-	struct strbuf buf = STRBUF_INIT;
-	FILE *fp;
-	size_t n;
+	char rel[512];
 
-	snprintf(path, sizeof(path), "%s/facts/%s", fixtures(), name);
-	fp = fopen(path, "r");
-	if (!fp)
-		fail_msg("cannot open %s (set FIXTURES or run from the repo root)", path);
-	strbuf_grow(&buf, 65536);
-	n = fread(buf.buf, 1, buf.alloc - 1, fp);
-	fclose(fp);
-	buf.len = n;
-	buf.buf[n] = '\0';
-	twa_facts_init(f);
-	if (twa_facts_parse(buf.buf, buf.len, path, f, &err) < 0) {
-		twa_err_format(&err, msg, sizeof(msg));
-		strbuf_release(&buf);
-		fail_msg("%s", msg);
-	}
-	strbuf_release(&buf);
+	snprintf(rel, sizeof(rel), "facts/%s", name);
+	tl_load_facts(rel, f);
 }
 
 /*
@@ -86,7 +63,7 @@ static struct twa_profile *load_profile(const char *spec, struct twa_profile *p)
 		r = twa_profile_parse(spec + 5, strlen(spec + 5), "inline.yaml", p, NULL, NULL,
 				      &err);
 	} else if (!strncmp(spec, "good/", 5)) {
-		snprintf(path, sizeof(path), "%s/profiles/%s", fixtures(), spec);
+		snprintf(path, sizeof(path), "%s/profiles/%s", tl_fixtures(), spec);
 		r = twa_profile_load(path, &s, NULL, NULL, p, &err);
 	} else {
 		r = twa_profile_load(spec, &s, NULL, NULL, p, &err);

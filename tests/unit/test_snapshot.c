@@ -264,6 +264,16 @@ static const struct edit {
 	{ "persist existed not a bool", "\"existed\": false", "\"existed\": \"no\"",
 	  "persist.existed: expected true or false" },
 	{ "persist not an object", "\"persist\": {", "\"persist\": [{", "" },
+	{ "persist a string", "\"persist\": {", "\"persist\": \"x\", \"p\": {",
+	  "snapshot.persist: expected an object" },
+	{ "values not an array", "\"values\": [", "\"values\": {}, \"v\": [",
+	  "snapshot.values: expected an array" },
+	{ "value missing", "\"value\":", "\"val\":", "values[0].value: missing" },
+	{ "created not a string", "\"created\":", "\"created\": 1, \"c\":",
+	  "snapshot.created: expected a string" },
+	/* Every member's type is checked before the id is judged. */
+	{ "bad id and persist not an object", "\"persist\": {",
+	  "\"id\": \"../x\", \"persist\": 1, \"p\": {", "snapshot.persist: expected an object" },
 	{ "trailing garbage", "\n}\n", "\n}\n}\n", "" },
 	{ "not JSON", "{", "#", "bad JSON" },
 };
