@@ -77,16 +77,58 @@ static int parse_status(const char *s, enum twa_status *ret)
 	return -EINVAL;
 }
 
+/* The findings of one host's report: its counts per severity and each rule
+ * found once, at its worst severity. */
+static int host_findings_from_json(json_object *findings, const char *file,
+				   struct twa_fleet_host *h, struct twa_err *err)
+{
+	struct twa_findings fs;
+	size_t i, k;
+	int r;
+
+	twa_findings_init(&fs);
+	r = twa_findings_from_json(findings, file, &fs, err);
+	if (r >= 0) {
+		/* keep the rules evaluated: "ok" cells, not "not checked" */
+		h->checked = fs.checked;
+		h->n_checked = fs.n_checked;
+		fs.checked = NULL;
+		fs.n_checked = 0;
+	}
+	if (r >= 0 && fs.n > TWA_FLEET_MAX_RULES)
+		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "more than %d findings",
+				   TWA_FLEET_MAX_RULES);
+	if (r >= 0 && !(h->found = calloc(fs.n ? fs.n : 1, sizeof(*h->found))))
+		r = twa_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; r >= 0 && i < fs.n; i++) {
+		const struct twa_finding *x = &fs.v[i];
+
+		if (x->severity == TWA_SEV_OK)
+			continue;
+		h->counts[x->severity]++;
+		for (k = 0; k < h->n_found; k++)
+			if (!strcmp(h->found[k].rule, x->rule))
+				break;
+		if (k == h->n_found) {
+			twa_strlcpy(h->found[k].rule, x->rule, sizeof(h->found[k].rule));
+			h->found[k].severity = (int)x->severity;
+			h->n_found++;
+		} else if ((int)x->severity > h->found[k].severity) {
+			h->found[k].severity = (int)x->severity;
+		}
+	}
+	twa_findings_release(&fs);
+	return r < 0 ? r : 0;
+}
+
 /* The parts of a report the fleet needs; the facts are decoded too, so a
  * damaged report is refused rather than half-read. */
 static int host_from_json(json_object *o, const char *file,
 			  struct twa_fleet_host *h, struct twa_err *err)
 {
 	json_object *host = NULL, *facts = NULL, *findings = NULL;
-	struct twa_findings fs;
 	struct twa_facts f;
 	char schema[64], status[16];
-	size_t i, k;
 	int r;
 
 	if (!json_object_is_type(o, json_type_object))
@@ -125,39 +167,7 @@ static int host_from_json(json_object *o, const char *file,
 		twa_err_prefix(err, "facts");
 		return r;
 	}
-	twa_findings_init(&fs);
-	r = twa_findings_from_json(findings, file, &fs, err);
-	if (r >= 0) {
-		/* keep the rules evaluated: "ok" cells, not "not checked" */
-		h->checked = fs.checked;
-		h->n_checked = fs.n_checked;
-		fs.checked = NULL;
-		fs.n_checked = 0;
-	}
-	if (r >= 0 && fs.n > TWA_FLEET_MAX_RULES)
-		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "more than %d findings",
-				   TWA_FLEET_MAX_RULES);
-	if (r >= 0 && !(h->found = calloc(fs.n ? fs.n : 1, sizeof(*h->found))))
-		r = twa_err_set(err, -ENOMEM, "out of memory");
-	for (i = 0; r >= 0 && i < fs.n; i++) {
-		const struct twa_finding *x = &fs.v[i];
-
-		if (x->severity == TWA_SEV_OK)
-			continue;
-		h->counts[x->severity]++;
-		for (k = 0; k < h->n_found; k++)
-			if (!strcmp(h->found[k].rule, x->rule))
-				break;
-		if (k == h->n_found) {
-			twa_strlcpy(h->found[k].rule, x->rule, sizeof(h->found[k].rule));
-			h->found[k].severity = (int)x->severity;
-			h->n_found++;
-		} else if ((int)x->severity > h->found[k].severity) {
-			h->found[k].severity = (int)x->severity;
-		}
-	}
-	twa_findings_release(&fs);
-	return r < 0 ? r : 0;
+	return host_findings_from_json(findings, file, h, err);
 }
 
 int twa_fleet_add(struct twa_fleet *fl, const char *buf, size_t len,
@@ -266,24 +276,11 @@ int twa_fleet_cell(const struct twa_fleet *fl, size_t h, size_t c)
 	return checked(host, rule) ? TWA_SEV_OK : TWA_FLEET_UNCHECKED;
 }
 
-int twa_fleet_finish(struct twa_fleet *fl, const char *version,
-		     const char *time, struct twa_err *err)
+/* The columns: every rule found on some host, once. */
+static int fleet_columns(struct twa_fleet *fl, struct twa_err *err)
 {
-	char **quiet = NULL;
-	size_t h, i, c, n_quiet = 0;
-	int worst = 0;
+	size_t h, i, c;
 
-	twa_strlcpy(fl->version, version ? version : "", sizeof(fl->version));
-	twa_strlcpy(fl->time, time ? time : "", sizeof(fl->time));
-	if (fl->n_hosts)
-		qsort(fl->hosts, fl->n_hosts, sizeof(*fl->hosts), cmp_hosts);
-	fl->status = TWA_STATUS_OK;
-	for (h = 0; h < fl->n_hosts; h++)
-		if (status_rank(fl->hosts[h].status) > worst) {
-			worst = status_rank(fl->hosts[h].status);
-			fl->status = fl->hosts[h].status;
-		}
-	/* columns: every rule found anywhere */
 	free(fl->rules);
 	fl->rules = NULL;
 	fl->n_rules = 0;
@@ -308,18 +305,15 @@ int twa_fleet_finish(struct twa_fleet *fl, const char *version,
 			twa_strlcpy(v[fl->n_rules].rule, rule, sizeof(v->rule));
 			fl->n_rules++;
 		}
-	for (c = 0; c < fl->n_rules; c++)
-		for (h = 0; h < fl->n_hosts; h++) {
-			int cell = twa_fleet_cell(fl, h, c);
+	return 0;
+}
 
-			if (cell == TWA_FLEET_UNCHECKED)
-				fl->rules[c].unchecked++;
-			else
-				fl->rules[c].hosts[cell]++;
-		}
-	if (fl->n_rules)
-		qsort(fl->rules, fl->n_rules, sizeof(*fl->rules), cmp_rules);
-	/* rules checked somewhere that found nothing anywhere */
+/* How many rules were checked somewhere and found nothing anywhere. */
+static int fleet_count_quiet(struct twa_fleet *fl, struct twa_err *err)
+{
+	char **quiet = NULL;
+	size_t h, i, c, n_quiet = 0;
+
 	for (h = 0; h < fl->n_hosts; h++)
 		for (i = 0; i < fl->hosts[h].n_checked; i++) {
 			const char *rule = fl->hosts[h].checked[i];
@@ -345,6 +339,39 @@ int twa_fleet_finish(struct twa_fleet *fl, const char *version,
 	free(quiet);	/* borrowed strings: only the count is kept */
 	fl->n_quiet = n_quiet;
 	return 0;
+}
+
+int twa_fleet_finish(struct twa_fleet *fl, const char *version,
+		     const char *time, struct twa_err *err)
+{
+	size_t h, c;
+	int worst = 0, r;
+
+	twa_strlcpy(fl->version, version ? version : "", sizeof(fl->version));
+	twa_strlcpy(fl->time, time ? time : "", sizeof(fl->time));
+	if (fl->n_hosts)
+		qsort(fl->hosts, fl->n_hosts, sizeof(*fl->hosts), cmp_hosts);
+	fl->status = TWA_STATUS_OK;
+	for (h = 0; h < fl->n_hosts; h++)
+		if (status_rank(fl->hosts[h].status) > worst) {
+			worst = status_rank(fl->hosts[h].status);
+			fl->status = fl->hosts[h].status;
+		}
+	r = fleet_columns(fl, err);
+	if (r < 0)
+		return r;
+	for (c = 0; c < fl->n_rules; c++)
+		for (h = 0; h < fl->n_hosts; h++) {
+			int cell = twa_fleet_cell(fl, h, c);
+
+			if (cell == TWA_FLEET_UNCHECKED)
+				fl->rules[c].unchecked++;
+			else
+				fl->rules[c].hosts[cell]++;
+		}
+	if (fl->n_rules)
+		qsort(fl->rules, fl->n_rules, sizeof(*fl->rules), cmp_rules);
+	return fleet_count_quiet(fl, err);
 }
 
 static const char *status_label(enum twa_status s)
