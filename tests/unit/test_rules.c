@@ -111,6 +111,37 @@ static unsigned state_named(const char *name)
 	return 0;
 }
 
+/* Edits of destination I (name): false when t is none of them. */
+static bool tweak_destination(struct twa_facts *f, const char *t, const char *name,
+			      const char *val)
+{
+	size_t i = (size_t)atoi(name);
+	struct twa_destination *d;
+
+	if (strcmp(t, "inuse") && strcmp(t, "drate") && strcmp(t, "twrecent") &&
+	    strcmp(t, "tw") && strcmp(t, "loopback"))
+		return false;
+	assert_true(i < f->ephemeral.n_dest);
+	d = &f->ephemeral.dest[i];
+	if (!strcmp(t, "inuse")) {
+		d->in_use = (uint64_t)atoll(val);
+		d->share = (double)atoll(val) / f->ephemeral.usable;
+	} else if (!strcmp(t, "drate")) {
+		d->have_rate = true;
+		d->close_rate = atof(val);
+		d->projected_time_wait = atof(val) * 60;
+	} else if (!strcmp(t, "loopback")) {
+		d->have_loopback = true;
+		d->loopback = atoi(val) != 0;
+	} else if (!strcmp(t, "twrecent")) {
+		d->have_tw_recent = true;
+		d->tw_recent = (uint64_t)atoll(val);
+	} else {
+		d->time_wait = (uint64_t)atoll(val);
+	}
+	return true;
+}
+
 /*
  * ';'-separated edits of the loaded facts:
  *   sysctl:KEY=VALUE  nosysctl:KEY= (absent)  counter:NAME=N  sockstat:NAME=N  state:NAME=N
@@ -175,36 +206,7 @@ static void tweak(struct twa_facts *f, const char *tweaks)
 				f->listeners[i].queue = (uint64_t)atoll(val);
 			else
 				f->listeners[i].backlog = atoll(val);
-		} else if (!strcmp(t, "inuse")) {
-			size_t i = (size_t)atoi(name);
-
-			assert_true(i < f->ephemeral.n_dest);
-			f->ephemeral.dest[i].in_use = (uint64_t)atoll(val);
-			f->ephemeral.dest[i].share = (double)atoll(val) / f->ephemeral.usable;
-		} else if (!strcmp(t, "twrecent") || !strcmp(t, "tw") ||
-			   !strcmp(t, "loopback")) {
-			size_t i = (size_t)atoi(name);
-			struct twa_destination *d;
-
-			assert_true(i < f->ephemeral.n_dest);
-			d = &f->ephemeral.dest[i];
-			if (t[0] == 'l') {
-				d->have_loopback = true;
-				d->loopback = atoi(val) != 0;
-			} else if (t[2] == 'r') {
-				d->have_tw_recent = true;
-				d->tw_recent = (uint64_t)atoll(val);
-			} else {
-				d->time_wait = (uint64_t)atoll(val);
-			}
-		} else if (!strcmp(t, "drate")) {
-			size_t i = (size_t)atoi(name);
-
-			assert_true(i < f->ephemeral.n_dest);
-			f->ephemeral.dest[i].have_rate = true;
-			f->ephemeral.dest[i].close_rate = atof(val);
-			f->ephemeral.dest[i].projected_time_wait = atof(val) * 60;
-		} else {
+		} else if (!tweak_destination(f, t, name, val)) {
 			fail_msg("unknown tweak '%s'", t);
 		}
 	}
