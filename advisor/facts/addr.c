@@ -72,3 +72,24 @@ int twa_addr_format(int family, const uint8_t *addr, char *buf, size_t size)
 		return format_v6(addr, buf, size);
 	return -EAFNOSUPPORT;
 }
+
+bool twa_addr_is_loopback(int family, const uint8_t *addr)
+{
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	static const uint8_t v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (family == TWA_AF_INET)
+		return addr[0] == 127;
+	if (family != TWA_AF_INET6)
+		return false;
+	if (!memcmp(addr, v6_loopback, sizeof(v6_loopback)))
+		return true;
+	return !memcmp(addr, v4_mapped, sizeof(v4_mapped)) && addr[12] == 127;
+}
+
+bool twa_addr_text_is_loopback(const char *text)
+{
+	if (!strncmp(text, "127.", 4) || !strncmp(text, "::ffff:127.", 11))
+		return true;
+	return !strcmp(text, "::1");
+}

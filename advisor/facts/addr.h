@@ -2,6 +2,7 @@
 #ifndef TWA_ADDR_H
 #define TWA_ADDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,5 +17,11 @@
  * glibc's choices: longest zero run of two or more groups compressed,
  * ::ffff:a.b.c.d for v4-mapped). Returns -EAFNOSUPPORT for other families. */
 int twa_addr_format(int family, const uint8_t *addr, char *buf, size_t size);
+
+/* The kernel's loopback test of tcp_twsk_unique() (net/ipv4/tcp_ipv4.c) for
+ * one address: 127.0.0.0/8, ::1, or v4-mapped 127.0.0.0/8. */
+bool twa_addr_is_loopback(int family, const uint8_t *addr);
+/* The same for an address as twa_addr_format() writes it. */
+bool twa_addr_text_is_loopback(const char *text);
 
 #endif

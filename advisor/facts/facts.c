@@ -205,6 +205,16 @@ bool twa_facts_sockstat(const struct twa_facts *f, const char *name,
 	return n != NULL;
 }
 
+uint32_t twa_facts_tw_reuse_delay_ms(const struct twa_facts *f)
+{
+	int64_t v;
+
+	if (twa_facts_sysctl_int(f, "net.ipv4.tcp_tw_reuse_delay", &v) < 0 ||
+	    v < 0 || v > UINT32_MAX)
+		return TWA_TW_REUSE_DELAY_DEFAULT_MS;
+	return (uint32_t)v;
+}
+
 const struct twa_destination *twa_facts_worst_destination(const struct twa_facts *f)
 {
 	return f->ephemeral.n_dest ? &f->ephemeral.dest[0] : NULL;

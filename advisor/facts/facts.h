@@ -76,6 +76,15 @@ struct twa_destination {
 	uint64_t in_use;	/* local ports of the ephemeral range, any state */
 	uint64_t time_wait;	/* of which in TIME_WAIT */
 	double share;		/* in_use / usable */
+	/* Of time_wait, those younger than tcp_tw_reuse_delay (their timer
+	 * says so), which connect() cannot reuse yet. have_tw_recent is
+	 * false in facts that predate it. */
+	bool have_tw_recent;
+	uint64_t tw_recent;
+	/* Local or remote address is loopback: what tcp_tw_reuse=2 allows.
+	 * have_loopback is false only while decoding facts that lack it. */
+	bool have_loopback;
+	bool loopback;
 	/* With --samples: TIME_WAIT entered per second, and that times 60 s. */
 	bool have_rate;
 	double close_rate;
@@ -208,6 +217,11 @@ bool twa_facts_counter(const struct twa_facts *f, const char *name,
 		       int64_t *ret);
 bool twa_facts_sockstat(const struct twa_facts *f, const char *name,
 			int64_t *ret);
+/* tcp_tw_reuse_delay when the kernel lacks the sysctl (before 6.13 the
+ * kernel waited about a second since the last timestamp). */
+#define TWA_TW_REUSE_DELAY_DEFAULT_MS 1000
+/* net.ipv4.tcp_tw_reuse_delay in ms, or the default when absent. */
+uint32_t twa_facts_tw_reuse_delay_ms(const struct twa_facts *f);
 /* Worst destination (largest in_use) or NULL. */
 const struct twa_destination *twa_facts_worst_destination(const struct twa_facts *f);
 

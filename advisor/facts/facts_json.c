@@ -18,6 +18,12 @@ const struct twa_field twa_destination_fields[] = {
 	TWA_FIELD(struct twa_destination, in_use, "in_use", "IN USE", TWA_F_U64),
 	TWA_FIELD(struct twa_destination, share, "share", "SHARE", TWA_F_SHARE),
 	TWA_FIELD(struct twa_destination, time_wait, "time_wait", "TIME_WAIT", TWA_F_U64),
+	/* Optional when decoding: older facts lack them (loopback is then
+	 * derived from the addresses, below). */
+	TWA_FIELD_OPT(struct twa_destination, tw_recent, have_tw_recent, "tw_recent",
+		      NULL, TWA_F_U64),
+	TWA_FIELD_OPT(struct twa_destination, loopback, have_loopback, "loopback",
+		      NULL, TWA_F_BOOL),
 	TWA_FIELD_OPT(struct twa_destination, close_rate, have_rate, "close_rate",
 		      "CLOSES/S", TWA_F_DOUBLE),
 	TWA_FIELD_OPT(struct twa_destination, projected_time_wait, have_rate,
@@ -517,6 +523,11 @@ static int destinations_from_json(json_object *a, const char *file, void *rec,
 					      i, e->dest[i].remote_port);
 		e->dest[i].family = strchr(e->dest[i].remote, ':') ?
 				    TWA_AF_INET6 : TWA_AF_INET;
+		if (!e->dest[i].have_loopback)
+			e->dest[i].loopback =
+				twa_addr_text_is_loopback(e->dest[i].local) ||
+				twa_addr_text_is_loopback(e->dest[i].remote);
+		e->dest[i].have_loopback = true;
 	}
 	if (!e->dest_total)
 		e->dest_total = e->n_dest;

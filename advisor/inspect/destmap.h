@@ -28,6 +28,7 @@ struct twa_destent {
 	uint32_t in_use;	/* 0: empty slot */
 	uint32_t time_wait;
 	uint32_t tw_young;	/* TIME_WAIT entered within the rate window */
+	uint32_t tw_recent;	/* TIME_WAIT younger than tcp_tw_reuse_delay */
 };
 
 struct twa_destmap {

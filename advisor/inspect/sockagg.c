@@ -34,6 +34,12 @@ int twa_sockagg_init(struct twa_sockagg *agg, struct twa_facts *facts,
 	if (rate_window_s > 0 && rate_window_s * 1000 < TIMEWAIT_LEN_MS)
 		agg->young_after_ms = TIMEWAIT_LEN_MS -
 				      (uint32_t)(rate_window_s * 1000);
+	{
+		uint32_t delay = twa_facts_tw_reuse_delay_ms(facts);
+
+		agg->recent_after_ms = delay < TIMEWAIT_LEN_MS ?
+				       TIMEWAIT_LEN_MS - delay : 0;
+	}
 	r = twa_destmap_init(&agg->dests, 0);
 	if (r < 0)
 		return r;
@@ -127,6 +133,9 @@ int twa_sockagg_add(const struct twa_sock *s, void *ctx)
 			e->time_wait++;
 			if (agg->young_after_ms && s->expires_ms > agg->young_after_ms)
 				e->tw_young++;
+			/* The age is TCP_TIMEWAIT_LEN minus the timer left. */
+			if (s->expires_ms > agg->recent_after_ms)
+				e->tw_recent++;
 		}
 	}
 	return 0;
@@ -163,6 +172,11 @@ int twa_sockagg_finish(struct twa_sockagg *agg)
 		d->remote_port = top[i]->key.remote_port;
 		d->in_use = top[i]->in_use;
 		d->time_wait = top[i]->time_wait;
+		d->have_tw_recent = true;
+		d->tw_recent = top[i]->tw_recent;
+		d->have_loopback = true;
+		d->loopback = twa_addr_is_loopback(d->family, top[i]->key.local) ||
+			      twa_addr_is_loopback(d->family, top[i]->key.remote);
 		d->share = e->usable ? (double)d->in_use / e->usable : 0;
 		if (agg->young_after_ms) {
 			double window = (TIMEWAIT_LEN_MS - agg->young_after_ms) / 1000.0;

@@ -22,13 +22,17 @@ struct twa_sockagg {
 	/* TIME_WAIT sockets whose timer has more than this left entered
 	 * TIME_WAIT within the rate window (0: no rates). */
 	uint32_t young_after_ms;
+	/* TIME_WAIT sockets whose timer has more than this left are younger
+	 * than tcp_tw_reuse_delay: connect() cannot take them over yet. */
+	uint32_t recent_after_ms;
 	struct twa_destmap dests;
 	struct twa_inomap close_wait;	/* CLOSE_WAIT inodes -> 0 */
 	uint64_t fin_wait2_minisocks;	/* FIN_WAIT2 kept as timewait socks */
 	uint8_t usable[65536 / 8];	/* ephemeral and not reserved */
 };
 
-/* facts->ephemeral must be filled (range, reserved) before init. */
+/* facts->ephemeral (range, reserved) and the sysctls must be filled
+ * before init. */
 int twa_sockagg_init(struct twa_sockagg *agg, struct twa_facts *facts,
 		     unsigned flags, double rate_window_s);
 void twa_sockagg_release(struct twa_sockagg *agg);

@@ -73,7 +73,7 @@ const struct twa_rule twa_rules[TWA_RULE_COUNT + 1] = {
 	[TWA_RULE_EPHEMERAL_EXHAUSTION] = {
 		"ephemeral-exhaustion",
 		"ephemeral ports toward one destination",
-		D | Y, params_ephemeral_exhaustion,
+		D | Y | C, params_ephemeral_exhaustion,
 	},
 	[TWA_RULE_TIME_WAIT_OVERFLOW] = {
 		"time-wait-overflow",
@@ -103,7 +103,7 @@ const struct twa_rule twa_rules[TWA_RULE_COUNT + 1] = {
 	[TWA_RULE_TW_REUSE_OFF] = {
 		"tw-reuse-off",
 		"TIME_WAIT reuse for outgoing connections",
-		D | Y, params_tw_reuse_off,
+		D | Y | C, params_tw_reuse_off,
 	},
 	[TWA_RULE_TW_REUSE_WITHOUT_TIMESTAMPS] = {
 		"tw-reuse-without-timestamps",

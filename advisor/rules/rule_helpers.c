@@ -135,3 +135,84 @@ int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,
 	strbuf_release(&sb);
 	return r;
 }
+
+void rule_port_model(const struct twa_facts *f, const struct twa_destination *d,
+		     struct rule_port_model *ret)
+{
+	int64_t ts = 1;
+	uint64_t young = d->have_tw_recent ? d->tw_recent : 0;
+	double est = 0;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->reuse = -1;
+	rule_sysctl_i64(f, "net.ipv4.tcp_tw_reuse", &ret->reuse);
+	rule_sysctl_i64(f, "net.ipv4.tcp_timestamps", &ts);
+	ret->timestamps = ts != 0;
+	ret->reuse_applies = ret->reuse == 1 || (ret->reuse == 2 && d->loopback);
+	ret->delay_ms = twa_facts_tw_reuse_delay_ms(f);
+	/* The timer gives each socket's age; with --samples the close rate
+	 * also tells how many enter TIME_WAIT per delay: take the larger. */
+	if (d->have_rate) {
+		est = d->close_rate * ret->delay_ms / 1000.0;
+		if (est > (double)young) {
+			young = (uint64_t)(est + 0.5);
+			ret->young_estimated = true;
+		}
+	}
+	ret->young = young < d->time_wait ? young : d->time_wait;
+	if (ret->reuse_applies && ret->timestamps)
+		ret->reusable = d->time_wait - ret->young;
+	ret->unavailable = d->in_use > ret->reusable ? d->in_use - ret->reusable : 0;
+	if (d->have_rate) {
+		double busy = (double)(d->in_use - (d->in_use < d->time_wait ?
+						     d->in_use : d->time_wait));
+
+		ret->projected = busy + (ret->reuse_applies && ret->timestamps ?
+					 est : d->projected_time_wait);
+	}
+}
+
+const struct twa_destination *rule_worst_unavailable(const struct twa_facts *f,
+						      struct rule_port_model *ret)
+{
+	const struct twa_destination *worst = NULL;
+	struct rule_port_model m;
+	size_t i;
+
+	memset(ret, 0, sizeof(*ret));
+	for (i = 0; i < f->ephemeral.n_dest; i++) {
+		const struct twa_destination *d = &f->ephemeral.dest[i];
+
+		rule_port_model(f, d, &m);
+		if (!worst || m.unavailable > ret->unavailable) {
+			worst = d;
+			*ret = m;
+		}
+	}
+	return worst;
+}
+
+bool rule_reuse1_changes(const struct rule_port_model *m)
+{
+	return m->reuse == 0 || (m->reuse == 2 && !m->reuse_applies);
+}
+
+int rule_ev_tw_recycled(struct twa_finding *out, const struct twa_facts *f,
+			bool *rising)
+{
+	size_t i;
+
+	*rising = false;
+	RULE_OOM(rule_ev_counter(out, f, "TWRecycled"));
+	for (i = 0; i < f->rates.counters.n; i++) {
+		const struct twa_rate *r = &f->rates.counters.v[i];
+
+		if (strcmp(r->name, "TWRecycled"))
+			continue;
+		*rising = r->per_sec > 0;
+		return twa_finding_evidence(out, "TWRecycled rate", "--samples",
+					    "%.1f/s%s", r->per_sec,
+					    *rising ? ": connect() is reusing TIME_WAIT ports" : "");
+	}
+	return 0;
+}

@@ -45,4 +45,38 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,
 			   unsigned low, unsigned high);
 
+/*
+ * What the kernel can do with one destination's ports now, as
+ * tcp_twsk_unique() (net/ipv4/tcp_ipv4.c, also used by IPv6) decides for a
+ * connect() that meets a TIME_WAIT socket of the same 4-tuple: it takes it
+ * over when tcp_tw_reuse is 1, or 2 and the pair is loopback; the socket
+ * carries a timestamp (tcp_timestamps on); and it is older than
+ * tcp_tw_reuse_delay. Every other port in use is unavailable.
+ */
+struct rule_port_model {
+	int64_t reuse;		/* tcp_tw_reuse; -1 when absent */
+	bool reuse_applies;	/* 1, or 2 and loopback */
+	bool timestamps;	/* tcp_timestamps != 0 (absent: on) */
+	uint32_t delay_ms;	/* tcp_tw_reuse_delay (default when absent) */
+	uint64_t young;		/* TIME_WAIT younger than the delay */
+	bool young_estimated;	/* young comes from the close rate */
+	uint64_t reusable;	/* TIME_WAIT connect() may take over now */
+	uint64_t unavailable;	/* in_use - reusable */
+	double projected;	/* unavailable that the close rate sustains */
+};
+
+void rule_port_model(const struct twa_facts *f, const struct twa_destination *d,
+		     struct rule_port_model *ret);
+/* Of the top destinations kept, the one with the most unavailable ports
+ * (ties: the first, largest in_use), or NULL; its model in ret. */
+const struct twa_destination *rule_worst_unavailable(const struct twa_facts *f,
+						      struct rule_port_model *ret);
+/* tcp_tw_reuse=1 would make this destination's TIME_WAIT reusable where
+ * it is not: tcp_tw_reuse is 0, or 2 and the pair is not loopback. */
+bool rule_reuse1_changes(const struct rule_port_model *m);
+/* The TWRecycled counter, and its rate with --samples: evidence that
+ * reuse works. Sets *rising when the rate is above zero. */
+int rule_ev_tw_recycled(struct twa_finding *out, const struct twa_facts *f,
+			bool *rising);
+
 #endif

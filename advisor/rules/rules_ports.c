@@ -29,31 +29,46 @@ static const char explain_ephemeral_exhaustion[] =
 	"first at 500 per second holds 30000 of them in TIME_WAIT (60 s each): the\n"
 	"classic case.\n"
 	"\n"
-	"Evidence: for every (local address, remote address, remote port), how many local\n"
-	"ports of the usable range are taken in any state, and that as a share of the\n"
-	"usable range; with --samples, the rate at which new TIME_WAIT sockets appear\n"
-	"toward it and the TIME_WAIT that rate sustains (rate x 60 s). When\n"
-	"/proc/net/sockstat shows fewer TCP sockets in total than the warning share of\n"
-	"the range, no destination can reach it and the dump is skipped.\n"
+	"A TIME_WAIT socket does not always hold its port: when connect() meets one of\n"
+	"the same 4-tuple, tcp_twsk_unique() (net/ipv4/tcp_ipv4.c; IPv6 uses the same\n"
+	"function) takes it over if tcp_tw_reuse is 1, or 2 and the pair is loopback\n"
+	"(127.0.0.0/8, ::1, v4-mapped loopback, or bound to lo), the socket carries a\n"
+	"timestamp (tcp_timestamps), and it is older than tcp_tw_reuse_delay ms (1000 by\n"
+	"default; about a second on kernels before 6.13, which lack the knob). So the\n"
+	"ports truly unavailable toward a destination are those in use minus the\n"
+	"TIME_WAIT the kernel could reuse now.\n"
 	"\n"
-	"Severity: warning at 'warning' (default 50%) of the usable range toward one\n"
-	"destination, critical at 'critical' (default 80%), judged on the larger of the\n"
-	"share now and the projected share.\n"
+	"Evidence: for the destination with the most unavailable ports among the top\n"
+	"ones (per local address, remote address, remote port): ports held, reusable\n"
+	"now and unavailable; whether reuse applies there and why; the TIME_WAIT younger\n"
+	"than tcp_tw_reuse_delay (from each socket's timer; with --samples also the close\n"
+	"rate x the delay, the larger wins); TcpExt TWRecycled, and its rate with\n"
+	"--samples (rising: reuse works). With --samples, the unavailable ports the close\n"
+	"rate sustains (rate x 60 s of TIME_WAIT, or only the young ones where reuse\n"
+	"applies). When /proc/net/sockstat shows fewer TCP sockets in total than the\n"
+	"warning share of the range, no destination can reach it and the dump is skipped.\n"
+	"\n"
+	"Severity: warning at 'warning' (default 50%) of the usable range unavailable\n"
+	"toward one destination, critical at 'critical' (default 80%), judged on the\n"
+	"larger of the share now and the projected share.\n"
 	"\n"
 	"What to do, best first: open fewer connections (HTTP keep-alive, connection\n"
 	"pools to the upstream); spread them over more 4-tuples (several source\n"
 	"addresses, with IP_BIND_ADDRESS_NO_PORT before bind() so the port is still\n"
-	"chosen per 4-tuple; more destination ports or backends); enable\n"
-	"tcp_tw_reuse=1 so connect() can take over TIME_WAIT ports safely (timestamps\n"
-	"required); widen ip_local_port_range, reserving the ports local services\n"
-	"listen on.\n"
+	"chosen per 4-tuple; more destination ports or backends); tcp_tw_reuse=1 so\n"
+	"connect() can take over TIME_WAIT ports safely (timestamps required), proposed\n"
+	"only where it changes reusability for that destination (reuse 0, or 2 toward\n"
+	"a non-loopback one) and TIME_WAIT is at least a quarter of the ports held;\n"
+	"widen ip_local_port_range, reserving the ports local services listen on.\n"
 	"\n"
 	"What not to do: bind() to port 0 before connect() (the port is then taken\n"
 	"exclusively, for every destination); lower tcp_fin_timeout (TIME_WAIT is fixed\n"
 	"at 60 s); enable tcp_tw_recycle (gone since 4.12).\n"
 	"\n"
-	"Sources: net/ipv4/inet_hashtables.c; Documentation/networking/ip-sysctl.rst\n"
-	"(ip_local_port_range, ip_local_reserved_ports, tcp_tw_reuse); ip(7)\n"
+	"Sources: net/ipv4/inet_hashtables.c (__inet_hash_connect,\n"
+	"__inet_check_established); net/ipv4/tcp_ipv4.c (tcp_twsk_unique);\n"
+	"Documentation/networking/ip-sysctl.rst (ip_local_port_range,\n"
+	"ip_local_reserved_ports, tcp_tw_reuse, tcp_tw_reuse_delay); ip(7)\n"
 	"(IP_BIND_ADDRESS_NO_PORT).\n";
 
 /* The range to propose (profile's, else WIDE_RANGE) when it adds ports. */
@@ -80,14 +95,87 @@ static int propose_range(const struct twa_rule_ctx *ctx, struct twa_finding *out
 	return rule_reserve_listeners(out, f, lo, hi);
 }
 
+/* Why TIME_WAIT toward the destination is or is not reusable, and how
+ * many are too young. */
+static int ev_reuse(struct twa_finding *out, const struct twa_facts *f,
+		    const struct rule_port_model *m)
+{
+	const char *why;
+
+	if (m->reuse < 0)
+		why = "no: the kernel has no tcp_tw_reuse";
+	else if (!m->reuse_applies)
+		why = m->reuse == 0 ? "no: tcp_tw_reuse is 0" :
+		      "no: tcp_tw_reuse is 2 (loopback only) and neither address is loopback";
+	else if (!m->timestamps)
+		why = "no: tcp_timestamps is 0, TIME_WAIT sockets carry no timestamp";
+	else
+		why = m->reuse == 1 ? "yes: tcp_tw_reuse is 1" :
+		      "yes: tcp_tw_reuse is 2 and the pair is loopback";
+	RULE_OOM(twa_finding_evidence(out, "TIME_WAIT reusable toward it", "tcp_twsk_unique",
+				      "%s", why));
+	return twa_finding_evidence(out, "TIME_WAIT younger than tcp_tw_reuse_delay",
+				    m->young_estimated ? "--samples" : f->sockets.source,
+				    "%" PRIu64 " (%s %u ms)", m->young,
+				    m->young_estimated ? "close rate x" : "timer, delay",
+				    m->delay_ms);
+}
+
+static int ev_destination(struct twa_finding *out, const struct twa_facts *f,
+			  const struct twa_destination *d, const struct rule_port_model *m)
+{
+	const struct twa_ephemeral *e = &f->ephemeral;
+
+	RULE_OOM(twa_finding_evidence(out, "worst destination", f->sockets.source,
+				      "%s -> %s:%u: %" PRIu64 " ports (%.1f%%), %" PRIu64 " in TIME_WAIT%s",
+				      d->local, d->remote, d->remote_port, d->in_use,
+				      100 * d->share, d->time_wait,
+				      d->loopback ? ", loopback" : ""));
+	RULE_OOM(twa_finding_evidence(out, "ports toward it", f->sockets.source,
+				      "held %" PRIu64 " / reusable now %" PRIu64 " / unavailable %" PRIu64,
+				      d->in_use, m->reusable, m->unavailable));
+	if (d->time_wait)
+		RULE_OOM(ev_reuse(out, f, m));
+	if (e->untracked)
+		RULE_OOM(twa_finding_evidence(out, "sockets of untracked destinations",
+					      f->sockets.source, "%" PRIu64, e->untracked));
+	if (d->have_rate)
+		RULE_OOM(twa_finding_evidence(out, "new TIME_WAIT toward it", "--samples",
+					      "%.1f/s, sustaining %.0f unavailable ports",
+					      d->close_rate, m->projected));
+	return 0;
+}
+
+/* tcp_tw_reuse=1 (and timestamps) where it changes what the kernel may
+ * reuse toward d, and TIME_WAIT is a real part (a quarter) of the use. */
+static int propose_reuse(struct twa_finding *out, const struct twa_facts *f,
+			 const struct twa_destination *d, const struct rule_port_model *m)
+{
+	bool reuse = rule_reuse1_changes(m);
+
+	if (d->time_wait * 4 < d->in_use || (!reuse && m->timestamps) ||
+	    (!reuse && !m->reuse_applies))
+		return 0;
+	if (reuse)
+		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_tw_reuse",
+					    twa_facts_sysctl(f, "net.ipv4.tcp_tw_reuse"), "1"));
+	if (!m->timestamps)
+		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_timestamps",
+					    twa_facts_sysctl(f, "net.ipv4.tcp_timestamps"), "1"));
+	twa_finding_recommend(out, "tcp_tw_reuse=1 with timestamps lets connect() take over a TIME_WAIT port toward %s:%u once it is older than tcp_tw_reuse_delay (%u ms).",
+			      d->remote, d->remote_port, m->delay_ms);
+	return 0;
+}
+
 static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_ephemeral *e = &f->ephemeral;
-	const struct twa_destination *d = twa_facts_worst_destination(f);
 	double warn = twa_rule_param(ctx, "warning"), crit = twa_rule_param(ctx, "critical");
+	struct rule_port_model m;
+	const struct twa_destination *d;
 	double share, projected = 0, judged;
-	int64_t reuse = -1, ts = 1;
+	bool recycling;
 
 	if (!e->present)
 		return 0;
@@ -99,45 +187,28 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 					      "/proc/net/sockstat", "%" PRIu64, e->bound));
 		return 0;
 	}
+	d = rule_worst_unavailable(f, &m);
 	if (!d || !e->usable)
 		return 0;
-	share = (double)d->in_use / e->usable;
-	RULE_OOM(twa_finding_evidence(out, "worst destination", f->sockets.source,
-				      "%s -> %s:%u: %" PRIu64 " ports (%.1f%%), %" PRIu64 " in TIME_WAIT",
-				      d->local, d->remote, d->remote_port, d->in_use,
-				      100 * share, d->time_wait));
-	if (e->untracked)
-		RULE_OOM(twa_finding_evidence(out, "sockets of untracked destinations",
-					      f->sockets.source, "%" PRIu64, e->untracked));
-	if (d->have_rate) {
-		projected = d->projected_time_wait / e->usable;
-		RULE_OOM(twa_finding_evidence(out, "new TIME_WAIT toward it", "--samples",
-					      "%.1f/s, sustaining %.0f ports", d->close_rate,
-					      d->projected_time_wait));
-	}
+	RULE_OOM(ev_destination(out, f, d, &m));
+	RULE_OOM(rule_ev_tw_recycled(out, f, &recycling));
+	share = (double)m.unavailable / e->usable;
+	projected = m.projected / e->usable;
 	judged = share > projected ? share : projected;
 	if (judged < warn)
 		return 0;
 	out->severity = judged >= crit ? TWA_SEV_CRITICAL : TWA_SEV_WARNING;
-	twa_finding_summary(out, "%.1f%% of the usable ephemeral ports toward %s:%u (from %s) are taken: %" PRIu64
-			    " of %u, %" PRIu64 " in TIME_WAIT%s",
-			    100 * share, d->remote, d->remote_port, d->local, d->in_use,
-			    e->usable, d->time_wait,
+	twa_finding_summary(out, "%.1f%% of the usable ephemeral ports toward %s:%u (from %s) are unavailable: %" PRIu64
+			    " of %u (%" PRIu64 " held, %" PRIu64 " in TIME_WAIT, %" PRIu64 " of them reusable now)%s",
+			    100 * share, d->remote, d->remote_port, d->local, m.unavailable,
+			    e->usable, d->in_use, d->time_wait, m.reusable,
 			    projected > share ? "; the current close rate sustains more" : "");
-	rule_sysctl_i64(f, "net.ipv4.tcp_tw_reuse", &reuse);
-	rule_sysctl_i64(f, "net.ipv4.tcp_timestamps", &ts);
-	if (reuse != 1 && d->time_wait) {
-		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_tw_reuse",
-					    twa_facts_sysctl(f, "net.ipv4.tcp_tw_reuse"), "1"));
-		if (ts == 0)
-			RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_timestamps",
-						    twa_facts_sysctl(f, "net.ipv4.tcp_timestamps"), "1"));
-	}
-	RULE_OOM(propose_range(ctx, out));
 	twa_finding_recommend(out, "connect() fails with EADDRNOTAVAIL when no port is left toward this destination. Open fewer connections: keep-alive and connection pools to %s:%u. Spread connections over more source addresses (IP_BIND_ADDRESS_NO_PORT, then bind() and connect()) or destination ports. Do not bind() to port 0 before connect().",
 			      d->remote, d->remote_port);
-	if (reuse != 1 && d->time_wait)
-		twa_finding_recommend(out, "tcp_tw_reuse=1 lets connect() reuse a TIME_WAIT port safely (needs timestamps).");
+	RULE_OOM(propose_reuse(out, f, d, &m));
+	RULE_OOM(propose_range(ctx, out));
+	if (recycling)
+		twa_finding_recommend(out, "TWRecycled is rising: connect() is already reusing TIME_WAIT ports; what is left unavailable is not TIME_WAIT that reuse could take.");
 	return 0;
 }
 

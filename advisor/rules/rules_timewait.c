@@ -178,11 +178,18 @@ const struct twa_rule_entry twa_rule_time_wait_overflow_entry = {
 
 static const char explain_tw_reuse_off[] =
 	"net.ipv4.tcp_tw_reuse lets connect() take over a TIME_WAIT socket of the same\n"
-	"4-tuple for a new outgoing connection when that is safe: both ends used TCP\n"
-	"timestamps and the TIME_WAIT socket is older than tcp_tw_reuse_delay (1000 ms by\n"
-	"default, where the kernel has that sysctl), so PAWS tells old segments from new\n"
-	"ones (tcp_twsk_unique() in net/ipv4/tcp_ipv4.c). Each reuse counts in TcpExt\n"
-	"TWRecycled. Values: 0 off, 1 on, 2 loopback only (the default since 4.18).\n"
+	"4-tuple for a new outgoing connection when that is safe. tcp_twsk_unique() in\n"
+	"net/ipv4/tcp_ipv4.c (IPv6 uses the same function) allows it when all hold:\n"
+	"  - tcp_tw_reuse is 1, or 2 and the pair is loopback: the TIME_WAIT socket's\n"
+	"    local or remote address is 127.0.0.0/8, ::1 or v4-mapped 127.0.0.0/8, or it\n"
+	"    is bound to lo. A connection to one of the host's own non-loopback\n"
+	"    addresses goes through lo but does not count;\n"
+	"  - the TIME_WAIT socket carries the peer's timestamp (tcp_timestamps on both\n"
+	"    ends), so PAWS tells old segments from new ones;\n"
+	"  - it is older than tcp_tw_reuse_delay ms (1000 by default; kernels before\n"
+	"    6.13 lack the knob and wait about a second since the last timestamp).\n"
+	"Each reuse counts in TcpExt TWRecycled. Values: 0 off, 1 on, 2 loopback only\n"
+	"(the default since 4.18).\n"
 	"\n"
 	"It helps only the side that opens connections and holds TIME_WAIT on its\n"
 	"ephemeral ports: a proxy toward its upstreams, a client toward a database. It\n"
@@ -191,11 +198,14 @@ static const char explain_tw_reuse_off[] =
 	"tw-reuse-without-timestamps).\n"
 	"\n"
 	"Evidence: tcp_tw_reuse, the profile's wanted value, the TIME_WAIT sockets on\n"
-	"ephemeral ports toward the worst destination.\n"
+	"ephemeral ports toward the destination where reuse does not apply now,\n"
+	"whether the pair is loopback, and TWRecycled.\n"
 	"\n"
 	"Severity: warning when the profile wants a value the host does not have, or when\n"
-	"tcp_tw_reuse is 0 while TIME_WAIT holds 'tw_share' (default 25%) of the range\n"
-	"toward one destination.\n"
+	"tcp_tw_reuse=1 would change what the kernel may reuse (it is 0, or 2 toward a\n"
+	"non-loopback destination) while TIME_WAIT holds 'tw_share' (default 25%) of\n"
+	"the range toward that destination. With tcp_tw_reuse=2 and only loopback\n"
+	"destinations, 1 changes nothing and is not proposed.\n"
 	"\n"
 	"What to do: tcp_tw_reuse=1 on hosts that open many short outgoing connections.\n"
 	"What not to do: confuse it with the removed tcp_tw_recycle; expect it to help a\n"
@@ -203,14 +213,37 @@ static const char explain_tw_reuse_off[] =
 	"\n"
 	"Sources: Documentation/networking/ip-sysctl.rst (tcp_tw_reuse,\n"
 	"tcp_tw_reuse_delay); net/ipv4/tcp_ipv4.c (tcp_twsk_unique);\n"
-	"net/ipv4/inet_hashtables.c (__inet_check_established).\n";
+	"net/ipv4/inet_hashtables.c (__inet_check_established, __inet_hash_connect);\n"
+	"net/ipv6/inet6_hashtables.c (__inet6_check_established).\n";
+
+/* The destination with the most TIME_WAIT among those where tcp_tw_reuse=1
+ * would change reusability, or NULL; its model in ret. */
+static const struct twa_destination *reuse_would_help(const struct twa_facts *f,
+						      struct rule_port_model *ret)
+{
+	const struct twa_destination *best = NULL;
+	struct rule_port_model m;
+	size_t i;
+
+	for (i = 0; i < f->ephemeral.n_dest; i++) {
+		const struct twa_destination *d = &f->ephemeral.dest[i];
+
+		rule_port_model(f, d, &m);
+		if (rule_reuse1_changes(&m) && (!best || d->time_wait > best->time_wait)) {
+			best = d;
+			*ret = m;
+		}
+	}
+	return best;
+}
 
 static int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
-	const struct twa_destination *d = twa_facts_worst_destination(f);
+	const struct twa_destination *d;
+	struct rule_port_model m;
 	char desc[512];
-	int64_t reuse;
+	bool recycling;
 	int r;
 
 	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_tw_reuse"));
@@ -223,20 +256,27 @@ static int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding 
 		twa_finding_recommend(out, "With tcp_tw_reuse=1, connect() may take over a TIME_WAIT port toward the same destination once it is older than tcp_tw_reuse_delay, which needs TCP timestamps. It helps hosts that open many outgoing connections, not servers.");
 		return 0;
 	}
-	if (rule_sysctl_i64(f, "net.ipv4.tcp_tw_reuse", &reuse) && reuse == 0 && d &&
-	    f->ephemeral.usable &&
-	    (double)d->time_wait >= twa_rule_param(ctx, "tw_share") * f->ephemeral.usable) {
-		out->severity = TWA_SEV_WARNING;
-		RULE_OOM(twa_finding_evidence(out, "TIME_WAIT toward worst destination",
-					      f->sockets.source, "%" PRIu64 " (%s:%u)",
-					      d->time_wait, d->remote, d->remote_port));
+	d = reuse_would_help(f, &m);
+	if (!d || !f->ephemeral.usable ||
+	    (double)d->time_wait < twa_rule_param(ctx, "tw_share") * f->ephemeral.usable)
+		return 0;
+	out->severity = TWA_SEV_WARNING;
+	RULE_OOM(twa_finding_evidence(out, "TIME_WAIT toward worst destination",
+				      f->sockets.source, "%" PRIu64 " (%s:%u, %s)",
+				      d->time_wait, d->remote, d->remote_port,
+				      d->loopback ? "loopback" : "not loopback"));
+	RULE_OOM(rule_ev_tw_recycled(out, f, &recycling));
+	if (m.reuse == 0)
 		twa_finding_summary(out, "tcp_tw_reuse is 0 while TIME_WAIT holds %.0f%% of the ephemeral ports toward %s:%u",
 				    100.0 * (double)d->time_wait / f->ephemeral.usable,
 				    d->remote, d->remote_port);
-		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_tw_reuse",
-					    twa_facts_sysctl(f, "net.ipv4.tcp_tw_reuse"), "1"));
-		twa_finding_recommend(out, "Enable net.ipv4.tcp_tw_reuse=1 so outgoing connections can reuse TIME_WAIT ports safely (timestamps required).");
-	}
+	else
+		twa_finding_summary(out, "tcp_tw_reuse is 2 (loopback only) while TIME_WAIT holds %.0f%% of the ephemeral ports toward %s:%u, which is not loopback",
+				    100.0 * (double)d->time_wait / f->ephemeral.usable,
+				    d->remote, d->remote_port);
+	RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_tw_reuse",
+				    twa_facts_sysctl(f, "net.ipv4.tcp_tw_reuse"), "1"));
+	twa_finding_recommend(out, "Enable net.ipv4.tcp_tw_reuse=1 so outgoing connections can reuse TIME_WAIT ports safely (timestamps required).");
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  *
  *   sockgen [--tw N:PORT[,PORT...]] [--close-wait N:PORT] [--fin-wait2 N:PORT]
  *           [--established N:PORT] [--overflow PORT:BACKLOG:CONNECTS]
+ *           [--listen N:PORT] [--connect N:PORT] [--addr ADDR]
  *           [--ipv6] [--ready-file FILE] [--hold SECS]
  *
  * --tw          N client-side TIME_WAIT sockets toward the ports, round robin
@@ -14,6 +15,14 @@
  * --overflow    a listener with BACKLOG that never accepts, and CONNECTS
  *               non-blocking connects: the accept queue fills and the
  *               kernel counts ListenOverflows
+ * --listen      a listener on PORT with backlog N, held, never accepting
+ * --connect     N blocking connects toward PORT, each kept open until all
+ *               are tried (so each needs its own port), then closed with
+ *               SO_LINGER 0 (a reset: no new TIME_WAIT); prints
+ *               "connected=A eaddrnotavail=B other=C" on stdout
+ * --addr        the address the options after it listen on and connect to
+ *               (default: loopback), e.g. one of the host's own addresses
+ *               that is not loopback
  *
  * When set up, writes "PID\n" to the ready file (or stdout) and holds the
  * sockets until SIGTERM/SIGINT or SECS (default 120) pass. Every loop is
@@ -32,6 +41,7 @@
 #include <unistd.h>
 
 static int family = AF_INET;
+static const char *addr_text;	/* --addr; NULL: loopback */
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -55,6 +65,8 @@ static socklen_t make_addr(struct sockaddr_storage *ss, unsigned port)
 		a->sin6_family = AF_INET6;
 		a->sin6_port = htons((unsigned short)port);
 		a->sin6_addr = in6addr_loopback;
+		if (addr_text && inet_pton(AF_INET6, addr_text, &a->sin6_addr) != 1)
+			die("--addr");
 		return sizeof(*a);
 	}
 	struct sockaddr_in *a = (struct sockaddr_in *)ss;
@@ -62,6 +74,8 @@ static socklen_t make_addr(struct sockaddr_storage *ss, unsigned port)
 	a->sin_family = AF_INET;
 	a->sin_port = htons((unsigned short)port);
 	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (addr_text && inet_pton(AF_INET, addr_text, &a->sin_addr) != 1)
+		die("--addr");
 	return sizeof(*a);
 }
 
@@ -156,6 +170,42 @@ static void make_pairs(long n, unsigned port, int mode)
 	close(l);
 }
 
+/* N connects kept open, then reset; counts what the kernel answered. */
+static void try_connects(long n, unsigned port)
+{
+	struct linger lg = { 1, 0 };
+	long k, ok = 0, noaddr = 0, other = 0;
+	int *fds = calloc((size_t)(n > 0 ? n : 1), sizeof(*fds));
+
+	if (!fds || n > 100000)
+		die("--connect");
+	for (k = 0; k < n && !stop; k++) {
+		struct sockaddr_storage ss;
+		socklen_t len = make_addr(&ss, port);
+		int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			die("socket");
+		fds[ok] = fd;
+		if (connect(fd, (struct sockaddr *)&ss, len) == 0) {
+			ok++;
+			continue;
+		}
+		if (errno == EADDRNOTAVAIL)
+			noaddr++;
+		else
+			other++;
+		close(fd);
+	}
+	for (k = 0; k < ok; k++) {
+		setsockopt(fds[k], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fds[k]);
+	}
+	free(fds);
+	printf("connected=%ld eaddrnotavail=%ld other=%ld\n", ok, noaddr, other);
+	fflush(stdout);
+}
+
 static void make_overflow(const char *spec)
 {
 	unsigned port, backlog, connects, k;
@@ -202,6 +252,8 @@ int main(int argc, char **argv)
 		i++;
 		if (!strcmp(opt, "--ready-file")) {
 			ready = arg;
+		} else if (!strcmp(opt, "--addr")) {
+			addr_text = arg;
 		} else if (!strcmp(opt, "--hold")) {
 			hold = atol(arg);
 		} else if (!strcmp(opt, "--overflow")) {
@@ -217,6 +269,10 @@ int main(int argc, char **argv)
 			make_pairs(n, ports[0], CLIENT_SHUTDOWN);
 		} else if (!strcmp(opt, "--established")) {
 			make_pairs(n, ports[0], HOLD_OPEN);
+		} else if (!strcmp(opt, "--listen")) {
+			listener(ports[0], (int)n);	/* held until exit */
+		} else if (!strcmp(opt, "--connect")) {
+			try_connects(n, ports[0]);
 		} else {
 			fprintf(stderr, "sockgen: unknown option %s\n", opt);
 			return 64;

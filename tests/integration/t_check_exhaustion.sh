@@ -1,7 +1,9 @@
 #!/bin/bash
 # Port exhaustion toward one destination: with a 1000-port range, 850
 # TIME_WAIT sockets toward 127.0.0.1:20000 are CRITICAL (>= 80%), named,
-# and the fix proposed is tcp_tw_reuse=1 and a wider range.
+# and the fix proposed is tcp_tw_reuse=1 and a wider range. tcp_tw_reuse=0
+# keeps the TIME_WAIT ports truly unavailable (see t_check_tw_reuse.sh for
+# when the kernel reuses them).
 . "$TESTS_DIR/lib.sh"
 
 sysctl -qw net.ipv4.ip_local_port_range="40000 40999"

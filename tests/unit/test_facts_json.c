@@ -96,6 +96,10 @@ static void build(struct twa_facts *f, unsigned groups)
 		d->in_use = 23611;
 		d->time_wait = 23000;
 		d->share = 23611.0 / e->usable;
+		d->have_tw_recent = true;
+		d->tw_recent = 390;
+		d->have_loopback = true;
+		d->loopback = true;
 		d = &e->dest[1];
 		d->family = TWA_AF_INET6;
 		strcpy(d->local, "2001:db8::1");
@@ -103,7 +107,9 @@ static void build(struct twa_facts *f, unsigned groups)
 		d->remote_port = 443;
 		d->in_use = 1;
 		d->share = 1.0 / e->usable;
+		d->have_loopback = true;	/* false, and said so */
 		d = &e->dest[2];
+		d->have_loopback = true;
 		d->family = TWA_AF_INET;
 		strcpy(d->local, "10.0.0.1");
 		strcpy(d->remote, "10.0.0.9");
@@ -395,6 +401,10 @@ static void test_decode_details(void **state)
 	assert_int_equal(f.ephemeral.usable, 28232 - 12);
 	assert_true(f.ephemeral.dumped);	/* "complete" defaults to true */
 	assert_int_equal(f.ephemeral.dest[0].family, TWA_AF_INET6);
+	/* facts without loopback or tw_recent: loopback from the addresses,
+	 * the ages unknown */
+	assert_true(f.ephemeral.dest[0].loopback);
+	assert_false(f.ephemeral.dest[0].have_tw_recent);
 	assert_int_equal(f.ephemeral.dest_total, 1);
 	assert_int_equal(f.listeners[0].family, TWA_AF_INET);
 	assert_int_equal(f.listeners[0].backlog, -1);

@@ -88,12 +88,44 @@ static unsigned state_named(const char *name)
 	return 0;
 }
 
+/* Edits of destination I (name): false when t is none of them. */
+static bool tweak_destination(struct twa_facts *f, const char *t, const char *name,
+			      const char *val)
+{
+	size_t i = (size_t)atoi(name);
+	struct twa_destination *d;
+
+	if (strcmp(t, "inuse") && strcmp(t, "drate") && strcmp(t, "twrecent") &&
+	    strcmp(t, "tw") && strcmp(t, "loopback"))
+		return false;
+	assert_true(i < f->ephemeral.n_dest);
+	d = &f->ephemeral.dest[i];
+	if (!strcmp(t, "inuse")) {
+		d->in_use = (uint64_t)atoll(val);
+		d->share = (double)atoll(val) / f->ephemeral.usable;
+	} else if (!strcmp(t, "drate")) {
+		d->have_rate = true;
+		d->close_rate = atof(val);
+		d->projected_time_wait = atof(val) * 60;
+	} else if (!strcmp(t, "loopback")) {
+		d->have_loopback = true;
+		d->loopback = atoi(val) != 0;
+	} else if (!strcmp(t, "twrecent")) {
+		d->have_tw_recent = true;
+		d->tw_recent = (uint64_t)atoll(val);
+	} else {
+		d->time_wait = (uint64_t)atoll(val);
+	}
+	return true;
+}
+
 /*
  * ';'-separated edits of the loaded facts:
  *   sysctl:KEY=VALUE  nosysctl:KEY= (absent)  counter:NAME=N  sockstat:NAME=N  state:NAME=N
  *   orphans=N (orphaned FIN_WAIT2)  rate:COUNTER=X  staterate:STATE=X
  *   queue:I=N  backlog:I=N (listener I)  inuse:I=N  drate:I=X (destination I closes
- *   X/s toward it: projected TIME_WAIT X*60)
+ *   X/s toward it: projected TIME_WAIT X*60)  tw:I=N (its TIME_WAIT)
+ *   twrecent:I=N (of which younger than tcp_tw_reuse_delay)  loopback:I=0|1
  */
 static void tweak(struct twa_facts *f, const char *tweaks)
 {
@@ -151,20 +183,7 @@ static void tweak(struct twa_facts *f, const char *tweaks)
 				f->listeners[i].queue = (uint64_t)atoll(val);
 			else
 				f->listeners[i].backlog = atoll(val);
-		} else if (!strcmp(t, "inuse")) {
-			size_t i = (size_t)atoi(name);
-
-			assert_true(i < f->ephemeral.n_dest);
-			f->ephemeral.dest[i].in_use = (uint64_t)atoll(val);
-			f->ephemeral.dest[i].share = (double)atoll(val) / f->ephemeral.usable;
-		} else if (!strcmp(t, "drate")) {
-			size_t i = (size_t)atoi(name);
-
-			assert_true(i < f->ephemeral.n_dest);
-			f->ephemeral.dest[i].have_rate = true;
-			f->ephemeral.dest[i].close_rate = atof(val);
-			f->ephemeral.dest[i].projected_time_wait = atof(val) * 60;
-		} else {
+		} else if (!tweak_destination(f, t, name, val)) {
 			fail_msg("unknown tweak '%s'", t);
 		}
 	}
@@ -256,7 +275,7 @@ static const struct rule_case {
 	/* ephemeral-exhaustion: per destination, warning 50%, critical 80% */
 	{ "exhaustion 50% warns, names the upstream", "proxy-50.json", NULL, "default",
 	  "ephemeral-exhaustion", TWA_SEV_WARNING,
-	  "50.3% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are taken: 14200 of 28232, 13900 in TIME_WAIT",
+	  "50.3% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are unavailable: 14200 of 28232 (14200 held, 13900 in TIME_WAIT, 0 of them reusable now)",
 	  /* BUG: with the default profile no wider range is proposed (its
 	   * range 'value' is the kernel default, see propose_range) */
 	  3, { { "net.ipv4.tcp_tw_reuse", "2", "1" },
@@ -264,7 +283,7 @@ static const struct rule_case {
 	       { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
 	{ "exhaustion 84% is critical", "proxy-84.json", NULL, "default",
 	  "ephemeral-exhaustion", TWA_SEV_CRITICAL,
-	  "83.6% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are taken: 23611 of 28232, 23400 in TIME_WAIT",
+	  "83.6% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are unavailable: 23611 of 28232 (23611 held, 23400 in TIME_WAIT, 0 of them reusable now)",
 	  /* BUG: as above */
 	  3, { { "net.ipv4.tcp_tw_reuse", "2", "1" },
 	       { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
@@ -278,17 +297,37 @@ static const struct rule_case {
 	  "reverse-proxy", "ephemeral-exhaustion", TWA_SEV_CRITICAL, "83.6%", -1, { { 0 } } },
 	{ "exhaustion at 49.6% is quiet", "proxy-50.json", "inuse:0=14000",
 	  "default", "ephemeral-exhaustion", TWA_SEV_OK, NULL, 0, { { 0 } } },
-	{ "tw_reuse already 1: only the range", "proxy-84.json",
-	  "sysctl:net.ipv4.tcp_tw_reuse=1", "reverse-proxy", "ephemeral-exhaustion",
-	  TWA_SEV_CRITICAL, "toward 10.0.1.20:8080", 2,
+	/* issue 11: with reuse working, TIME_WAIT older than the delay is not
+	 * a port lost (300 of 300 connects succeed there) */
+	{ "tw_reuse=1, TIME_WAIT old enough: reusable, quiet", "proxy-84.json",
+	  "sysctl:net.ipv4.tcp_tw_reuse=1;twrecent:0=0", "reverse-proxy", "ephemeral-exhaustion",
+	  TWA_SEV_OK, NULL, 0, { { 0 } } },
+	{ "tw_reuse=1 but all TIME_WAIT too young: only the range", "proxy-84.json",
+	  "sysctl:net.ipv4.tcp_tw_reuse=1;twrecent:0=23400", "reverse-proxy",
+	  "ephemeral-exhaustion", TWA_SEV_CRITICAL, "23611 of 28232 (23611 held, 23400 in TIME_WAIT, 0 of them reusable now)", 2,
 	  { { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
 	    { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
+	{ "tw_reuse=1, a close rate making the delay's worth young", "proxy-84.json",
+	  "sysctl:net.ipv4.tcp_tw_reuse=1;twrecent:0=0;drate:0=390", "reverse-proxy",
+	  "ephemeral-exhaustion", TWA_SEV_OK, NULL, 0, { { 0 } } },
+	{ "tw_reuse=2 toward loopback: nothing to propose, quiet", "proxy-84.json",
+	  "loopback:0=1;twrecent:0=0", "default", "ephemeral-exhaustion", TWA_SEV_OK, NULL, 0,
+	  { { 0 } } },
+	{ "established connections are not TIME_WAIT: no reuse proposal", "proxy-84.json",
+	  "tw:0=100", "default", "ephemeral-exhaustion", TWA_SEV_CRITICAL,
+	  "23611 of 28232 (23611 held, 100 in TIME_WAIT", 2,
+	  { { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
+	    { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
+	{ "the destination with most unavailable ports is judged", "proxy-84.json",
+	  "sysctl:net.ipv4.tcp_tw_reuse=2;loopback:0=1;twrecent:0=0;inuse:1=20000;tw:1=19000",
+	  "default", "ephemeral-exhaustion", TWA_SEV_WARNING,
+	  "toward 10.0.1.21:8080 (from 10.0.0.5) are unavailable: 20000 of 28232", -1, { { 0 } } },
 	{ "timestamps off: reuse needs them too", "proxy-84.json",
 	  "sysctl:net.ipv4.tcp_timestamps=0", "reverse-proxy", "ephemeral-exhaustion",
 	  TWA_SEV_CRITICAL, "toward 10.0.1.20:8080", -1, { { 0 } } },
 	{ "a close rate that sustains more is judged on the projection", "proxy-50.json",
 	  "drate:0=400", "default", "ephemeral-exhaustion", TWA_SEV_CRITICAL,
-	  "50.3% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are taken: 14200 of 28232, 13900 in TIME_WAIT; the current close rate sustains more",
+	  "50.3% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are unavailable: 14200 of 28232 (14200 held, 13900 in TIME_WAIT, 0 of them reusable now); the current close rate sustains more",
 	  -1, { { 0 } } },
 	{ "sockstat bound: dump skipped, nothing to say", "sockstat-bound.json", NULL, "default",
 	  "ephemeral-exhaustion", TWA_SEV_OK, NULL, 0, { { 0 } } },
@@ -436,6 +475,13 @@ static const struct rule_case {
 	  1, { { "net.ipv4.tcp_tw_reuse", "0", "1" } } },
 	{ "tw_reuse=0 on an idle host: quiet", "idle.json", "sysctl:net.ipv4.tcp_tw_reuse=0",
 	  "default", "tw-reuse-off", TWA_SEV_OK, NULL, 0, { { 0 } } },
+	{ "tw_reuse=2 toward a non-loopback upstream: 1 would help", "proxy-50.json", NULL,
+	  "default", "tw-reuse-off", TWA_SEV_WARNING,
+	  "tcp_tw_reuse is 2 (loopback only) while TIME_WAIT holds 49% of the ephemeral ports toward 10.0.1.20:8080, which is not loopback",
+	  1, { { "net.ipv4.tcp_tw_reuse", "2", "1" } } },
+	{ "tw_reuse=2 toward loopback only: 1 changes nothing", "proxy-50.json",
+	  "loopback:0=1;loopback:1=1;loopback:2=1", "default", "tw-reuse-off", TWA_SEV_OK, NULL,
+	  0, { { 0 } } },
 
 	/* listener-in-ephemeral-range */
 	{ "a listener in the range is reserved once for v4 and v6", "listener-ephemeral.json",
@@ -661,6 +707,116 @@ static void test_rule_cases(void **state)
 	}
 	if (failed)
 		fail_msg("%zu of %zu rule cases failed (listed above)", failed, N(cases));
+}
+
+/* ---- the port model: what tcp_twsk_unique() would reuse ------------------ */
+
+static bool has_change(const struct twa_finding *fd, const char *key, const char *to)
+{
+	size_t k;
+
+	for (k = 0; fd && k < fd->n_changes; k++)
+		if (!strcmp(fd->changes[k].key, key) && !strcmp(fd->changes[k].to, to))
+			return true;
+	return false;
+}
+
+static const char *evidence_of(const struct twa_finding *fd, const char *name)
+{
+	size_t k;
+
+	for (k = 0; fd && k < fd->n_evidence; k++)
+		if (!strcmp(fd->evidence[k].name, name))
+			return fd->evidence[k].value;
+	return NULL;
+}
+
+/* One cell: proxy-84's upstream (23611 held, 23400 in TIME_WAIT). */
+static void port_model_cell(int reuse, bool lo, bool ts, bool young)
+{
+	bool reusable = (reuse == 1 || (reuse == 2 && lo)) && ts && !young;
+	bool reuse_helps = reuse == 0 || (reuse == 2 && !lo);
+	const struct twa_finding *fd, *off;
+	struct twa_findings fs;
+	struct twa_facts f;
+	struct twa_err err = { 0 };
+	char tw[256], want[128];
+	const char *ports;
+
+	/* every destination loopback or none, so the cell is about one kind */
+	snprintf(tw, sizeof(tw), "sysctl:net.ipv4.tcp_tw_reuse=%d;sysctl:net.ipv4.tcp_timestamps=%d;loopback:0=%d;loopback:1=%d;loopback:2=%d;twrecent:0=%d",
+		 reuse, ts ? 1 : 0, lo, lo, lo, young ? 23400 : 0);
+	load_facts("proxy-84.json", &f);
+	tweak(&f, tw);
+	twa_findings_init(&fs);
+	assert_int_equal(twa_rules_evaluate(&f, NULL, &fs, &err), 0);
+	fd = finding_of(&fs, "ephemeral-exhaustion");
+	off = finding_of(&fs, "tw-reuse-off");
+	if (reusable) {
+		if (fd)
+			fail_msg("[%s] fired: %s", tw, fd->summary);
+	} else {
+		if (!fd || fd->severity != TWA_SEV_CRITICAL)
+			fail_msg("[%s] not critical", tw);
+		ports = evidence_of(fd, "ports toward it");
+		assert_non_null(ports);
+		assert_string_equal(ports, "held 23611 / reusable now 0 / unavailable 23611");
+		if (has_change(fd, "net.ipv4.tcp_tw_reuse", "1") != reuse_helps)
+			fail_msg("[%s] tcp_tw_reuse=1 %sproposed", tw, reuse_helps ? "not " : "");
+		if (has_change(fd, "net.ipv4.tcp_timestamps", "1") != !ts)
+			fail_msg("[%s] tcp_timestamps=1 %sproposed", tw, ts ? "" : "not ");
+		assert_non_null(evidence_of(fd, "TWRecycled"));
+	}
+	/* tw-reuse-off proposes 1 exactly where it changes reusability */
+	if (has_change(off, "net.ipv4.tcp_tw_reuse", "1") != reuse_helps)
+		fail_msg("[%s] tw-reuse-off %sproposes tcp_tw_reuse=1", tw,
+			 reuse_helps ? "never " : "");
+	if (advice_violation(&f, NULL, &fs, want, sizeof(want)))
+		fail_msg("[%s] bad advice: %s", tw, want);
+	twa_findings_release(&fs);
+	twa_facts_release(&f);
+}
+
+/* reuse 0/1/2 x loopback or not x timestamps on/off x younger or older
+ * than tcp_tw_reuse_delay: critical exactly when the kernel could not
+ * reuse the TIME_WAIT ports. */
+static void test_port_model_matrix(void **state)
+{
+	int reuse, lo, ts, young;
+
+	(void)state;
+	for (reuse = 0; reuse <= 2; reuse++)
+		for (lo = 0; lo <= 1; lo++)
+			for (ts = 0; ts <= 1; ts++)
+				for (young = 0; young <= 1; young++)
+					port_model_cell(reuse, lo, ts, young);
+}
+
+/* With --samples, a rising TWRecycled is shown as evidence that reuse
+ * works; the young ones come from the close rate when it says more. */
+static void test_port_model_rates(void **state)
+{
+	struct twa_findings fs;
+	struct twa_facts f;
+	struct twa_err err = { 0 };
+	const struct twa_finding *fd;
+
+	(void)state;
+	load_facts("proxy-84.json", &f);
+	/* 20000/s x 1 s: most TIME_WAIT is younger than the delay */
+	tweak(&f, "sysctl:net.ipv4.tcp_tw_reuse=1;twrecent:0=0;drate:0=20000;rate:TWRecycled=12.5");
+	twa_findings_init(&fs);
+	assert_int_equal(twa_rules_evaluate(&f, NULL, &fs, &err), 0);
+	fd = finding_of(&fs, "ephemeral-exhaustion");
+	assert_non_null(fd);
+	assert_string_equal(evidence_of(fd, "TWRecycled rate"),
+			    "12.5/s: connect() is reusing TIME_WAIT ports");
+	assert_string_equal(evidence_of(fd, "ports toward it"),
+			    "held 23611 / reusable now 3400 / unavailable 20211");
+	assert_false(has_change(fd, "net.ipv4.tcp_tw_reuse", "1"));
+	assert_non_null(strstr(fd->recommendation, "TWRecycled is rising"));
+	twa_findings_release(&fs);
+	twa_facts_release(&f);
 }
 
 /* Every rule has a case that fires it and one that does not. */
@@ -1048,6 +1204,10 @@ static void test_explain_facts(void **state)
 		{ "tw-reuse-off", "2 loopback only" },
 		{ "tw-reuse-without-timestamps", "tcp_timestamps=0" },
 		{ "ephemeral-exhaustion", "EADDRNOTAVAIL" },
+		{ "ephemeral-exhaustion", "tcp_twsk_unique" },
+		{ "ephemeral-exhaustion", "tcp_tw_reuse_delay" },
+		{ "tw-reuse-off", "tcp_twsk_unique" },
+		{ "tw-reuse-off", "bound to lo" },
 		{ "ephemeral-exhaustion", "IP_BIND_ADDRESS_NO_PORT" },
 		{ "listener-in-ephemeral-range", "ip_local_reserved_ports" },
 		{ "orphans-near-limit", "not per network namespace" },
@@ -1068,6 +1228,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_cases),
+		cmocka_unit_test(test_port_model_matrix),
+		cmocka_unit_test(test_port_model_rates),
 		cmocka_unit_test(test_every_rule_has_cases),
 		cmocka_unit_test(test_idle_host_is_ok),
 		cmocka_unit_test(test_toggles),
