@@ -30,7 +30,7 @@ connects() {
 		--ready-file "$TMP/connect.ready.$RANDOM" --hold 0) || fail "sockgen --connect failed"
 	OK=$(sed -n 's/.*connected=\([0-9]*\).*/\1/p' <<<"$res")
 	NOADDR=$(sed -n 's/.*eaddrnotavail=\([0-9]*\).*/\1/p' <<<"$res")
-	[ -n "$OK" ] && [ -n "$NOADDR" ] || fail "sockgen --connect said '$res'"
+	{ [ -n "$OK" ] && [ -n "$NOADDR" ]; } || fail "sockgen --connect said '$res'"
 }
 
 # judge LABEL WANT_CRITICAL WANT_PROPOSE: the kernel and check agree.
@@ -50,13 +50,13 @@ judge() {
 # namespace. young: tcp_tw_reuse_delay 30 s, so every TIME_WAIT is too
 # young to reuse.
 cell() {
-	local reuse=$1 dest=$2 n i
+	local reuse=$1 dest=$2 n
 	ip link set lo up
 	# One of the host's own addresses that is not loopback: on a dummy
 	# interface, or on lo itself where the kernel has no dummy driver
 	# (tcp_twsk_unique() looks at the addresses, not the device).
 	if ip link add dummy0 type dummy 2>/dev/null; then
-		ip addr add "$NONLO/32" dev dummy0 && ip link set dummy0 up || fail "dummy0 setup"
+		{ ip addr add "$NONLO/32" dev dummy0 && ip link set dummy0 up; } || fail "dummy0 setup"
 	else
 		ip addr add "$NONLO/32" dev lo || fail "cannot add $NONLO"
 	fi
@@ -79,7 +79,7 @@ cell() {
 	[ "${5:-}" = fix ] || exit 0
 	# The fix: reuse on, the finding goes away while connects succeed.
 	sysctl -qw net.ipv4.tcp_tw_reuse=1
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		check_once
 		[ "$SEV" != critical ] && break
 		sleep 0.5
