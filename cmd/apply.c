@@ -95,6 +95,9 @@ static void result_json(const struct twa_apply_result *res, bool dry_run,
 		json_object_object_add(k, "to", json_object_new_string(res->keys[i].to));
 		json_object_object_add(k, "state",
 				       json_object_new_string(state_names[res->keys[i].state]));
+		if (res->keys[i].expected[0] || res->keys[i].state == TWA_CHANGE_DRIFTED)
+			json_object_object_add(k, "expected",
+					       json_object_new_string(res->keys[i].expected));
 		json_object_array_add(keys, k);
 	}
 	json_object_object_add(o, "keys", keys);
@@ -129,11 +132,18 @@ static void result_text(const struct twa_apply_result *res, const char *what,
 
 		twa_sysctl_value_display(k->from, from, sizeof(from));
 		twa_sysctl_value_display(k->to, to, sizeof(to));
-		if (k->state == TWA_CHANGE_DONE)
+		if (k->state == TWA_CHANGE_DONE) {
 			strbuf_addf(out, "  %-36s %s (already)\n", k->key, to);
-		else
+		} else if (k->expected[0]) {
+			char exp[256];
+
+			twa_sysctl_value_display(k->expected, exp, sizeof(exp));
+			strbuf_addf(out, "  %-36s %s -> %s (drifted: expected %s, found %s)\n",
+				    k->key, from, to, exp, from);
+		} else {
 			strbuf_addf(out, "  %-36s %s -> %s%s\n", k->key, from, to,
 				    dry_run ? " (would change)" : "");
+		}
 	}
 	if (dry_run) {
 		strbuf_addf(out, "%s: dry run, nothing written%s\n", what,
@@ -270,6 +280,12 @@ static int rollback_exec(struct twa_cmd *c)
 
 	apply_opts_init(c, &h, &ao);
 	r = twa_rollback(&ao, id, &res, &err);
+	if (res.drift_unchecked)
+		twa_warnf("snapshot %s records no written values (made by an older twadvise): drift cannot be checked, restoring as before",
+			  res.rolled_back);
+	/* A dry run shows every key, the drifted ones marked, then fails. */
+	if (r == -ESTALE && ao.dry_run && res.n)
+		finish(&c->g, c->format == FMT_JSON, &res, "rollback", true);
 	if (r < 0) {
 		if (res.snapshot[0])
 			log_op(LOG_ERR, "rollback of %s failed (snapshot %s): %s", res.rolled_back,
@@ -387,12 +403,6 @@ static int refuse_persist(struct twa_cmd *c, const char *arg)
 	return twa_cmd_usage(c, "--persist is an apply option");
 }
 
-static int refuse_force(struct twa_cmd *c, const char *arg)
-{
-	(void)arg;
-	return twa_cmd_usage(c, "--force is an apply option");
-}
-
 static int refuse_last(struct twa_cmd *c, const char *arg)
 {
 	(void)arg;
@@ -433,17 +443,20 @@ static const struct twa_cmd_option rollback_options[] = {
 	TWA_OPT_ROW("last", TWA_OPT_FLAG, struct apply_opts, last, NULL,
 		    "the most recent snapshot"),
 	DRY_RUN,
+	TWA_OPT_ROW("force", TWA_OPT_FLAG, struct apply_opts, force, NULL,
+		    "restore over drift (keys changed since the snapshot was taken)"),
 	{ .name = "persist", .type = TWA_OPT_FLAG_CB, .cb = refuse_persist },
-	{ .name = "force", .type = TWA_OPT_FLAG_CB, .cb = refuse_force },
 	{ .type = TWA_OPT_END },
 };
 
 const struct twa_cmd_entry twa_cmd_rollback = {
 	.name = "rollback",
-	.usage = "ID | --last [--dry-run]",
+	.usage = "ID | --last [--dry-run] [--force]",
 	.summary = "restore the values (and persisted file) saved in a snapshot",
 	.options = rollback_options,
 	.formats = formats,
+	.notes = "  exit 75 when a key no longer has the value the snapshot's operation wrote\n"
+		 "  (drift: names key, expected and found; --dry-run shows it) or a held lock\n",
 	.needs = TWA_NEEDS_NETNS | TWA_NEEDS_OUTPUT,
 	.opts_size = sizeof(struct apply_opts),
 	.check = rollback_check,

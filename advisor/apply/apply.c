@@ -56,9 +56,12 @@ static int snapshot_begin(struct twa_snapshot *snap, const char *operation,
 	twa_strlcpy(snap->host, host, sizeof(snap->host));
 	twa_strlcpy(snap->netns, netns, sizeof(snap->netns));
 	twa_strlcpy(snap->profile, profile, sizeof(snap->profile));
-	for (i = 0; i < res->n; i++)
+	for (i = 0; i < res->n; i++) {
 		if (twa_snapshot_add(snap, res->keys[i].key, res->keys[i].from) < 0)
 			return -ENOMEM;
+		/* So a later rollback can tell drift from our own write. */
+		twa_snapshot_set_written(snap, res->keys[i].to);
+	}
 	return 0;
 }
 
@@ -487,31 +490,51 @@ static int rollback_persist_load(const struct twa_apply_opts *o,
 	return 0;
 }
 
-/* snap's keys as they are now into res->keys. *ret_pending: how many
- * differ from the snapshot. */
+/* Where one of snap's keys stands: restored already, to restore, or
+ * drifted (neither what the operation wrote nor the value to restore). */
+static enum twa_change_state snapshot_key_state(const struct twa_snapshot_value *v,
+						const char *cur)
+{
+	if (twa_sysctl_value_equal(cur, v->value))
+		return TWA_CHANGE_DONE;
+	if (v->has_written && !twa_sysctl_value_equal(cur, v->written))
+		return TWA_CHANGE_DRIFTED;
+	return TWA_CHANGE_PENDING;
+}
+
+/* snap's keys as they are now into res->keys; the drifted ones named in
+ * drift. *ret_pending: how many differ from the snapshot. */
 static int read_snapshot_keys(const struct twa_apply_opts *o,
 			      const struct twa_snapshot *snap,
 			      struct twa_apply_result *res, size_t *ret_pending,
-			      struct twa_err *err)
+			      struct strbuf *drift, struct twa_err *err)
 {
 	size_t i, pending = 0;
 	int r;
 
 	for (i = 0; i < snap->n; i++) {
+		const struct twa_snapshot_value *v = &snap->values[i];
+		enum twa_change_state cs;
 		char cur[4096];
 
-		r = twa_sysctl_read(o->proc_root, snap->values[i].key, cur, sizeof(cur), err);
+		r = twa_sysctl_read(o->proc_root, v->key, cur, sizeof(cur), err);
 		if (r < 0)
 			return r;
-		r = add_key(res, snap->values[i].key, cur, snap->values[i].value,
-			    twa_sysctl_value_equal(cur, snap->values[i].value) ?
-			    TWA_CHANGE_DONE : TWA_CHANGE_PENDING);
+		if (!v->has_written)
+			res->drift_unchecked = true;
+		cs = snapshot_key_state(v, cur);
+		r = add_key(res, v->key, cur, v->value, cs);
 		if (r < 0)
 			return twa_err_set(err, r, "out of memory");
-		pending += res->keys[i].state == TWA_CHANGE_PENDING;
+		if (cs == TWA_CHANGE_DRIFTED) {
+			twa_strlcpy(res->keys[i].expected, v->written, sizeof(res->keys[i].expected));
+			strbuf_addf(drift, "%s%s is '%s', expected '%s' (what %s wrote)",
+				    drift->len ? ", " : "", v->key, cur, v->written, snap->id);
+		}
+		pending += cs != TWA_CHANGE_DONE;
 	}
 	*ret_pending = pending;
-	return 0;
+	return strbuf_failed(drift) ? twa_err_set(err, -ENOMEM, "out of memory") : 0;
 }
 
 /* Snapshot what we are about to undo, so the rollback can be undone; then
@@ -552,6 +575,7 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	struct twa_snapshot snap;
 	struct twa_state st = { .lock_fd = -1 };
 	struct persist p = { .old = STRBUF_INIT };
+	struct strbuf drift = STRBUF_INIT;
 	size_t pending = 0;
 	int r;
 
@@ -572,9 +596,15 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 		if (r < 0)
 			goto out;
 	}
-	r = read_snapshot_keys(o, &snap, res, &pending, err);
+	r = read_snapshot_keys(o, &snap, res, &pending, &drift, err);
 	if (r < 0)
 		goto out;
+	if (drift.len && !o->force) {
+		r = twa_err_set(err, -ESTALE,
+				"drift: %s; rolling back would overwrite that change: nothing changed (--force to restore anyway)",
+				drift.buf);
+		goto out;
+	}
 	if (!pending && !p.changed) {
 		res->nothing_to_do = true;
 		goto out;
@@ -589,5 +619,6 @@ out:
 	twa_state_close(&st);
 	twa_snapshot_release(&snap);
 	persist_release(&p);
+	strbuf_release(&drift);
 	return r;
 }

@@ -31,6 +31,9 @@ struct twa_applied {
 	char to[256];
 	enum twa_change_state state;	/* before the operation */
 	bool written;
+	/* rollback, state DRIFTED: what the snapshot's operation wrote (the
+	 * key now has from instead). */
+	char expected[256];
 };
 
 struct twa_apply_result {
@@ -42,6 +45,9 @@ struct twa_apply_result {
 	bool persist_written;	/* the sysctl.d file was written or removed */
 	char persist_path[600];
 	bool nothing_to_do;	/* already applied / already as in the snapshot */
+	/* rollback: the snapshot records no written values (older twadvise),
+	 * so drift could not be checked. */
+	bool drift_unchecked;
 	/* On failure after writes began: whether everything was restored. */
 	bool restore_failed;
 	struct twa_boot boot;	/* keys overridden at boot (persist) */
@@ -62,7 +68,11 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 	      struct twa_apply_result *res, struct twa_err *err);
 
 /* Restore snapshot id (NULL: the latest) the same careful way, taking a
- * snapshot of the current values first so the rollback can be undone. */
+ * snapshot of the current values first so the rollback can be undone.
+ * A key that holds neither what the snapshot's operation wrote nor the
+ * value to restore has drifted (someone changed it since): -ESTALE naming
+ * key, expected and found, nothing changed, unless force. With dry_run the
+ * drifted keys are in res (state DRIFTED) before -ESTALE. */
 int twa_rollback(const struct twa_apply_opts *o, const char *id,
 		 struct twa_apply_result *res, struct twa_err *err);
 

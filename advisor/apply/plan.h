@@ -37,8 +37,10 @@ void twa_plan_init(struct twa_plan *p);
 void twa_plan_release(struct twa_plan *p);
 
 /* The changes the findings propose, most severe finding first, one per key
- * (the first proposal of a key wins; a change already in place is left
- * out). from is the facts' current value. */
+ * (the engine resolved one target per key, twa_findings_resolve, so every
+ * proposal of a key agrees; for findings read from elsewhere the first
+ * wins; a change already in place is left out). from is the facts'
+ * current value. */
 int twa_plan_from_findings(const struct twa_facts *f,
 			   const struct twa_findings *fs, struct twa_plan *p,
 			   struct twa_err *err);

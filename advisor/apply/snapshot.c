@@ -39,7 +39,20 @@ int twa_snapshot_add(struct twa_snapshot *s, const char *key, const char *value)
 	v = &v[s->n++];
 	twa_strlcpy(v->key, key, sizeof(v->key));
 	twa_strlcpy(v->value, value, sizeof(v->value));
+	v->has_written = false;
+	v->written[0] = '\0';
 	return 0;
+}
+
+void twa_snapshot_set_written(struct twa_snapshot *s, const char *written)
+{
+	struct twa_snapshot_value *v;
+
+	if (!s->n)
+		return;
+	v = &s->values[s->n - 1];
+	v->has_written = true;
+	twa_strlcpy(v->written, written, sizeof(v->written));
 }
 
 int twa_snapshot_set_persist(struct twa_snapshot *s, const char *path,
@@ -78,6 +91,8 @@ bool twa_snapshot_id_valid(const char *id)
 static const struct twa_field snapshot_value_fields[] = {
 	TWA_FIELD(struct twa_snapshot_value, key, "key", NULL, TWA_F_STR),
 	TWA_FIELD(struct twa_snapshot_value, value, "value", NULL, TWA_F_STR),
+	TWA_FIELD_OPT(struct twa_snapshot_value, written, has_written, "written", NULL,
+		      TWA_F_STR),
 	{ 0 },
 };
 
@@ -170,12 +185,15 @@ static int values_from_json(json_object *vals, const char *file,
 		if (r < 0)
 			return r;
 		if (twa_sysctl_key_check(v.key, err) < 0 ||
-		    twa_sysctl_value_check(v.value, err) < 0) {
+		    twa_sysctl_value_check(v.value, err) < 0 ||
+		    (v.has_written && twa_sysctl_value_check(v.written, err) < 0)) {
 			twa_err_prefix(err, "%s: %s", file, path);
 			return twa_err_recode(err, -EBADMSG);
 		}
 		if ((r = twa_snapshot_add(s, v.key, v.value)) < 0)
 			return twa_err_set(err, r, "out of memory");
+		if (v.has_written)
+			twa_snapshot_set_written(s, v.written);
 	}
 	return 0;
 }

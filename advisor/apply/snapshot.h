@@ -16,7 +16,11 @@
 
 struct twa_snapshot_value {
 	char key[96];
-	char value[256];
+	char value[256];	/* before the operation: what rollback restores */
+	/* What the operation set the key to ("written" in JSON). Snapshots of
+	 * twadvise before 0.2 lack it: rollback cannot check drift then. */
+	bool has_written;
+	char written[256];
 };
 
 struct twa_snapshot {
@@ -40,6 +44,8 @@ struct twa_snapshot {
 void twa_snapshot_init(struct twa_snapshot *s);
 void twa_snapshot_release(struct twa_snapshot *s);
 int twa_snapshot_add(struct twa_snapshot *s, const char *key, const char *value);
+/* Record what the operation writes to the last key added. */
+void twa_snapshot_set_written(struct twa_snapshot *s, const char *written);
 int twa_snapshot_set_persist(struct twa_snapshot *s, const char *path,
 			     const char *content, size_t len);
 

@@ -56,6 +56,10 @@ struct twa_sockets {
 	char fallback[160];		/* why not netlink, when it fell back */
 	uint64_t states[TWA_FAM_MAX][TWA_TCP_STATE_MAX];
 	uint64_t fin_wait2_orphans;	/* FIN_WAIT2 with no owning socket */
+	/* Of those, the ones whose peer (4-tuple reversed) is a CLOSE_WAIT
+	 * socket of this namespace: a local client closed, the local server
+	 * never did. A lower bound when the pair table was full. */
+	uint64_t fin_wait2_orphans_local_peer;
 	unsigned skipped;		/* TWA_TCPF() mask of states not dumped */
 };
 

@@ -122,6 +122,8 @@ static json_object *sockets_to_json(const struct twa_facts *f)
 	json_object_object_add(o, "families", fam);
 	json_object_object_add(o, "fin_wait2_orphans",
 			       json_object_new_int64((int64_t)s->fin_wait2_orphans));
+	json_object_object_add(o, "fin_wait2_orphans_local_peer",
+			       json_object_new_int64((int64_t)s->fin_wait2_orphans_local_peer));
 	skipped = json_object_new_array();
 	for (st = 1; st < TWA_TCP_STATE_MAX; st++)
 		if (s->skipped & TWA_TCPF(st))
@@ -402,6 +404,8 @@ static const struct twa_json_field sockets_head_fields[] = {
 static const struct twa_json_field sockets_tail_fields[] = {
 	TWA_JD_INT(FACT(sockets.fin_wait2_orphans), "fin_wait2_orphans", false,
 		   0, INT64_MAX),
+	TWA_JD_INT(FACT(sockets.fin_wait2_orphans_local_peer), "fin_wait2_orphans_local_peer",
+		   false, 0, INT64_MAX),
 	TWA_JD_ARRAY("skipped", false, skipped_from_json),
 	{ 0 },
 };

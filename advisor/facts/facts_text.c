@@ -45,6 +45,9 @@ static void write_states(const struct twa_facts *f, struct strbuf *out)
 	if (s->fin_wait2_orphans)
 		strbuf_addf(out, "  of FIN_WAIT2: %" PRIu64 " orphaned (no process holds them)\n",
 			    s->fin_wait2_orphans);
+	if (s->fin_wait2_orphans_local_peer)
+		strbuf_addf(out, "  of those: %" PRIu64 " whose peer is a local CLOSE_WAIT socket\n",
+			    s->fin_wait2_orphans_local_peer);
 }
 
 static void write_ephemeral(const struct twa_facts *f, struct strbuf *out)

@@ -48,6 +48,12 @@ int twa_sockagg_init(struct twa_sockagg *agg, struct twa_facts *facts,
 		twa_destmap_release(&agg->dests);
 		return r;
 	}
+	r = twa_pairset_init(&agg->pairs);
+	if (r < 0) {
+		twa_inomap_release(&agg->close_wait);
+		twa_destmap_release(&agg->dests);
+		return r;
+	}
 	mark_usable(agg);
 	return 0;
 }
@@ -58,6 +64,7 @@ void twa_sockagg_release(struct twa_sockagg *agg)
 		return;
 	twa_destmap_release(&agg->dests);
 	twa_inomap_release(&agg->close_wait);
+	twa_pairset_release(&agg->pairs);
 }
 
 void twa_sockagg_reset(struct twa_sockagg *agg)
@@ -67,11 +74,14 @@ void twa_sockagg_reset(struct twa_sockagg *agg)
 	memset(f->sockets.states, 0, sizeof(f->sockets.states));
 	f->ephemeral.time_wait = 0;
 	f->sockets.fin_wait2_orphans = 0;
+	f->sockets.fin_wait2_orphans_local_peer = 0;
 	f->n_listeners = 0;
 	agg->fin_wait2_minisocks = 0;
 	twa_destmap_clear(&agg->dests);
 	twa_inomap_release(&agg->close_wait);
 	twa_inomap_init(&agg->close_wait);
+	twa_pairset_release(&agg->pairs);
+	twa_pairset_init(&agg->pairs);
 }
 
 static bool port_usable(const struct twa_sockagg *agg, unsigned port)
@@ -106,10 +116,15 @@ int twa_sockagg_add(const struct twa_sock *s, void *ctx)
 	case TWA_TCP_CLOSE_WAIT:
 		if ((agg->flags & TWA_AGG_CLOSE_WAIT) && s->inode)
 			twa_inomap_put(&agg->close_wait, s->inode, 0);
+		if (twa_pairset_add(&agg->pairs, s, TWA_PAIR_CLOSE_WAIT) == 1)
+			f->sockets.fin_wait2_orphans_local_peer++;
 		break;
 	case TWA_TCP_FIN_WAIT2:
-		if (!s->inode)
+		if (!s->inode) {
 			f->sockets.fin_wait2_orphans++;
+			if (twa_pairset_add(&agg->pairs, s, TWA_PAIR_FIN_WAIT2) == 1)
+				f->sockets.fin_wait2_orphans_local_peer++;
+		}
 		if (s->timer == TIMER_TIMEWAIT)
 			agg->fin_wait2_minisocks++;
 		break;

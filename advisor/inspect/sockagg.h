@@ -8,6 +8,7 @@
 #include "advisor/inspect/destmap.h"
 #include "advisor/facts/facts.h"
 #include "advisor/inspect/inomap.h"
+#include "advisor/inspect/pairset.h"
 #include "advisor/facts/sock.h"
 
 enum {
@@ -27,6 +28,9 @@ struct twa_sockagg {
 	uint32_t recent_after_ms;
 	struct twa_destmap dests;
 	struct twa_inomap close_wait;	/* CLOSE_WAIT inodes -> 0 */
+	/* CLOSE_WAIT and orphaned FIN_WAIT2 ends, to count the orphans whose
+	 * peer is a local CLOSE_WAIT socket (sockets.fin_wait2_orphans_local_peer). */
+	struct twa_pairset pairs;
 	uint64_t fin_wait2_minisocks;	/* FIN_WAIT2 kept as timewait socks */
 	uint8_t usable[65536 / 8];	/* ephemeral and not reserved */
 };

@@ -111,6 +111,7 @@ int twa_finding_change(struct twa_finding *f, const char *key,
 	twa_strlcpy(c->key, key, sizeof(c->key));
 	twa_strlcpy(c->from, from ? from : "", sizeof(c->from));
 	twa_strlcpy(c->to, to, sizeof(c->to));
+	c->profile = false;
 	return 0;
 }
 

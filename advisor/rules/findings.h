@@ -38,6 +38,10 @@ struct twa_change {
 	char key[96];
 	char from[256];
 	char to[256];
+	/* Only the profile's value, not a need live evidence shows: yields to
+	 * other rules' proposals of the key (twa_findings_resolve). Not in
+	 * JSON: findings are resolved before they are written. */
+	bool profile;
 };
 
 struct twa_finding {

@@ -79,9 +79,40 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 	twa_sysctl_value_display(cur, curbuf, sizeof(curbuf));
 	snprintf(desc, size, "%s is %s; profile '%s' wants %s%s%s", key, curbuf,
 		 w->origin, want, w->reason[0] ? ": " : "", w->reason);
-	if (proposal[0])
+	if (proposal[0]) {
 		RULE_OOM(twa_finding_change(out, key, cur, proposal));
+		rule_change_from_profile(out, key);
+	}
 	return 1;
+}
+
+uint64_t rule_tw_buckets_target(const struct twa_facts *f, int64_t buckets,
+				uint64_t floor)
+{
+	uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
+	uint64_t need = tw + (tw / 2 > 1024 ? tw / 2 : 1024);
+	uint64_t target = floor;
+
+	if (buckets > 0 && (uint64_t)buckets * 2 > target)
+		target = (uint64_t)buckets * 2;
+	return need > target ? need : target;
+}
+
+uint64_t rule_fin_wait2_remote_orphans(const struct twa_facts *f)
+{
+	uint64_t all = f->sockets.fin_wait2_orphans;
+	uint64_t local = f->sockets.fin_wait2_orphans_local_peer;
+
+	return local < all ? all - local : 0;
+}
+
+void rule_change_from_profile(struct twa_finding *out, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < out->n_changes; i++)
+		if (!strcmp(out->changes[i].key, key))
+			out->changes[i].profile = true;
 }
 
 int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,

@@ -40,6 +40,23 @@ void rule_raise(struct twa_finding *out, enum twa_severity s);
 int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 		       struct twa_finding *out, char *desc, size_t size);
 
+/*
+ * The net.ipv4.tcp_max_tw_buckets to propose, never below what the
+ * TIME_WAIT sockets present need: the largest of floor, twice the current
+ * limit, and TIME_WAIT present plus headroom (half again, at least 1024).
+ * time-wait-volume and time-wait-overflow both propose through it.
+ */
+uint64_t rule_tw_buckets_target(const struct twa_facts *f, int64_t buckets,
+				uint64_t floor);
+
+/* Orphaned FIN_WAIT2 sockets whose peer is not a local CLOSE_WAIT socket:
+ * the ones tcp_fin_timeout is the tool for. */
+uint64_t rule_fin_wait2_remote_orphans(const struct twa_facts *f);
+
+/* Mark out's change of key as the profile's value only (it yields to a
+ * need another rule shows; see resolve.h). */
+void rule_change_from_profile(struct twa_finding *out, const char *key);
+
 /* Propose reserving the listening ports that lie in [low, high] and are
  * not reserved yet (so widening the range cannot take them). */
 int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,

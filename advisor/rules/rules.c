@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "advisor/util/parse.h"
+#include "advisor/rules/resolve.h"
 #include "advisor/rules/rules_builtin.h"
 
 /* Indexed like the catalogue, so report order is the catalogue's. */
@@ -114,5 +115,8 @@ int twa_rules_evaluate(const struct twa_facts *f, const struct twa_profile *p,
 		}
 	}
 	twa_findings_finish(fs);
+	/* Precedence follows the sorted order: resolve after finishing. */
+	if (twa_findings_resolve(fs) < 0)
+		return twa_err_set(err, -ENOMEM, "out of memory");
 	return 0;
 }

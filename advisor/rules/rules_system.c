@@ -71,6 +71,10 @@ static int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_findi
 	if (rate != 0)
 		RULE_OOM(twa_finding_evidence(out, "CLOSE_WAIT change", "--samples",
 					      "%+.1f/s", rate));
+	if (f->sockets.fin_wait2_orphans_local_peer)
+		RULE_OOM(twa_finding_evidence(out, "their local peers, orphaned in FIN_WAIT2",
+					      f->sockets.source, "%" PRIu64,
+					      f->sockets.fin_wait2_orphans_local_peer));
 	twa_finding_summary(out, "%" PRIu64 " sockets in CLOSE_WAIT: the peer closed, the application never did%s%s%s",
 			    n, who.len ? "; " : "", who.len ? who.buf : "",
 			    rate > 0 ? " (growing)" : "");

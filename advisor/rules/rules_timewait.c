@@ -32,8 +32,10 @@ static const char explain_time_wait_volume[] =
 	"ephemeral local ports (connections this host opened), net.ipv4.tcp_max_tw_buckets.\n"
 	"\n"
 	"Severity: info from 'info' sockets (default 10000), to explain them; warning when\n"
-	"TIME_WAIT fills 'bucket_warning' (default 80%) of tcp_max_tw_buckets, proposing to\n"
-	"double the limit.\n"
+	"TIME_WAIT fills 'bucket_warning' (default 80%) of tcp_max_tw_buckets, proposing the\n"
+	"larger of twice the limit and the TIME_WAIT present plus headroom (half again, at\n"
+	"least 1024): never a limit below the sockets already there. When time-wait-overflow\n"
+	"proposes too, the engine keeps one target, the larger.\n"
 	"\n"
 	"What to do: usually nothing. To have fewer, open fewer connections: keep-alive and\n"
 	"connection pools. If the server should not hold them, let the client close first.\n"
@@ -75,7 +77,7 @@ static int rule_time_wait_volume(const struct twa_rule_ctx *ctx, struct twa_find
 		twa_finding_summary(out, "%" PRIu64 " TIME_WAIT sockets fill %.0f%% of tcp_max_tw_buckets (%" PRId64
 				    "): past it, closing sockets skip TIME_WAIT", tw,
 				    100.0 * (double)tw / (double)buckets, buckets);
-		snprintf(to, sizeof(to), "%" PRId64, buckets * 2);
+		snprintf(to, sizeof(to), "%" PRIu64, rule_tw_buckets_target(f, buckets, 0));
 		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_max_tw_buckets",
 					    twa_facts_sysctl(f, "net.ipv4.tcp_max_tw_buckets"), to));
 		twa_finding_recommend(out, "Raise net.ipv4.tcp_max_tw_buckets (each TIME_WAIT socket is a few hundred bytes of kernel memory), and open fewer connections: keep-alive, connection pools.");
@@ -160,7 +162,8 @@ static int rule_time_wait_overflow(const struct twa_rule_ctx *ctx, struct twa_fi
 		uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
 		uint64_t base = (uint64_t)buckets > tw ? (uint64_t)buckets : tw;
 
-		snprintf(to, sizeof(to), "%" PRIu64, base < 65536 ? 131072 : base * 2);
+		snprintf(to, sizeof(to), "%" PRIu64,
+			 rule_tw_buckets_target(f, buckets, base < 65536 ? 131072 : base * 2));
 		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_max_tw_buckets",
 					    twa_facts_sysctl(f, "net.ipv4.tcp_max_tw_buckets"), to));
 	}
@@ -411,11 +414,22 @@ static const char explain_fin_wait2_orphans[] =
 	"against tcp_max_tw_buckets. A FIN_WAIT2 socket a process still holds (it called\n"
 	"shutdown(SHUT_WR)) is not orphaned and tcp_fin_timeout does not apply to it.\n"
 	"\n"
-	"Evidence: FIN_WAIT2 sockets and how many are orphaned (inet_diag reports no\n"
-	"inode for them), tcp_fin_timeout.\n"
+	"Causes before symptoms: when a local client closes and the local server never\n"
+	"does (the classic CLOSE_WAIT leak), the client's end waits orphaned in FIN_WAIT2\n"
+	"for a FIN the server's CLOSE_WAIT socket will never send. Those orphans are the\n"
+	"leak's symptom: the inspector counts the ones whose 4-tuple reversed is a local\n"
+	"CLOSE_WAIT socket (sockets.fin_wait2_orphans_local_peer; both ends match in\n"
+	"one dump whatever their order), and this rule attributes them to that socket's\n"
+	"owner (see close-wait-leak) with no tcp_fin_timeout advice.\n"
 	"\n"
-	"Severity: warning from 'warning' orphans (default 1000); proposes tcp_fin_timeout\n"
-	"= 'fin_timeout' (default 30) when it is higher.\n"
+	"Evidence: FIN_WAIT2 sockets and how many are orphaned (inet_diag reports no\n"
+	"inode for them), how many of those have a local CLOSE_WAIT peer and its owner,\n"
+	"tcp_fin_timeout.\n"
+	"\n"
+	"Severity: warning from 'warning' orphans (default 1000) not explained by a\n"
+	"local CLOSE_WAIT peer; proposes tcp_fin_timeout = 'fin_timeout' (default 30)\n"
+	"when it is higher. Info, with no change, when the local CLOSE_WAIT leak explains\n"
+	"enough of them that the rest stay below 'warning'.\n"
 	"\n"
 	"What to do: find the peers that never finish closing (dead clients, middleboxes\n"
 	"dropping FINs); lowering tcp_fin_timeout is the right tool here.\n"
@@ -425,23 +439,56 @@ static const char explain_fin_wait2_orphans[] =
 	"net/ipv4/tcp.c (tcp_close) and net/ipv4/tcp_input.c (FIN_WAIT1 -> FIN_WAIT2 of\n"
 	"orphans, tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)).\n";
 
+/* The orphans whose peer is a local CLOSE_WAIT socket: the cause is that
+ * socket's owner, not a peer that never closes. */
+static int fin_wait2_local_peers(const struct twa_facts *f, struct twa_finding *out,
+				 uint64_t local)
+{
+	const struct twa_owners *o = &f->close_wait;
+	char who[96] = "";
+
+	RULE_OOM(twa_finding_evidence(out, "FIN_WAIT2 orphaned, peer a local CLOSE_WAIT socket",
+				      f->sockets.source, "%" PRIu64, local));
+	if (o->n) {
+		snprintf(who, sizeof(who), " (%s[%d] holds %" PRIu64 ")", o->v[0].comm,
+			 o->v[0].pid, o->v[0].count);
+		RULE_OOM(twa_finding_evidence(out, "CLOSE_WAIT owner", f->sources.owners,
+					      "%s[%d]: %" PRIu64, o->v[0].comm, o->v[0].pid,
+					      o->v[0].count));
+	}
+	twa_finding_recommend(out, "%" PRIu64 " of the orphans are the closed ends of local connections whose other end sits in CLOSE_WAIT%s: a local server never closes its side. See close-wait-leak and fix that process; tcp_fin_timeout only hides the symptom.",
+			      local, who);
+	return 0;
+}
+
 static int rule_fin_wait2_orphans(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	uint64_t orphans = f->sockets.fin_wait2_orphans;
+	uint64_t remote = rule_fin_wait2_remote_orphans(f), local = orphans - remote;
 	uint64_t fw2 = twa_facts_state(f, TWA_TCP_FIN_WAIT2);
-	double target = twa_rule_param(ctx, "fin_timeout");
+	double target = twa_rule_param(ctx, "fin_timeout"), warn = twa_rule_param(ctx, "warning");
 	int64_t fin;
 
 	RULE_OOM(rule_ev_state(out, f, TWA_TCP_FIN_WAIT2));
 	RULE_OOM(twa_finding_evidence(out, "FIN_WAIT2 orphaned", f->sockets.source,
 				      "%" PRIu64, orphans));
 	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_fin_timeout"));
-	if ((double)orphans < twa_rule_param(ctx, "warning"))
+	if ((double)orphans < warn)
 		return 0;
+	if ((double)remote < warn) {
+		/* Causes before symptoms: close-wait-leak carries the severity. */
+		out->severity = TWA_SEV_INFO;
+		twa_finding_summary(out, "%" PRIu64 " orphaned sockets wait in FIN_WAIT2 (of %" PRIu64
+				    "), %" PRIu64 " of them for a local CLOSE_WAIT socket that is never closed: see close-wait-leak",
+				    orphans, fw2, local);
+		return fin_wait2_local_peers(f, out, local);
+	}
 	out->severity = TWA_SEV_WARNING;
 	twa_finding_summary(out, "%" PRIu64 " orphaned sockets wait in FIN_WAIT2 (of %" PRIu64
-			    "): this host closed, their peers never sent a FIN", orphans, fw2);
+			    "): this host closed, their peers never sent a FIN", remote, fw2);
+	if (local)
+		RULE_OOM(fin_wait2_local_peers(f, out, local));
 	if (rule_sysctl_i64(f, "net.ipv4.tcp_fin_timeout", &fin) && fin > target) {
 		char to[32];
 
@@ -498,7 +545,7 @@ static int rule_fin_timeout_misconception(const struct twa_rule_ctx *ctx,
 	struct twa_rule_ctx fctx = { f, ctx->profile,
 				     &twa_rules[TWA_RULE_FIN_WAIT2_ORPHANS] };
 	uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
-	bool many_orphans = (double)f->sockets.fin_wait2_orphans >=
+	bool many_orphans = (double)rule_fin_wait2_remote_orphans(f) >=
 			    twa_rule_param(&fctx, "warning");
 	int64_t cur = TWA_FIN_TIMEOUT_DEFAULT, wanted = -1;
 	char desc[512];

@@ -19,7 +19,7 @@ _twadvise_options() {
 	report) echo "--profile --facts --samples --interval --proc --merge --post --header --token-file --cacert --timeout" ;;
 	plan) echo "--profile --facts" ;;
 	apply) echo "--persist --dry-run --force" ;;
-	rollback) echo "--last --dry-run" ;;
+	rollback) echo "--last --dry-run --force" ;;
 	esac
 }
 

@@ -322,6 +322,51 @@ static void test_close_wait_inodes(void **state)
 	twa_facts_release(&f);
 }
 
+/* An orphaned FIN_WAIT2 whose 4-tuple reversed is a local CLOSE_WAIT
+ * socket is counted as having a local peer, whichever end the dump gives
+ * first, across families (a v4 client of a dual-stack server), once per
+ * pair; a FIN_WAIT2 held by a process or toward a remote peer is not. */
+static void test_fin_wait2_local_peer(void **state)
+{
+	struct twa_sockagg agg;
+	struct twa_facts f;
+	struct twa_sock s;
+
+	(void)state;
+	setup_facts(&f, 32768, 60999, "");
+	assert_int_equal(twa_sockagg_init(&agg, &f, TWA_AGG_CLOSE_WAIT, 0), 0);
+	/* CLOSE_WAIT first, then its client's orphan */
+	add(&agg, mk(V4, TWA_TCP_CLOSE_WAIT, "127.0.0.1", 20000, "127.0.0.1", 40000, 11));
+	add(&agg, mk(V4, TWA_TCP_FIN_WAIT2, "127.0.0.1", 40000, "127.0.0.1", 20000, 0));
+	/* the orphan first */
+	add(&agg, mk(V4, TWA_TCP_FIN_WAIT2, "127.0.0.1", 40001, "127.0.0.1", 20000, 0));
+	add(&agg, mk(V4, TWA_TCP_CLOSE_WAIT, "127.0.0.1", 20000, "127.0.0.1", 40001, 12));
+	/* the server end as IPv6 v4-mapped (dual-stack listener) */
+	add(&agg, mk(V6, TWA_TCP_CLOSE_WAIT, "::ffff:127.0.0.1", 20000, "::ffff:127.0.0.1", 40002, 13));
+	add(&agg, mk(V4, TWA_TCP_FIN_WAIT2, "127.0.0.1", 40002, "127.0.0.1", 20000, 0));
+	/* IPv6 loopback */
+	add(&agg, mk(V6, TWA_TCP_FIN_WAIT2, "::1", 40003, "::1", 20000, 0));
+	add(&agg, mk(V6, TWA_TCP_CLOSE_WAIT, "::1", 20000, "::1", 40003, 14));
+	/* a FIN_WAIT2 held by a process is not an orphan */
+	add(&agg, mk(V4, TWA_TCP_CLOSE_WAIT, "127.0.0.1", 20000, "127.0.0.1", 40004, 15));
+	add(&agg, mk(V4, TWA_TCP_FIN_WAIT2, "127.0.0.1", 40004, "127.0.0.1", 20000, 99));
+	/* an orphan toward a remote peer, and one that matches nothing */
+	add(&agg, mk(V4, TWA_TCP_FIN_WAIT2, "10.0.0.1", 40005, "10.0.0.2", 80, 0));
+	add(&agg, mk(V4, TWA_TCP_CLOSE_WAIT, "127.0.0.1", 20000, "127.0.0.1", 40006, 16));
+	/* the same end twice (a dump that repeats) does not count again */
+	s = mk(V4, TWA_TCP_FIN_WAIT2, "127.0.0.1", 40000, "127.0.0.1", 20000, 0);
+	add(&agg, s);
+	assert_int_equal(f.sockets.fin_wait2_orphans, 6);
+	assert_int_equal(f.sockets.fin_wait2_orphans_local_peer, 4);
+	assert_int_equal(agg.pairs.dropped, 0);
+	twa_sockagg_reset(&agg);
+	assert_int_equal(f.sockets.fin_wait2_orphans_local_peer, 0);
+	add(&agg, mk(V4, TWA_TCP_FIN_WAIT2, "127.0.0.1", 40001, "127.0.0.1", 20000, 0));
+	assert_int_equal(f.sockets.fin_wait2_orphans_local_peer, 0);
+	twa_sockagg_release(&agg);
+	twa_facts_release(&f);
+}
+
 /* FIN_WAIT2 without an owning socket is an orphan; with the timewait
  * timer it is a minisock (which sockstat's tw also counts). */
 static void test_fin_wait2(void **state)
@@ -555,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_top_destinations),
 		cmocka_unit_test(test_untracked),
 		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_fin_wait2_local_peer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
