@@ -79,6 +79,31 @@ static int parse_status(const char *s, enum twa_status *ret)
 
 /* The parts of a report the fleet needs; the facts are decoded too, so a
  * damaged report is refused rather than half-read. */
+/* Count h's findings per severity and keep each rule's worst (h->found
+ * holds fs->n entries). */
+static void tally(struct twa_fleet_host *h, const struct twa_findings *fs)
+{
+	size_t i, k;
+
+	for (i = 0; i < fs->n; i++) {
+		const struct twa_finding *x = &fs->v[i];
+
+		if (x->severity == TWA_SEV_OK)
+			continue;
+		h->counts[x->severity]++;
+		for (k = 0; k < h->n_found; k++)
+			if (!strcmp(h->found[k].rule, x->rule))
+				break;
+		if (k == h->n_found) {
+			twa_strlcpy(h->found[k].rule, x->rule, sizeof(h->found[k].rule));
+			h->found[k].severity = (int)x->severity;
+			h->n_found++;
+		} else if ((int)x->severity > h->found[k].severity) {
+			h->found[k].severity = (int)x->severity;
+		}
+	}
+}
+
 static int host_from_json(json_object *o, const char *file,
 			  struct twa_fleet_host *h, struct twa_err *err)
 {
@@ -86,7 +111,6 @@ static int host_from_json(json_object *o, const char *file,
 	struct twa_findings fs;
 	struct twa_facts f;
 	char schema[64], status[16];
-	size_t i, k;
 	int r;
 
 	if (!json_object_is_type(o, json_type_object))
@@ -139,23 +163,8 @@ static int host_from_json(json_object *o, const char *file,
 				   TWA_FLEET_MAX_RULES);
 	if (r >= 0 && !(h->found = calloc(fs.n ? fs.n : 1, sizeof(*h->found))))
 		r = twa_err_set(err, -ENOMEM, "out of memory");
-	for (i = 0; r >= 0 && i < fs.n; i++) {
-		const struct twa_finding *x = &fs.v[i];
-
-		if (x->severity == TWA_SEV_OK)
-			continue;
-		h->counts[x->severity]++;
-		for (k = 0; k < h->n_found; k++)
-			if (!strcmp(h->found[k].rule, x->rule))
-				break;
-		if (k == h->n_found) {
-			twa_strlcpy(h->found[k].rule, x->rule, sizeof(h->found[k].rule));
-			h->found[k].severity = (int)x->severity;
-			h->n_found++;
-		} else if ((int)x->severity > h->found[k].severity) {
-			h->found[k].severity = (int)x->severity;
-		}
-	}
+	if (r >= 0)
+		tally(h, &fs);
 	twa_findings_release(&fs);
 	return r < 0 ? r : 0;
 }
@@ -266,12 +275,34 @@ int twa_fleet_cell(const struct twa_fleet *fl, size_t h, size_t c)
 	return checked(host, rule) ? TWA_SEV_OK : TWA_FLEET_UNCHECKED;
 }
 
+/* A column for rule unless it has one. */
+static int add_column(struct twa_fleet *fl, const char *rule, struct twa_err *err)
+{
+	struct twa_fleet_rule *v;
+	size_t c;
+
+	for (c = 0; c < fl->n_rules; c++)
+		if (!strcmp(fl->rules[c].rule, rule))
+			return 0;
+	if (fl->n_rules >= TWA_FLEET_MAX_RULES)
+		return twa_err_set(err, -EBADMSG, "more than %d distinct rules",
+				   TWA_FLEET_MAX_RULES);
+	v = realloc(fl->rules, (fl->n_rules + 1) * sizeof(*v));
+	if (!v)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	fl->rules = v;
+	memset(&v[fl->n_rules], 0, sizeof(*v));
+	twa_strlcpy(v[fl->n_rules].rule, rule, sizeof(v->rule));
+	fl->n_rules++;
+	return 0;
+}
+
 int twa_fleet_finish(struct twa_fleet *fl, const char *version,
 		     const char *time, struct twa_err *err)
 {
 	char **quiet = NULL;
 	size_t h, i, c, n_quiet = 0;
-	int worst = 0;
+	int worst = 0, r;
 
 	twa_strlcpy(fl->version, version ? version : "", sizeof(fl->version));
 	twa_strlcpy(fl->time, time ? time : "", sizeof(fl->time));
@@ -288,26 +319,9 @@ int twa_fleet_finish(struct twa_fleet *fl, const char *version,
 	fl->rules = NULL;
 	fl->n_rules = 0;
 	for (h = 0; h < fl->n_hosts; h++)
-		for (i = 0; i < fl->hosts[h].n_found; i++) {
-			const char *rule = fl->hosts[h].found[i].rule;
-			struct twa_fleet_rule *v;
-
-			for (c = 0; c < fl->n_rules; c++)
-				if (!strcmp(fl->rules[c].rule, rule))
-					break;
-			if (c < fl->n_rules)
-				continue;
-			if (fl->n_rules >= TWA_FLEET_MAX_RULES)
-				return twa_err_set(err, -EBADMSG, "more than %d distinct rules",
-						   TWA_FLEET_MAX_RULES);
-			v = realloc(fl->rules, (fl->n_rules + 1) * sizeof(*v));
-			if (!v)
-				return twa_err_set(err, -ENOMEM, "out of memory");
-			fl->rules = v;
-			memset(&v[fl->n_rules], 0, sizeof(*v));
-			twa_strlcpy(v[fl->n_rules].rule, rule, sizeof(v->rule));
-			fl->n_rules++;
-		}
+		for (i = 0; i < fl->hosts[h].n_found; i++)
+			if ((r = add_column(fl, fl->hosts[h].found[i].rule, err)) < 0)
+				return r;
 	for (c = 0; c < fl->n_rules; c++)
 		for (h = 0; h < fl->n_hosts; h++) {
 			int cell = twa_fleet_cell(fl, h, c);
