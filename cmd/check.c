@@ -21,6 +21,7 @@ struct check_opts {
 	struct twa_pipeline_opts po;
 	uint64_t samples;
 	enum twa_status fail_on;	/* 0 (unset) means warning */
+	bool evidence_only;
 };
 
 static int set_fail_on(struct twa_cmd *c, const char *arg)
@@ -85,9 +86,12 @@ static int check_exec(struct twa_cmd *c)
 	int r = CHECK_UNKNOWN;
 
 	o->po.samples = (unsigned)o->samples;
+	o->po.keep_history = true;
 	twa_pipeline_init(&pl);
 	if (twa_pipeline_run(&c->g, &o->po, &pl))
 		goto out;
+	if (o->evidence_only)
+		twa_findings_evidence_only(&pl.findings);
 	render(c, &pl, &out);
 	if (twa_write_output(&c->g, &out))
 		goto out;
@@ -105,6 +109,12 @@ static const struct twa_cmd_option options[] = {
 		    "evaluate recorded facts (inspect --format json) instead of this host"),
 	TWA_OPT_CB("fail-on", set_fail_on, "warning|critical",
 		   "lowest status that exits non-zero (default warning)"),
+	TWA_OPT_ROW("evidence-only", TWA_OPT_FLAG, struct check_opts, evidence_only, NULL,
+		    "judge live evidence only: compliance findings (the host\n"
+		    "differs from the profile, nothing measured behind it)\n"
+		    "are shown as INFO and do not set the status"),
+	TWA_OPT_ROW("no-history", TWA_OPT_FLAG, struct check_opts, po.no_history, NULL,
+		    "neither read nor keep the counters of the last check"),
 	TWA_OPT_ROW("samples", TWA_OPT_SAMPLES, struct check_opts, samples, "N",
 		    "sample N times to measure rates"),
 	TWA_OPT_ROW("interval", TWA_OPT_INTERVAL, struct check_opts, po.interval, "SECS",
@@ -122,7 +132,7 @@ static const struct twa_cmd_format formats[] = {
 
 const struct twa_cmd_entry twa_cmd_check = {
 	.name = "check",
-	.usage = "[--profile NAME|FILE|URL] [--facts FILE] [--fail-on warning|critical]",
+	.usage = "[--profile NAME|FILE|URL] [--facts FILE] [--fail-on warning|critical] [--evidence-only]",
 	.summary = "inspect, evaluate a profile's rules, print findings (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
 	.options = options,
 	.formats = formats,

@@ -8,6 +8,7 @@
 #include "advisor/inspect/inspect.h"
 #include "advisor/util/jsonutil.h"
 #include "cmd/errors.h"
+#include "cmd/history.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
 
@@ -18,6 +19,7 @@ struct inspect_opts {
 	double interval;
 	bool listeners;
 	bool proc;
+	bool no_history;
 };
 
 static int render(const struct twa_cmd *c, const struct twa_facts *f, struct strbuf *out)
@@ -57,6 +59,9 @@ static int inspect_exec(struct twa_cmd *c)
 		r = twa_fail(&err);
 		goto out;
 	}
+	/* Shows what changed since the last check; only check keeps samples. */
+	if (!o->listeners)
+		twa_cmd_history(&c->g, o->no_history ? TWA_HISTORY_OFF : TWA_HISTORY_READ, &f);
 	if (render(c, &f, &out) < 0) {
 		twa_errorf("out of memory");
 		r = EXIT_SOFTWARE;
@@ -76,6 +81,8 @@ static const struct twa_cmd_option options[] = {
 		    "seconds between snapshots (default 1)"),
 	TWA_OPT_ROW("listeners", TWA_OPT_FLAG, struct inspect_opts, listeners, NULL,
 		    "only listening sockets (a LISTEN-only dump)"),
+	TWA_OPT_ROW("no-history", TWA_OPT_FLAG, struct inspect_opts, no_history, NULL,
+		    "do not read the counters kept by the last check"),
 	TWA_OPT_ROW("proc", TWA_OPT_FLAG, struct inspect_opts, proc, NULL,
 		    "count from /proc/net/tcp instead of netlink"),
 	{ .type = TWA_OPT_END },

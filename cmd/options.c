@@ -36,7 +36,7 @@ const struct twa_cmd_option twa_global_options[] = {
 	{ .name = "color", .type = TWA_OPT_CALLBACK, .cb = set_color, .arg = "auto|always|never",
 	  .help = "colour text output (NO_COLOR is honoured)" },
 	G("state-dir", 0, TWA_OPT_STRING, state_dir, "DIR",
-	  "snapshots and lock (default /var/lib/twadvise)"),
+	  "snapshots, lock and counter history\n(default $TWADVISE_STATE_DIR, else /var/lib/twadvise)"),
 	G("sysctl-dir", 0, TWA_OPT_STRING, sysctl_dir, "DIR",
 	  "where --persist writes (default /etc/sysctl.d)"),
 	{ .name = "help", .short_name = 'h', .type = TWA_OPT_HELP, .help = "show help" },
@@ -243,12 +243,16 @@ static int check_format(struct twa_cmd *c)
 	return r;
 }
 
-/* Resolve --color against NO_COLOR and the terminal. */
+/* Resolve --color against NO_COLOR and the terminal; --state-dir defaults
+ * to TWADVISE_STATE_DIR when set (test suites, relocated installs). */
 static void globals_finish(struct twa_globals *g)
 {
 	const char *mode = g->color_mode ? g->color_mode : "auto";
 	const char *no_color = getenv("NO_COLOR");
+	const char *state_dir = getenv("TWADVISE_STATE_DIR");
 
+	if (!g->state_dir && state_dir && *state_dir)
+		g->state_dir = state_dir;
 	if (!strcmp(mode, "always"))
 		g->color = true;
 	else if (!strcmp(mode, "never"))

@@ -6,6 +6,7 @@
 #include "advisor/inspect/inspect.h"
 #include "advisor/rules/rules.h"
 #include "cmd/errors.h"
+#include "cmd/history.h"
 #include "cmd/netns.h"
 #include "cmd/output.h"
 #include "cmd/profile_path.h"
@@ -55,6 +56,9 @@ int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *
 	io.exhaustion_floor = samples > 1 ? 0 : floor;
 	if (twa_inspect_sampled(&io, samples, o->interval ? o->interval : 1, f, &err) < 0)
 		return twa_fail(&err);
+	/* Recorded facts (--facts) carry their own history, if any. */
+	twa_cmd_history(g, o->no_history ? TWA_HISTORY_OFF :
+			o->keep_history ? TWA_HISTORY_KEEP : TWA_HISTORY_READ, f);
 	if (twa_boot_scan(g->sysctl_dir, f, &err) < 0)
 		return twa_fail(&err);
 	return 0;

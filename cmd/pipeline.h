@@ -16,6 +16,8 @@ struct twa_pipeline_opts {
 	unsigned samples;	/* 0 counts as 1 */
 	double interval;	/* 0 counts as 1 second */
 	bool force_proc;
+	bool no_history;	/* --no-history: neither read nor write it */
+	bool keep_history;	/* keep this run's counters for the next (check) */
 };
 
 struct twa_pipeline {

@@ -56,6 +56,8 @@ static const struct twa_cmd_option options[] = {
 		    "workload profile (default: default)"),
 	TWA_OPT_ROW("facts", TWA_OPT_STRING, struct twa_pipeline_opts, facts_file, "FILE",
 		    "plan from recorded facts"),
+	TWA_OPT_ROW("no-history", TWA_OPT_FLAG, struct twa_pipeline_opts, no_history, NULL,
+		    "do not read the counters kept by the last check"),
 	TWA_OPT_DOC_ROW("-o, --output PLAN", "write the plan there and the diff to stdout\n"
 			"(without -o: the plan to stdout, the diff to stderr)"),
 	{ .type = TWA_OPT_END },

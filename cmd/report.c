@@ -450,6 +450,8 @@ static const struct twa_cmd_option options[] = {
 	ROW("interval", TWA_OPT_INTERVAL, po.interval, "SECS", "seconds between samples (default 1)"),
 	ROW("proc", TWA_OPT_FLAG, po.force_proc, NULL,
 	    "count sockets from /proc/net/tcp instead of netlink"),
+	ROW("no-history", TWA_OPT_FLAG, po.no_history, NULL,
+	    "do not read the counters kept by the last check"),
 	ROW("merge", TWA_OPT_FLAG, merge, "REPORT.json...",
 	    "one fleet report from hosts' json reports (hosts x rules)"),
 	ROW("post", TWA_OPT_STRING, post.url, "URL",

@@ -42,8 +42,36 @@ void twa_facts_release(struct twa_facts *f)
 	twa_rate_release(&f->rates.counters);
 	twa_rate_release(&f->rates.states);
 	free(f->rates.series);
+	twa_named_release(&f->history.deltas);
 	free(f->boot.overrides);
 	twa_facts_init(f);
+}
+
+static const char *const history_states[] = {
+	[TWA_HISTORY_UNSET] = "unset",
+	[TWA_HISTORY_NONE] = "none",
+	[TWA_HISTORY_VALID] = "valid",
+	[TWA_HISTORY_REBOOT] = "reboot",
+	[TWA_HISTORY_RESET] = "reset",
+	[TWA_HISTORY_DISABLED] = "disabled",
+};
+
+const char *twa_history_state_name(enum twa_history_state s)
+{
+	return (unsigned)s < sizeof(history_states) / sizeof(*history_states) ?
+	       history_states[s] : "unset";
+}
+
+int twa_history_state_from_name(const char *name, enum twa_history_state *ret)
+{
+	unsigned i;
+
+	for (i = TWA_HISTORY_NONE; i < sizeof(history_states) / sizeof(*history_states); i++)
+		if (!strcmp(history_states[i], name)) {
+			*ret = (enum twa_history_state)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 /* Grow *v (of elem-sized items, *alloc allocated) to hold one more. */

@@ -48,6 +48,7 @@ struct twa_host {
 	char kernel[128];
 	char netns[64];		/* "net:[4026531840]" */
 	char time[32];		/* RFC 3339, UTC */
+	char boot_id[40];	/* /proc/sys/kernel/random/boot_id; "" unknown */
 };
 
 struct twa_sockets {
@@ -156,6 +157,31 @@ struct twa_rates {
 	size_t n_series;
 };
 
+/*
+ * "Since the last run": the counters' increase since the sample kept by
+ * the previous check of this network namespace (advisor/facts/history.h).
+ * UNSET: not looked at (no "history" member in recorded facts).
+ */
+enum twa_history_state {
+	TWA_HISTORY_UNSET,
+	TWA_HISTORY_NONE,	/* no earlier sample of this namespace */
+	TWA_HISTORY_VALID,	/* deltas and interval hold */
+	TWA_HISTORY_REBOOT,	/* the earlier sample is from another boot */
+	TWA_HISTORY_RESET,	/* a counter went backwards (namespace recreated) */
+	TWA_HISTORY_DISABLED,	/* --no-history */
+};
+
+struct twa_history_view {
+	enum twa_history_state state;
+	char previous_time[32];		/* RFC 3339, VALID only */
+	double interval;		/* seconds since then, VALID only */
+	struct twa_named_vec deltas;	/* counter increases, VALID only */
+};
+
+const char *twa_history_state_name(enum twa_history_state s);
+/* -EINVAL for an unknown name (and for "unset"). */
+int twa_history_state_from_name(const char *name, enum twa_history_state *ret);
+
 /* Boot-time truth for the keys twadvise persists (sysctl.d scan). */
 struct twa_boot_override {
 	char key[96];
@@ -185,6 +211,7 @@ struct twa_facts {
 	size_t n_listeners, alloc_listeners;
 	struct twa_owners close_wait;
 	struct twa_rates rates;
+	struct twa_history_view history;
 	struct twa_boot boot;
 	/* Where each group came from: "/proc/net/sockstat", "netlink", ... */
 	struct {

@@ -198,6 +198,21 @@ static json_object *boot_to_json(const struct twa_boot *b)
 	return o;
 }
 
+/* {"state": "valid", "previous_time", "interval_seconds", "deltas": {...}}
+ * or {"state": "none|reboot|reset|disabled"}. */
+static json_object *history_to_json(const struct twa_history_view *h)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state", json_object_new_string(twa_history_state_name(h->state)));
+	if (h->state != TWA_HISTORY_VALID)
+		return o;
+	json_object_object_add(o, "previous_time", json_object_new_string(h->previous_time));
+	json_object_object_add(o, "interval_seconds", twa_json_double(h->interval));
+	json_object_object_add(o, "deltas", named_to_json(&h->deltas));
+	return o;
+}
+
 json_object *twa_facts_to_json(const struct twa_facts *f)
 {
 	json_object *o = json_object_new_object(), *h, *src, *sys;
@@ -211,6 +226,8 @@ json_object *twa_facts_to_json(const struct twa_facts *f)
 	json_object_object_add(h, "kernel", json_object_new_string(f->host.kernel));
 	json_object_object_add(h, "netns", json_object_new_string(f->host.netns));
 	json_object_object_add(h, "time", json_object_new_string(f->host.time));
+	if (f->host.boot_id[0])
+		json_object_object_add(h, "boot_id", json_object_new_string(f->host.boot_id));
 	json_object_object_add(o, "host", h);
 	src = json_object_new_object();
 	if (f->sockets.present)
@@ -252,6 +269,8 @@ json_object *twa_facts_to_json(const struct twa_facts *f)
 	}
 	if (f->rates.present)
 		json_object_object_add(o, "rates", rates_group_to_json(&f->rates));
+	if (f->history.state != TWA_HISTORY_UNSET)
+		json_object_object_add(o, "history", history_to_json(&f->history));
 	if (f->boot.present)
 		json_object_object_add(o, "boot", boot_to_json(&f->boot));
 	return o;
@@ -342,6 +361,7 @@ static const struct twa_json_field host_fields[] = {
 	TWA_JD_STR(FACT(host.kernel), "kernel", false),
 	TWA_JD_STR(FACT(host.netns), "netns", false),
 	TWA_JD_STR(FACT(host.time), "time", false),
+	TWA_JD_STR(FACT(host.boot_id), "boot_id", false),
 	{ 0 },
 };
 
@@ -711,6 +731,49 @@ static const struct twa_json_field boot_fields[] = {
 	{ 0 },
 };
 
+/* ---- history: recorded facts carry their own "since the last run" ---- */
+
+static int history_deltas_from_json(json_object *v, const char *file, void *rec,
+				    struct twa_err *err)
+{
+	return named_from_json(v, file, "history.deltas", &FACTS(rec)->history.deltas, err);
+}
+
+static const struct twa_json_field history_fields[] = {
+	TWA_JD_STR(FACT(history.previous_time), "previous_time", false),
+	TWA_JD_DOUBLE(FACT(history.interval), "interval_seconds", false),
+	TWA_JD_OBJECT("deltas", false, history_deltas_from_json),
+	{ 0 },
+};
+
+static int history_from_json(json_object *v, const char *file, void *rec,
+			     struct twa_err *err)
+{
+	struct twa_history_view *h = &FACTS(rec)->history;
+	char state[16] = "";
+	int r;
+
+	r = twa_json_get_str(v, "state", false, file, "history", state, sizeof(state), err);
+	if (r < 0)
+		return r;
+	r = twa_json_dispatch(v, history_fields, file, "history", rec, err);
+	if (r < 0)
+		return r;
+	/* The state may be left out when the deltas are there. */
+	if (!state[0])
+		h->state = h->previous_time[0] ? TWA_HISTORY_VALID : TWA_HISTORY_NONE;
+	else if (twa_history_state_from_name(state, &h->state) < 0)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "history.state: '%s' is not none, valid, reboot, reset or disabled",
+				      state);
+	if (h->state == TWA_HISTORY_VALID && !(h->interval >= 0))
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+				      "history.interval_seconds: must be zero or more");
+	if (h->state != TWA_HISTORY_VALID)
+		twa_named_release(&h->deltas);
+	return 0;
+}
+
 /* ---- the document ---- */
 
 #define HAVE(m) .have_off = offsetof(struct twa_facts, m)
@@ -734,6 +797,7 @@ static const struct twa_json_field facts_fields[] = {
 	  .off = offsetof(struct twa_facts, close_wait.unreadable),
 	  .size = sizeof(unsigned), .max = INT32_MAX, WHEN(close_wait.searched) },
 	{ "rates", TWA_JSON_OBJECT, .fn = rates_from_json, HAVE(rates.present) },
+	TWA_JD_OBJECT("history", false, history_from_json),
 	{ "boot", TWA_JSON_NESTED, .sub = boot_fields, HAVE(boot.present) },
 	{ 0 },
 };

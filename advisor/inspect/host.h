@@ -6,7 +6,7 @@
 
 #include "advisor/facts/facts.h"
 
-/* Hostname and kernel from /proc/sys/kernel, the namespace from
+/* Hostname, kernel and boot id from /proc/sys/kernel, the namespace from
  * /proc/self/ns/net (under root when set: a recorded host), and the time
  * now. What cannot be read is left empty. */
 void twa_host_read(const char *root, struct twa_host *h);

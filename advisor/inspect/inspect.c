@@ -345,7 +345,14 @@ static int scan_owners(const struct twa_inspect_opts *o, struct twa_facts *f,
 	bool close_wait = (o->want & TWA_NEED_CLOSE_WAIT_OWNERS) && agg->close_wait.used;
 	size_t i;
 
+	int64_t overflows = 0;
+
+	/* Once accept queues have overflowed, listen-overflow may have to
+	 * name suspects among all listeners, not only the notable ones. */
+	twa_facts_counter(f, "ListenOverflows", &overflows);
 	if ((o->want & TWA_NEED_LISTENER_OWNERS) && f->n_listeners)
+		which = TWA_OWNERS_ALL_LISTENERS;
+	else if ((o->want & TWA_NEED_LISTENER_OWNERS_NOTABLE) && overflows > 0 && f->n_listeners)
 		which = TWA_OWNERS_ALL_LISTENERS;
 	else if (o->want & TWA_NEED_LISTENER_OWNERS_NOTABLE)
 		for (i = 0; i < f->n_listeners; i++)

@@ -41,6 +41,25 @@ const char *twa_status_name(enum twa_status s)
 	return s <= TWA_STATUS_UNKNOWN ? status_names[s] : "unknown";
 }
 
+static const char *const kind_names[] = { "health", "compliance" };
+
+const char *twa_kind_name(enum twa_finding_kind k)
+{
+	return k <= TWA_KIND_COMPLIANCE ? kind_names[k] : "health";
+}
+
+int twa_kind_from_name(const char *name, enum twa_finding_kind *ret)
+{
+	unsigned i;
+
+	for (i = 0; i <= TWA_KIND_COMPLIANCE; i++)
+		if (!strcmp(kind_names[i], name)) {
+			*ret = (enum twa_finding_kind)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 void twa_findings_init(struct twa_findings *fs)
 {
 	memset(fs, 0, sizeof(*fs));
@@ -168,6 +187,23 @@ void twa_findings_finish(struct twa_findings *fs)
 		     worst == TWA_SEV_WARNING ? TWA_STATUS_WARNING : TWA_STATUS_OK;
 }
 
+void twa_findings_evidence_only(struct twa_findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		struct twa_finding *f = &fs->v[i];
+
+		if (f->kind != TWA_KIND_COMPLIANCE || f->severity <= TWA_SEV_INFO)
+			continue;
+		f->demoted = true;
+		f->demoted_from = f->severity;
+		f->severity = TWA_SEV_INFO;
+	}
+	fs->evidence_only = true;
+	twa_findings_finish(fs);
+}
+
 size_t twa_findings_count(const struct twa_findings *fs, enum twa_severity s)
 {
 	size_t i, n = 0;
@@ -186,6 +222,8 @@ json_object *twa_findings_to_json(const struct twa_findings *fs)
 	json_object_object_add(o, "schema", json_object_new_string(TWA_FINDINGS_SCHEMA));
 	json_object_object_add(o, "status", json_object_new_string(twa_status_name(fs->status)));
 	json_object_object_add(o, "profile", json_object_new_string(fs->profile));
+	if (fs->evidence_only)
+		json_object_object_add(o, "evidence_only", json_object_new_boolean(true));
 	for (i = 0; i < fs->n; i++) {
 		const struct twa_finding *f = &fs->v[i];
 		json_object *x = json_object_new_object(), *ev = json_object_new_array();
@@ -194,6 +232,10 @@ json_object *twa_findings_to_json(const struct twa_findings *fs)
 		json_object_object_add(x, "rule", json_object_new_string(f->rule));
 		json_object_object_add(x, "severity",
 				       json_object_new_string(twa_severity_name(f->severity)));
+		json_object_object_add(x, "kind", json_object_new_string(twa_kind_name(f->kind)));
+		if (f->demoted)
+			json_object_object_add(x, "demoted_from", json_object_new_string(
+				twa_severity_name(f->demoted_from)));
 		json_object_object_add(x, "summary", json_object_new_string(f->summary));
 		for (k = 0; k < f->n_evidence; k++) {
 			json_object *e = json_object_new_object();
@@ -228,7 +270,7 @@ static int finding_from_json(json_object *x, const char *file, const char *path,
 			     struct twa_finding *f, struct twa_err *err)
 {
 	json_object *ev = NULL, *ch = NULL;
-	char sev[16];
+	char sev[16], kind[16] = "health";
 	size_t k;
 	int r;
 
@@ -237,6 +279,7 @@ static int finding_from_json(json_object *x, const char *file, const char *path,
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: expected an object", path);
 	if ((r = twa_json_get_str(x, "rule", true, file, path, f->rule, sizeof(f->rule), err)) < 0 ||
 	    (r = twa_json_get_str(x, "severity", true, file, path, sev, sizeof(sev), err)) < 0 ||
+	    (r = twa_json_get_str(x, "kind", false, file, path, kind, sizeof(kind), err)) < 0 ||
 	    (r = twa_json_get_str(x, "summary", true, file, path, f->summary, sizeof(f->summary), err)) < 0 ||
 	    (r = twa_json_get_str(x, "recommendation", false, file, path, f->recommendation,
 				  sizeof(f->recommendation), err)) < 0 ||
@@ -246,6 +289,9 @@ static int finding_from_json(json_object *x, const char *file, const char *path,
 	if (twa_severity_from_name(sev, &f->severity) < 0)
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s.severity: '%s' is not ok, info, warning or critical",
 				      path, sev);
+	if (twa_kind_from_name(kind, &f->kind) < 0)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s.kind: '%s' is not health or compliance",
+				      path, kind);
 	for (k = 0; ev && k < json_object_array_length(ev) && k < 1000; k++) {
 		json_object *e = json_object_array_get_idx(ev, k);
 		char name[96] = "", value[160] = "", source[96] = "", sub[96];
@@ -404,8 +450,11 @@ int twa_findings_write_text(const struct twa_findings *fs, bool verbose,
 	for (i = 0; i < fs->n; i++) {
 		const struct twa_finding *f = &fs->v[i];
 
-		strbuf_addf(out, "%s%-8s%s  %s: %s\n", color ? sev_color(f->severity) : "",
-			    twa_severity_label(f->severity), reset, f->rule, f->summary);
+		/* Health is the rule; compliance findings say what they are. */
+		strbuf_addf(out, "%s%-8s%s  %s: %s%s%s\n", color ? sev_color(f->severity) : "",
+			    twa_severity_label(f->severity), reset, f->rule, f->summary,
+			    f->kind == TWA_KIND_COMPLIANCE ? " [compliance" : "",
+			    !f->kind ? "" : f->demoted ? ", not judged with --evidence-only]" : "]");
 		if (f->recommendation[0]) {
 			strbuf_addstr(out, "          -> ");
 			add_wrapped(out, f->recommendation, 13, 100);

@@ -27,6 +27,17 @@ enum twa_status {
 	TWA_STATUS_UNKNOWN,
 };
 
+/*
+ * What a finding rests on. HEALTH: live evidence (counts, rates,
+ * exhaustion, a setting that breaks traffic now). COMPLIANCE: only that
+ * this host's sysctls differ from what the profile wants. The rule sets
+ * it; zeroed findings are HEALTH.
+ */
+enum twa_finding_kind {
+	TWA_KIND_HEALTH,
+	TWA_KIND_COMPLIANCE,
+};
+
 struct twa_evidence {
 	char name[96];		/* "TIME_WAIT", "net.ipv4.tcp_tw_reuse" */
 	char value[160];
@@ -47,6 +58,11 @@ struct twa_change {
 struct twa_finding {
 	char rule[48];
 	enum twa_severity severity;
+	enum twa_finding_kind kind;
+	/* --evidence-only turned this compliance finding's severity into
+	 * INFO; demoted_from is what it was. */
+	bool demoted;
+	enum twa_severity demoted_from;
 	char summary[512];
 	char recommendation[1536];
 	struct twa_evidence *evidence;
@@ -63,6 +79,7 @@ struct twa_findings {
 	size_t n_ok;		/* rules evaluated that found nothing */
 	char **checked;		/* ids of every rule evaluated */
 	size_t n_checked;
+	bool evidence_only;	/* twa_findings_evidence_only() ran */
 };
 
 const char *twa_severity_name(enum twa_severity s);
@@ -70,6 +87,8 @@ const char *twa_severity_name(enum twa_severity s);
 const char *twa_severity_label(enum twa_severity s);
 int twa_severity_from_name(const char *name, enum twa_severity *ret);
 const char *twa_status_name(enum twa_status s);
+const char *twa_kind_name(enum twa_finding_kind k);
+int twa_kind_from_name(const char *name, enum twa_finding_kind *ret);
 
 void twa_findings_init(struct twa_findings *fs);
 void twa_findings_release(struct twa_findings *fs);
@@ -92,6 +111,10 @@ int twa_findings_add(struct twa_findings *fs, struct twa_finding *f);
 /* Sort most severe first (stable: rule order kept within a severity) and
  * set status. */
 void twa_findings_finish(struct twa_findings *fs);
+/* Judge live evidence only: every compliance finding above INFO becomes
+ * INFO (demoted), then the list is sorted and the status set again, so
+ * the status is the health findings' alone. */
+void twa_findings_evidence_only(struct twa_findings *fs);
 /* Counts per severity. */
 size_t twa_findings_count(const struct twa_findings *fs, enum twa_severity s);
 

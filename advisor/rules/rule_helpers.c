@@ -56,6 +56,122 @@ void rule_raise(struct twa_finding *out, enum twa_severity s)
 		out->severity = s;
 }
 
+static const char *boot_why(enum twa_history_state s)
+{
+	switch (s) {
+	case TWA_HISTORY_REBOOT:
+		return "rebooted since the last check";
+	case TWA_HISTORY_RESET:
+		return "counters reset since the last check";
+	case TWA_HISTORY_DISABLED:
+		return "--no-history";
+	case TWA_HISTORY_VALID:
+		return "not in the last check's sample";
+	default:
+		return "no earlier check to compare with";
+	}
+}
+
+void rule_counter_rise(const struct twa_facts *f, const char *name, struct rule_rise *ret)
+{
+	const struct twa_named *d;
+	size_t i;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!twa_facts_counter(f, name, &ret->total))
+		return;
+	if (f->rates.present) {
+		ret->basis = RULE_BASIS_SAMPLES;
+		for (i = 0; i < f->rates.counters.n; i++)
+			if (!strcmp(f->rates.counters.v[i].name, name))
+				ret->rate = f->rates.counters.v[i].per_sec;
+		return;
+	}
+	d = f->history.state == TWA_HISTORY_VALID ?
+	    twa_named_get(&f->history.deltas, name) : NULL;
+	if (d) {
+		ret->basis = RULE_BASIS_HISTORY;
+		ret->delta = d->value;
+		ret->interval = f->history.interval;
+		return;
+	}
+	ret->basis = RULE_BASIS_BOOT;
+	ret->why = boot_why(f->history.state);
+}
+
+bool rule_rising(const struct rule_rise *r)
+{
+	return (r->basis == RULE_BASIS_SAMPLES && r->rate > 0) ||
+	       (r->basis == RULE_BASIS_HISTORY && r->delta > 0);
+}
+
+enum twa_severity rule_rise_severity(const struct rule_rise *r)
+{
+	if (r->basis == RULE_BASIS_SAMPLES && r->rate > 0)
+		return TWA_SEV_CRITICAL;
+	if (r->basis == RULE_BASIS_HISTORY)
+		return r->delta > 0 ? TWA_SEV_WARNING : TWA_SEV_OK;
+	return r->total > 0 ? TWA_SEV_INFO : TWA_SEV_OK;
+}
+
+void rule_ago(double secs, char *buf, size_t size)
+{
+	if (secs < 1)
+		snprintf(buf, size, "less than a second");
+	else if (secs < 120)
+		snprintf(buf, size, "%.0f s", secs);
+	else if (secs < 2 * 3600)
+		snprintf(buf, size, "%.0f min", secs / 60);
+	else if (secs < 2 * 86400)
+		snprintf(buf, size, "%.0f h", secs / 3600);
+	else
+		snprintf(buf, size, "%.0f days", secs / 86400);
+}
+
+void rule_rise_phrase(const struct rule_rise *r, const char *noun, char *buf, size_t size)
+{
+	char ago[32];
+
+	switch (r->basis) {
+	case RULE_BASIS_SAMPLES:
+		if (r->rate > 0)
+			snprintf(buf, size, "%s at %.1f/s now (%" PRId64 " since boot)", noun,
+				 r->rate, r->total);
+		else
+			snprintf(buf, size, "no %s during --samples (%" PRId64 " since boot)", noun,
+				 r->total);
+		break;
+	case RULE_BASIS_HISTORY:
+		rule_ago(r->interval, ago, sizeof(ago));
+		snprintf(buf, size, "%" PRId64 " %s since the last check %s ago", r->delta, noun, ago);
+		break;
+	case RULE_BASIS_BOOT:
+		snprintf(buf, size, "%" PRId64 " %s since boot (%s)", r->total, noun, r->why);
+		break;
+	default:
+		snprintf(buf, size, "%s: no counter", noun);
+	}
+}
+
+int rule_ev_rise(struct twa_finding *out, const char *name, const struct rule_rise *r)
+{
+	char ev[96], ago[32];
+
+	if (r->basis == RULE_BASIS_ABSENT)
+		return twa_finding_evidence(out, name, "/proc/net/netstat", "absent");
+	if (twa_finding_evidence(out, name, "/proc/net/netstat", "%" PRId64 " since boot",
+				 r->total) < 0)
+		return -ENOMEM;
+	snprintf(ev, sizeof(ev), "%s rate", name);
+	if (r->basis == RULE_BASIS_SAMPLES)
+		return twa_finding_evidence(out, ev, "--samples", "%.1f/s", r->rate);
+	if (r->basis != RULE_BASIS_HISTORY)
+		return 0;
+	rule_ago(r->interval, ago, sizeof(ago));
+	snprintf(ev, sizeof(ev), "%s since the last check", name);
+	return twa_finding_evidence(out, ev, "history", "%" PRId64 " in %s", r->delta, ago);
+}
+
 int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 		       struct twa_finding *out, char *desc, size_t size)
 {

@@ -250,6 +250,7 @@ static int rule_ephemeral_range_narrow(const struct twa_rule_ctx *ctx, struct tw
 	if (r <= 0)
 		return r;
 	out->severity = TWA_SEV_WARNING;
+	out->kind = TWA_KIND_COMPLIANCE;	/* exhaustion itself is ephemeral-exhaustion's */
 	twa_finding_summary(out, "%s (now %u usable ports)", desc, f->ephemeral.usable);
 	if (out->n_changes) {
 		unsigned lo, hi;
@@ -316,6 +317,8 @@ static int rule_listener_in_ephemeral_range(const struct twa_rule_ctx *ctx,
 	}
 	if (n) {
 		out->severity = TWA_SEV_WARNING;
+		/* A hazard of configuration for the next restart, not a failure now. */
+		out->kind = TWA_KIND_COMPLIANCE;
 		twa_finding_summary(out, "%zu listening socket%s inside the ephemeral range %u-%u and not reserved: %s%s",
 				    n, n == 1 ? " lies" : "s lie", f->ephemeral.low,
 				    f->ephemeral.high, names.buf, n > 5 ? ", ..." : "");

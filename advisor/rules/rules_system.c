@@ -103,8 +103,12 @@ static const char explain_orphans_near_limit[] =
 	"are global, not per network namespace; inside a container the limit is not\n"
 	"visible.\n"
 	"\n"
-	"Evidence: sockstat orphan, tcp_max_orphans, TCPAbortOnMemory.\n"
-	"Severity: warning at 'warning' (50%), critical at 'critical' (80%) of the limit.\n"
+	"Evidence: sockstat orphan, tcp_max_orphans, TCPAbortOnMemory since boot and\n"
+	"how it moved (its rate with --samples, else its increase since the last check).\n"
+	"Severity (kind: health): warning at 'warning' (50%), critical at 'critical'\n"
+	"(80%) of the limit; TCPAbortOnMemory growing during --samples is critical,\n"
+	"grown since the last check a warning, above zero with nothing to compare with\n"
+	"(first check, reboot, counter reset, --no-history) info.\n"
 	"\n"
 	"What to do: find why closed connections linger (peers that stop reading, lossy\n"
 	"paths); tcp_orphan_retries shortens how long FIN_WAIT1 orphans retransmit;\n"
@@ -113,28 +117,55 @@ static const char explain_orphans_near_limit[] =
 	"Sources: Documentation/networking/ip-sysctl.rst (tcp_max_orphans,\n"
 	"tcp_orphan_retries); net/ipv4/tcp.c (tcp_check_oom, tcp_too_many_orphans).\n";
 
+/* TCPAbortOnMemory: connections the kernel reset for memory or for
+ * tcp_max_orphans, judged as a counter (rate, since the last check). */
+static int judge_aborts(const struct twa_facts *f, struct twa_finding *out, char *what,
+			size_t size)
+{
+	struct rule_rise ab;
+	char phrase[160];
+
+	rule_counter_rise(f, "TCPAbortOnMemory", &ab);
+	RULE_OOM(rule_ev_rise(out, "TCPAbortOnMemory", &ab));
+	rule_raise(out, rule_rise_severity(&ab));
+	rule_rise_phrase(&ab, "connections reset for memory (TCPAbortOnMemory)", phrase,
+			 sizeof(phrase));
+	if (rule_rise_severity(&ab) == TWA_SEV_OK)
+		snprintf(what, size, " (TCPAbortOnMemory %" PRId64 ")", ab.total);
+	else
+		snprintf(what, size, "; %s", phrase);
+	return 0;
+}
+
 static int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
-	int64_t orphan, max, abort_mem = 0;
-	double share;
-	char to[32];
+	int64_t orphan = 0, max = 0;
+	double share = 0;
+	char to[32], what[192];
+	bool have;
 
 	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_max_orphans"));
-	if (!twa_facts_sockstat(f, "orphan", &orphan) ||
-	    !rule_sysctl_i64(f, "net.ipv4.tcp_max_orphans", &max) || max <= 0)
+	have = twa_facts_sockstat(f, "orphan", &orphan) &&
+	       rule_sysctl_i64(f, "net.ipv4.tcp_max_orphans", &max) && max > 0;
+	if (have) {
+		RULE_OOM(twa_finding_evidence(out, "orphan", "/proc/net/sockstat", "%" PRId64, orphan));
+		share = (double)orphan / (double)max;
+	}
+	RULE_OOM(judge_aborts(f, out, what, sizeof(what)));
+	if (have && share >= twa_rule_param(ctx, "warning"))
+		rule_raise(out, share >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
+				TWA_SEV_WARNING);
+	else if (out->severity == TWA_SEV_OK)
 		return 0;
-	RULE_OOM(twa_finding_evidence(out, "orphan", "/proc/net/sockstat", "%" PRId64, orphan));
-	RULE_OOM(rule_ev_counter(out, f, "TCPAbortOnMemory"));
-	twa_facts_counter(f, "TCPAbortOnMemory", &abort_mem);
-	share = (double)orphan / (double)max;
-	if (share < twa_rule_param(ctx, "warning"))
+	else {
+		twa_finding_summary(out, "%s; %" PRId64 " orphaned sockets now", what + 2, orphan);
+		twa_finding_recommend(out, "The kernel reset connections because TCP ran short of memory (tcp_mem) or orphans exceeded net.ipv4.tcp_max_orphans: check tcp_mem pressure in /proc/net/sockstat and why closed connections linger.");
 		return 0;
-	out->severity = share >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
-			TWA_SEV_WARNING;
+	}
 	twa_finding_summary(out, "%" PRId64 " orphaned sockets, %.0f%% of tcp_max_orphans (%" PRId64
-			    "): beyond it the kernel resets them (TCPAbortOnMemory %" PRId64 ")",
-			    orphan, 100 * share, max, abort_mem);
+			    "): beyond it the kernel resets them%s",
+			    orphan, 100 * share, max, what);
 	snprintf(to, sizeof(to), "%" PRId64, max * 2);
 	RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_max_orphans",
 				    twa_facts_sysctl(f, "net.ipv4.tcp_max_orphans"), to));
@@ -199,6 +230,7 @@ static int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_f
 		twa_finding_recommend(out, "Raise net.netfilter.nf_conntrack_max (memory permitting) or exempt high-volume flows from tracking.");
 	} else if (r) {
 		out->severity = TWA_SEV_WARNING;
+		out->kind = TWA_KIND_COMPLIANCE;
 		twa_finding_summary(out, "%s", desc);
 		twa_finding_recommend(out, "Raise net.netfilter.nf_conntrack_max to what the profile wants before the table fills (memory permitting).");
 	}
@@ -235,7 +267,8 @@ static const char explain_sysctl_mismatch[] =
 	"to the namespace inspected. tcp_max_orphans and netdev_max_backlog are global.\n"
 	"\n"
 	"Severity: warning for a value the profile wants and the host lacks; info when\n"
-	"the kernel has no such sysctl.\n"
+	"the kernel has no such sysctl. Kind: compliance ('check --evidence-only' shows\n"
+	"it as info and leaves the status to live evidence).\n"
 	"\n"
 	"Sources: Documentation/networking/ip-sysctl.rst.\n";
 
@@ -267,6 +300,7 @@ static int rule_sysctl_mismatch(const struct twa_rule_ctx *ctx, struct twa_findi
 	}
 	if (n || absent) {
 		out->severity = n ? TWA_SEV_WARNING : TWA_SEV_INFO;
+		out->kind = TWA_KIND_COMPLIANCE;
 		twa_finding_summary(out, "%zu sysctl%s differ%s from profile '%s': %s", n + absent,
 				    n + absent == 1 ? "" : "s", n + absent == 1 ? "s" : "",
 				    p->name, keys.buf);
@@ -324,6 +358,7 @@ static int rule_sysctl_persist_overridden(const struct twa_rule_ctx *ctx,
 				    o->theirs, o->file);
 	}
 	out->severity = TWA_SEV_WARNING;
+	out->kind = TWA_KIND_COMPLIANCE;	/* the next boot's values, not today's traffic */
 	twa_finding_summary(out, "%zu key%s persisted in %s would be overridden at the next boot: %s%s",
 			    b->n_overrides, b->n_overrides == 1 ? "" : "s", b->file,
 			    what.buf, b->n_overrides > 3 ? ", ..." : "");

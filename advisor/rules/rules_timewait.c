@@ -114,11 +114,14 @@ static const char explain_time_wait_overflow[] =
 	"gets a reset instead of a retransmission.\n"
 	"\n"
 	"Evidence: TCPTimeWaitOverflow (/proc/net/netstat, since boot or since the\n"
-	"namespace was created), its rate with --samples, TIME_WAIT count,\n"
+	"namespace was created), its rate with --samples, else its increase since the\n"
+	"last check (the counter history, see --no-history), TIME_WAIT count,\n"
 	"tcp_max_tw_buckets.\n"
 	"\n"
-	"Severity: warning when the counter is above zero; critical when it grew during\n"
-	"a --samples run (it is happening now).\n"
+	"Severity (kind: health): critical when it grew during a --samples run (it is\n"
+	"happening now); warning when it grew since the last check; info when it is\n"
+	"above zero with nothing to compare with (first check, reboot, counter reset,\n"
+	"--no-history) or stood still during --samples.\n"
 	"\n"
 	"What to do: raise tcp_max_tw_buckets (the kernel's documentation: 'you must not\n"
 	"lower the limit artificially, but rather increase it'), and reduce connection\n"
@@ -132,32 +135,26 @@ static const char explain_time_wait_overflow[] =
 static int rule_time_wait_overflow(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
-	int64_t ov, buckets = 0;
-	double rate = 0;
-	size_t i;
-	char to[32];
+	int64_t buckets = 0;
+	struct rule_rise ov;
+	char to[32], what[160];
 
-	RULE_OOM(rule_ev_counter(out, f, "TCPTimeWaitOverflow"));
-	if (!twa_facts_counter(f, "TCPTimeWaitOverflow", &ov) || ov <= 0)
+	rule_counter_rise(f, "TCPTimeWaitOverflow", &ov);
+	RULE_OOM(rule_ev_rise(out, "TCPTimeWaitOverflow", &ov));
+	out->severity = rule_rise_severity(&ov);
+	if (out->severity == TWA_SEV_OK)
 		return 0;
-	for (i = 0; i < f->rates.counters.n; i++)
-		if (!strcmp(f->rates.counters.v[i].name, "TCPTimeWaitOverflow"))
-			rate = f->rates.counters.v[i].per_sec;
 	RULE_OOM(rule_ev_state(out, f, TWA_TCP_TIME_WAIT));
 	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_max_tw_buckets"));
 	rule_sysctl_i64(f, "net.ipv4.tcp_max_tw_buckets", &buckets);
-	if (rate > 0) {
-		out->severity = TWA_SEV_CRITICAL;
-		RULE_OOM(twa_finding_evidence(out, "TCPTimeWaitOverflow rate", "--samples",
-					      "%.1f/s", rate));
+	rule_rise_phrase(&ov, "closing sockets skipped TIME_WAIT", what, sizeof(what));
+	if (out->severity == TWA_SEV_CRITICAL)
 		twa_finding_summary(out, "closing sockets are skipping TIME_WAIT now (%.1f/s, %" PRId64
-				    " since boot): tcp_max_tw_buckets (%" PRId64 ") is full", rate, ov,
-				    buckets);
-	} else {
-		out->severity = TWA_SEV_WARNING;
-		twa_finding_summary(out, "%" PRId64 " closing sockets skipped TIME_WAIT since boot because tcp_max_tw_buckets (%" PRId64
-				    ") was full", ov, buckets);
-	}
+				    " since boot): tcp_max_tw_buckets (%" PRId64 ") is full", ov.rate,
+				    ov.total, buckets);
+	else
+		twa_finding_summary(out, "%s because tcp_max_tw_buckets (%" PRId64 ") was full",
+				    what, buckets);
 	if (buckets >= 0) {
 		uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
 		uint64_t base = (uint64_t)buckets > tw ? (uint64_t)buckets : tw;
@@ -255,6 +252,7 @@ static int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding 
 		return r;
 	if (r) {
 		out->severity = TWA_SEV_WARNING;
+		out->kind = TWA_KIND_COMPLIANCE;	/* the profile's want, no pressure measured */
 		twa_finding_summary(out, "%s", desc);
 		twa_finding_recommend(out, "With tcp_tw_reuse=1, connect() may take over a TIME_WAIT port toward the same destination once it is older than tcp_tw_reuse_delay, which needs TCP timestamps. It helps hosts that open many outgoing connections, not servers.");
 		return 0;
@@ -334,6 +332,7 @@ static int rule_tw_reuse_without_timestamps(const struct twa_rule_ctx *ctx,
 	if (!rule_sysctl_i64(f, "net.ipv4.tcp_timestamps", &ts) || ts != 0) {
 		if (r) {
 			out->severity = TWA_SEV_WARNING;
+			out->kind = TWA_KIND_COMPLIANCE;
 			twa_finding_summary(out, "%s", desc);
 			twa_finding_recommend(out, "Set net.ipv4.tcp_timestamps as the profile wants; tcp_tw_reuse and PAWS rely on timestamps.");
 		}
@@ -341,6 +340,7 @@ static int rule_tw_reuse_without_timestamps(const struct twa_rule_ctx *ctx,
 	}
 	if (reuse == 0 && !r)
 		return 0;
+	out->kind = TWA_KIND_COMPLIANCE;	/* settings only: nothing measured fails */
 	out->severity = reuse == 1 || r ? TWA_SEV_WARNING : TWA_SEV_INFO;
 	if (reuse)
 		twa_finding_summary(out, "tcp_tw_reuse=%" PRId64 " has no effect while tcp_timestamps=0: reuse needs the old connection's timestamps",
@@ -551,6 +551,7 @@ static int rule_fin_timeout_misconception(const struct twa_rule_ctx *ctx,
 	char desc[512];
 	int r;
 
+	out->kind = TWA_KIND_COMPLIANCE;	/* about settings and wants, not failures */
 	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_fin_timeout"));
 	RULE_OOM(rule_ev_state(out, f, TWA_TCP_TIME_WAIT));
 	RULE_OOM(twa_finding_evidence(out, "FIN_WAIT2 orphaned", f->sockets.source,

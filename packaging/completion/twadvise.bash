@@ -14,10 +14,10 @@ _twadvise_globals="--proc-root --netns --format --output -o --quiet -q --verbose
 # Options (other than the global ones) of a command.
 _twadvise_options() {
 	case $1 in
-	inspect) echo "--samples --interval --listeners --proc" ;;
-	check) echo "--profile --facts --fail-on --samples --interval --proc" ;;
-	report) echo "--profile --facts --samples --interval --proc --merge --post --header --token-file --cacert --timeout" ;;
-	plan) echo "--profile --facts" ;;
+	inspect) echo "--samples --interval --listeners --no-history --proc" ;;
+	check) echo "--profile --facts --fail-on --evidence-only --no-history --samples --interval --proc" ;;
+	report) echo "--profile --facts --samples --interval --proc --no-history --merge --post --header --token-file --cacert --timeout" ;;
+	plan) echo "--profile --facts --no-history" ;;
 	apply) echo "--persist --dry-run --force" ;;
 	rollback) echo "--last --dry-run --force" ;;
 	esac

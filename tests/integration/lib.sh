@@ -3,6 +3,9 @@
 set -u
 
 TMP=$(mktemp -d /tmp/twadvise-test.XXXXXX)
+# Counter history and snapshots stay in the test's directory, never the host's
+# /var/lib/twadvise (a test may still pass its own --state-dir).
+export TWADVISE_STATE_DIR="$TMP/state"
 SOCKGEN_PIDS=()
 cleanup() {
 	local p

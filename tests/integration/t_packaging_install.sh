@@ -54,7 +54,7 @@ grep -qa '/usr/share/twadvise' "$R/usr/bin/twadvise" || fail "binary does not na
 ! grep -qa '/usr/local/share/twadvise' "$R/usr/bin/twadvise" || fail "binary still names /usr/local/share/twadvise"
 TWADVISE_PROFILE_PATH=$R/usr/share/twadvise/profiles "$R/usr/bin/twadvise" profiles show web-server >"$TMP/show" 2>&1 ||
 	fail "installed binary cannot load the installed profile: $(cat "$TMP/show")"
-grep -q '^ExecStart=/usr/bin/twadvise check --format prometheus -o ' "$R/usr/lib/systemd/system/twadvise-check.service" ||
+grep -q '^ExecStart=/usr/bin/twadvise check --evidence-only --format prometheus -o ' "$R/usr/lib/systemd/system/twadvise-check.service" ||
 	fail "unit ExecStart"
 
 # The man page renders without warnings.

@@ -28,7 +28,8 @@ want=$(jget "$TMP/plan.json" '" ".join(sorted("%s=%s" % (c["key"], " ".join(c["t
 got=$(jget "$R" '" ".join(sorted(l.split("sysctl -w ", 1)[1].strip("'"'"'") for l in d["commands"]["sysctl"]))')
 assert_eq "$got" "$want" "sysctl -w lines vs the plan"
 [ -n "$want" ] || fail "the plan proposes nothing: the test needs a change"
-assert_eq "$(jget "$R" 'd["commands"]["rollback"]')" "twadvise rollback --last" "rollback command"
+# lib.sh points the state directory at the test's (TWADVISE_STATE_DIR).
+assert_eq "$(jget "$R" 'd["commands"]["rollback"]')" "twadvise --state-dir $TWADVISE_STATE_DIR rollback --last" "rollback command"
 # and they work: applied in this namespace, the profile's check passes them
 while read -r line; do
 	eval "$line" >/dev/null || fail "'$line' failed"

@@ -39,6 +39,7 @@ EDGES = {
     "advisor/inspect/host": "clock_gettime and the host's identity read through procfs",
     "advisor/inspect/inspect": "orchestrator: drives procfs, netlink, owners, sysctl_io; clock_gettime for samples",
     "advisor/inspect/sysctl_io": "open/read/write of /proc/sys",
+    "advisor/inspect/history_io": "lstat/mkdir/open/fstat/access of the counter history file and its directory (codec and deltas: facts/history, pure)",
     "advisor/profile/profile_load": "open/fstat/stat/opendir/readdir: locating profile files in the search dirs",
     "advisor/apply/apply": "orchestrator of writes: sysctl_io writes, the persisted file, state, host identity",
     "advisor/apply/state": "the state directory: mkdir, flock, opendir, snapshot files",

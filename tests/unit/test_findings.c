@@ -428,6 +428,55 @@ static void test_text(void **state)
 	strbuf_release(&out);
 }
 
+/* --evidence-only: compliance findings become INFO and leave the status
+ * to the health findings; JSON and text say which kind each is. */
+static void test_kinds_and_evidence_only(void **state)
+{
+	struct twa_findings fs;
+	struct twa_finding a, b;
+	struct strbuf out = STRBUF_INIT;
+	json_object *o, *list, *x, *v;
+
+	(void)state;
+	twa_findings_init(&fs);
+	memset(&a, 0, sizeof(a));
+	snprintf(a.rule, sizeof(a.rule), "somaxconn-low");
+	a.severity = TWA_SEV_WARNING;
+	a.kind = TWA_KIND_COMPLIANCE;
+	twa_finding_summary(&a, "net.core.somaxconn is 128");
+	memset(&b, 0, sizeof(b));
+	snprintf(b.rule, sizeof(b.rule), "listen-overflow");
+	b.severity = TWA_SEV_INFO;
+	twa_finding_summary(&b, "20 listen overflows since boot");
+	assert_int_equal(twa_findings_add(&fs, &a), 0);
+	assert_int_equal(twa_findings_add(&fs, &b), 0);
+	twa_findings_finish(&fs);
+	assert_int_equal(fs.status, TWA_STATUS_WARNING);
+	assert_int_equal(twa_findings_write_text(&fs, false, false, &out), 0);
+	assert_non_null(strstr(out.buf, "somaxconn-low: net.core.somaxconn is 128 [compliance]\n"));
+	assert_non_null(strstr(out.buf, "listen-overflow: 20 listen overflows since boot\n"));
+	strbuf_release(&out);
+
+	twa_findings_evidence_only(&fs);
+	assert_int_equal(fs.status, TWA_STATUS_OK);
+	assert_int_equal(twa_findings_count(&fs, TWA_SEV_WARNING), 0);
+	o = twa_findings_to_json(&fs);
+	assert_true(json_object_object_get_ex(o, "evidence_only", &v));
+	assert_true(json_object_object_get_ex(o, "findings", &list));
+	x = json_object_array_get_idx(list, 0);
+	assert_true(json_object_object_get_ex(x, "kind", &v));
+	assert_string_equal(json_object_get_string(v), "compliance");
+	assert_true(json_object_object_get_ex(x, "severity", &v));
+	assert_string_equal(json_object_get_string(v), "info");
+	assert_true(json_object_object_get_ex(x, "demoted_from", &v));
+	assert_string_equal(json_object_get_string(v), "warning");
+	x = json_object_array_get_idx(list, 1);
+	assert_true(json_object_object_get_ex(x, "kind", &v));
+	assert_string_equal(json_object_get_string(v), "health");
+	json_object_put(o);
+	twa_findings_release(&fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_kinds_and_evidence_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

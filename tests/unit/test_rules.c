@@ -123,6 +123,8 @@ static bool tweak_destination(struct twa_facts *f, const char *t, const char *na
  * ';'-separated edits of the loaded facts:
  *   sysctl:KEY=VALUE  nosysctl:KEY= (absent)  counter:NAME=N  sockstat:NAME=N  state:NAME=N
  *   orphans=N (orphaned FIN_WAIT2)  rate:COUNTER=X  staterate:STATE=X
+ *   delta:COUNTER=N (history valid, 300 s since the last check)
+ *   history=none|reboot|reset|disabled
  *   queue:I=N  backlog:I=N (listener I)  inuse:I=N  drate:I=X (destination I closes
  *   X/s toward it: projected TIME_WAIT X*60)  tw:I=N (its TIME_WAIT)
  *   twrecent:I=N (of which younger than tcp_tw_reuse_delay)  loopback:I=0|1
@@ -169,6 +171,12 @@ static void tweak(struct twa_facts *f, const char *tweaks)
 			f->sockets.states[TWA_FAM_INET6][s] = 0;
 		} else if (!strcmp(t, "orphans"))
 			f->sockets.fin_wait2_orphans = (uint64_t)atoll(val);
+		else if (!strcmp(t, "delta")) {
+			f->history.state = TWA_HISTORY_VALID;
+			f->history.interval = 300;
+			assert_int_equal(twa_named_set(&f->history.deltas, name, atoll(val)), 0);
+		} else if (!strcmp(t, "history"))
+			assert_int_equal(twa_history_state_from_name(val, &f->history.state), 0);
 		else if (!strcmp(t, "rate")) {
 			assert_int_equal(twa_rate_add(&f->rates.counters, name, atof(val)), 0);
 			f->rates.present = true;
@@ -335,18 +343,34 @@ static const struct rule_case {
 	  TWA_SEV_OK, NULL, 0, { { 0 } } },
 
 	/* time-wait-overflow: the counter, not the kernel log */
-	{ "TCPTimeWaitOverflow > 0 warns", "idle.json", "counter:TCPTimeWaitOverflow=1234",
-	  "default", "time-wait-overflow", TWA_SEV_WARNING,
-	  "1234 closing sockets skipped TIME_WAIT since boot because tcp_max_tw_buckets (131072) was full",
+	{ "TCPTimeWaitOverflow > 0 with no history is info", "idle.json",
+	  "counter:TCPTimeWaitOverflow=1234", "default", "time-wait-overflow", TWA_SEV_INFO,
+	  "1234 closing sockets skipped TIME_WAIT since boot (no earlier check to compare with) because tcp_max_tw_buckets (131072) was full",
 	  1, { { "net.ipv4.tcp_max_tw_buckets", "131072", "262144" } } },
+	{ "TCPTimeWaitOverflow grown since the last check warns", "idle.json",
+	  "counter:TCPTimeWaitOverflow=1234;delta:TCPTimeWaitOverflow=40", "default",
+	  "time-wait-overflow", TWA_SEV_WARNING,
+	  "40 closing sockets skipped TIME_WAIT since the last check 5 min ago because tcp_max_tw_buckets (131072) was full",
+	  1, { { "net.ipv4.tcp_max_tw_buckets", "131072", "262144" } } },
+	{ "TCPTimeWaitOverflow still since the last check: ok", "idle.json",
+	  "counter:TCPTimeWaitOverflow=1234;delta:TCPTimeWaitOverflow=0", "default",
+	  "time-wait-overflow", TWA_SEV_OK, NULL, 0, { { 0 } } },
+	{ "TCPTimeWaitOverflow after a reboot is info", "idle.json",
+	  "counter:TCPTimeWaitOverflow=12;history=reboot", "default", "time-wait-overflow",
+	  TWA_SEV_INFO, "12 closing sockets skipped TIME_WAIT since boot (rebooted since the last check)",
+	  -1, { { 0 } } },
 	{ "TCPTimeWaitOverflow growing during samples is critical", "idle.json",
 	  "counter:TCPTimeWaitOverflow=1234;rate:TCPTimeWaitOverflow=3.5", "default",
 	  "time-wait-overflow", TWA_SEV_CRITICAL,
 	  "closing sockets are skipping TIME_WAIT now (3.5/s, 1234 since boot): tcp_max_tw_buckets (131072) is full",
 	  1, { { "net.ipv4.tcp_max_tw_buckets", "131072", "262144" } } },
+	{ "--samples win over history: still during samples is info", "idle.json",
+	  "counter:TCPTimeWaitOverflow=1234;delta:TCPTimeWaitOverflow=40;rate:TCPTimeWaitOverflow=0",
+	  "default", "time-wait-overflow", TWA_SEV_INFO,
+	  "no closing sockets skipped TIME_WAIT during --samples (1234 since boot)", -1, { { 0 } } },
 	{ "a small tcp_max_tw_buckets is raised to at least 131072", "idle.json",
-	  "counter:TCPTimeWaitOverflow=7;sysctl:net.ipv4.tcp_max_tw_buckets=4096", "default",
-	  "time-wait-overflow", TWA_SEV_WARNING, "(4096) was full",
+	  "counter:TCPTimeWaitOverflow=7;delta:TCPTimeWaitOverflow=7;sysctl:net.ipv4.tcp_max_tw_buckets=4096",
+	  "default", "time-wait-overflow", TWA_SEV_WARNING, "(4096) was full",
 	  1, { { "net.ipv4.tcp_max_tw_buckets", "4096", "131072" } } },
 	{ "TCPTimeWaitOverflow 0: quiet", "idle.json", NULL, "default", "time-wait-overflow",
 	  TWA_SEV_OK, NULL, 0, { { 0 } } },
@@ -364,19 +388,46 @@ static const struct rule_case {
 	/* listen-overflow */
 	{ "a full accept queue is critical and named", "listen-full.json", NULL, "default",
 	  "listen-overflow", TWA_SEV_CRITICAL,
-	  "accept queue full on 0.0.0.0:8080 (nginx[812]): 4097 waiting, limit 4096; ListenOverflows 5310 since boot",
+	  "accept queue full on 0.0.0.0:8080 (nginx[812]): 4097 waiting, limit 4096; 5310 listen overflows since boot (no earlier check to compare with)",
 	  1, { { "net.core.somaxconn", "4096", "65535" } } },
 	{ "a full queue below somaxconn: the application's backlog, no sysctl",
 	  "listen-full.json", "backlog:0=511;queue:0=512", "default", "listen-overflow",
 	  TWA_SEV_CRITICAL, "accept queue full on 0.0.0.0:8080 (nginx[812]): 512 waiting, limit 511",
 	  0, { { 0 } } },
-	{ "ListenOverflows alone warns", "idle.json", "counter:ListenOverflows=20", "default",
-	  "listen-overflow", TWA_SEV_WARNING,
-	  "ListenOverflows is 20 since boot (no queue is full now): connections were dropped because an accept queue was full",
+	{ "ListenOverflows since boot only is info", "idle.json", "counter:ListenOverflows=20",
+	  "default", "listen-overflow", TWA_SEV_INFO,
+	  "20 listen overflows since boot (no earlier check to compare with): connections were dropped",
+	  0, { { 0 } } },
+	{ "ListenOverflows with --no-history is info", "idle.json",
+	  "counter:ListenOverflows=20;history=disabled", "default", "listen-overflow",
+	  TWA_SEV_INFO, "20 listen overflows since boot (--no-history)", 0, { { 0 } } },
+	{ "ListenOverflows after a counter reset is info", "idle.json",
+	  "counter:ListenOverflows=20;history=reset", "default", "listen-overflow",
+	  TWA_SEV_INFO, "(counters reset since the last check)", 0, { { 0 } } },
+	{ "ListenOverflows risen since the last check warns and names a suspect", "idle.json",
+	  "counter:ListenOverflows=360;delta:ListenOverflows=340", "default", "listen-overflow",
+	  TWA_SEV_WARNING,
+	  "340 listen overflows since the last check 5 min ago: an accept queue was full, none is now; likely sshd[601] on 0.0.0.0:22 (backlog 128, queue 0)",
+	  0, { { 0 } } },
+	{ "suspects: a queue now before a small backlog", "idle.json",
+	  "counter:ListenOverflows=360;delta:ListenOverflows=340;queue:2=3;backlog:3=5", "default",
+	  "listen-overflow", TWA_SEV_WARNING, "likely postgres[733] on 127.0.0.1:5432 (backlog 244, queue 3)",
+	  0, { { 0 } } },
+	{ "suspects: the smallest backlog when no queue holds anything", "idle.json",
+	  "counter:ListenOverflows=360;delta:ListenOverflows=340;backlog:2=5", "default",
+	  "listen-overflow", TWA_SEV_WARNING, "likely postgres[733] on 127.0.0.1:5432 (backlog 5, queue 0)",
+	  0, { { 0 } } },
+	{ "ListenOverflows still since the last check: ok again", "idle.json",
+	  "counter:ListenOverflows=360;delta:ListenOverflows=0", "default", "listen-overflow",
+	  TWA_SEV_OK, NULL, 0, { { 0 } } },
+	{ "ListenDrops risen alone speaks", "idle.json",
+	  "counter:ListenDrops=30;delta:ListenDrops=30;delta:ListenOverflows=0", "default",
+	  "listen-overflow", TWA_SEV_WARNING, "30 listen drops since the last check 5 min ago",
 	  0, { { 0 } } },
 	{ "ListenOverflows growing is critical", "idle.json",
 	  "counter:ListenOverflows=20;rate:ListenOverflows=1.5", "default", "listen-overflow",
-	  TWA_SEV_CRITICAL, "ListenOverflows is 20 and growing now", 0, { { 0 } } },
+	  TWA_SEV_CRITICAL, "listen overflows at 1.5/s now (20 since boot): an accept queue was full, none is now; likely sshd[601]",
+	  0, { { 0 } } },
 	{ "a queue at 85% warns", "listen-full.json", "queue:0=3500;counter:ListenOverflows=0",
 	  "default", "listen-overflow", TWA_SEV_WARNING,
 	  "accept queue nearly full on 0.0.0.0:8080 (nginx[812]): 3500 waiting, limit 4096", -1,
@@ -517,10 +568,15 @@ static const struct rule_case {
 	  "sysctl:net.ipv4.tcp_max_syn_backlog=128", "default", "syn-backlog-low",
 	  TWA_SEV_WARNING, "net.ipv4.tcp_max_syn_backlog is 128; profile 'default' wants >= 256",
 	  1, { { "net.ipv4.tcp_max_syn_backlog", "128", "1024" } } },
-	{ "SYNs dropped with cookies off", "idle.json",
+	{ "SYNs dropped with cookies off since boot only: info", "idle.json",
 	  "counter:TCPReqQFullDrop=5;sysctl:net.ipv4.tcp_syncookies=0", "default",
-	  "syn-backlog-low", TWA_SEV_WARNING,
-	  "5 SYNs were dropped for a full SYN queue and SYN cookies are off",
+	  "syn-backlog-low", TWA_SEV_INFO,
+	  "5 SYNs dropped for a full SYN queue since boot (no earlier check to compare with), and SYN cookies are off",
+	  1, { { "net.ipv4.tcp_syncookies", "0", "1" } } },
+	{ "SYNs dropped with cookies off since the last check", "idle.json",
+	  "counter:TCPReqQFullDrop=5;delta:TCPReqQFullDrop=5;sysctl:net.ipv4.tcp_syncookies=0",
+	  "default", "syn-backlog-low", TWA_SEV_WARNING,
+	  "5 SYNs dropped for a full SYN queue since the last check 5 min ago, and SYN cookies are off",
 	  1, { { "net.ipv4.tcp_syncookies", "0", "1" } } },
 	{ "SYNs dropped with cookies on: quiet", "idle.json", "counter:TCPReqQFullDrop=5",
 	  "default", "syn-backlog-low", TWA_SEV_OK, NULL, 0, { { 0 } } },
@@ -532,8 +588,16 @@ static const struct rule_case {
 	  1, { { "net.ipv4.tcp_max_orphans", "131072", "262144" } } },
 	{ "orphans at 84% are critical", "idle.json",
 	  "sockstat:orphan=110000;counter:TCPAbortOnMemory=17", "default", "orphans-near-limit",
-	  TWA_SEV_CRITICAL, "110000 orphaned sockets, 84% of tcp_max_orphans (131072): beyond it the kernel resets them (TCPAbortOnMemory 17)",
+	  TWA_SEV_CRITICAL, "110000 orphaned sockets, 84% of tcp_max_orphans (131072): beyond it the kernel resets them; 17 connections reset for memory (TCPAbortOnMemory) since boot (no earlier check to compare with)",
 	  -1, { { 0 } } },
+	{ "memory aborts since the last check warn with few orphans", "idle.json",
+	  "sockstat:orphan=10;counter:TCPAbortOnMemory=20;delta:TCPAbortOnMemory=3", "default",
+	  "orphans-near-limit", TWA_SEV_WARNING,
+	  "3 connections reset for memory (TCPAbortOnMemory) since the last check 5 min ago; 10 orphaned sockets now",
+	  0, { { 0 } } },
+	{ "memory aborts since boot only: info", "idle.json",
+	  "sockstat:orphan=10;counter:TCPAbortOnMemory=20", "default", "orphans-near-limit",
+	  TWA_SEV_INFO, "20 connections reset for memory", 0, { { 0 } } },
 	{ "few orphans: quiet", "idle.json", "sockstat:orphan=1000", "default",
 	  "orphans-near-limit", TWA_SEV_OK, NULL, 0, { { 0 } } },
 

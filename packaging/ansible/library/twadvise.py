@@ -306,11 +306,13 @@ class Twadvise(object):
     def check(self, profile, fatal=True):
         """check --format json: 0 OK, 1 WARNING, 2 CRITICAL are answers; 3
         UNKNOWN is an error, or with fatal=False a warning and None (after
-        a change was made, the task must still report it)."""
+        a change was made, the task must still report it). --no-history:
+        a configuration run neither writes state (check mode) nor takes the
+        counters' increase away from the monitoring check."""
+        argv = ['check', '--profile', profile, '--no-history', '--format', 'json']
         if fatal:
-            return self.run(['check', '--profile', profile, '--format', 'json'], ok_rcs=(0, 1, 2))[1]
-        rc, out, err = self.run(['check', '--profile', profile, '--format', 'json'],
-                                ok_rcs=(0, 1, 2, 3), parse=False)
+            return self.run(argv, ok_rcs=(0, 1, 2))[1]
+        rc, out, err = self.run(argv, ok_rcs=(0, 1, 2, 3), parse=False)
         try:
             if rc != 3:
                 return json.loads(out)
