@@ -93,7 +93,7 @@ void twa_cmd_history(const struct twa_globals *g, enum twa_history_use use,
 	r = twa_history_load(dir, &h, &err);
 	if (r < 0)
 		note(g, "ignoring the counter history: %s", where(&err));
-	if (twa_history_compare(&h, f, &f->history) < 0)
+	if (twa_history_compare(&h, f, use == TWA_HISTORY_READ, &f->history) < 0)
 		f->history.state = TWA_HISTORY_NONE;
 	/* A corrupt file is replaced; an unreadable one is left alone. */
 	if (use == TWA_HISTORY_KEEP && (r == 0 || r == -EBADMSG)) {

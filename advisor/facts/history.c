@@ -33,8 +33,10 @@ void twa_history_release(struct twa_history *h)
 
 	if (!h)
 		return;
-	for (i = 0; i < h->n; i++)
-		twa_named_release(&h->v[i].counters);
+	for (i = 0; i < h->n; i++) {
+		twa_named_release(&h->v[i].last.counters);
+		twa_named_release(&h->v[i].base.counters);
+	}
 	free(h->v);
 	twa_history_init(h);
 }
@@ -69,24 +71,21 @@ int twa_rfc3339_parse(const char *s, int64_t *ret)
 	return 0;
 }
 
-/* ---- the file: {"schema", "namespaces": {NETNS: {"boot_id", "time", "counters"}}} ---- */
+/* ---- the file: {"schema", "namespaces": {NETNS: {"boot_id", "time",
+ * "counters", "base": {"boot_id", "time", "counters"}}}} ---- */
 
-static int entry_from_json(json_object *o, const char *file, const char *netns,
-			   struct twa_history_entry *e, struct twa_err *err)
+static int sample_from_json(json_object *o, const char *file, const char *path,
+			    struct twa_history_sample *smp, struct twa_err *err)
 {
-	char path[96];
 	json_object *c;
 	int64_t t;
 	int r;
 
-	snprintf(path, sizeof(path), "namespaces.%.64s", netns);
-	if (strlen(netns) >= sizeof(e->netns) || !json_object_is_type(o, json_type_object))
-		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: not a namespace sample", path);
-	twa_strlcpy(e->netns, netns, sizeof(e->netns));
-	r = twa_json_get_str(o, "boot_id", true, file, path, e->boot_id, sizeof(e->boot_id), err);
+	r = twa_json_get_str(o, "boot_id", true, file, path, smp->boot_id,
+			     sizeof(smp->boot_id), err);
 	if (r == 0)
-		r = twa_json_get_str(o, "time", true, file, path, e->time, sizeof(e->time), err);
-	if (r == 0 && twa_rfc3339_parse(e->time, &t) < 0)
+		r = twa_json_get_str(o, "time", true, file, path, smp->time, sizeof(smp->time), err);
+	if (r == 0 && twa_rfc3339_parse(smp->time, &t) < 0)
 		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s.time: not RFC 3339 UTC", path);
 	if (r == 0)
 		r = twa_json_get_obj(o, "counters", true, file, path, &c, err);
@@ -97,16 +96,36 @@ static int entry_from_json(json_object *o, const char *file, const char *netns,
 	json_object_object_foreach(c, key, val) {
 		int64_t v;
 
-		if (strlen(key) >= sizeof(e->counters.v->name))
+		if (strlen(key) >= sizeof(smp->counters.v->name))
 			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
 					      "%s.counters: name too long", path);
 		r = twa_json_as_i64(val, file, path, 0, INT64_MAX, &v, err);
 		if (r < 0)
 			return r;
-		if (twa_named_set(&e->counters, key, v) < 0)
+		if (twa_named_set(&smp->counters, key, v) < 0)
 			return twa_err_set(err, -ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+static int entry_from_json(json_object *o, const char *file, const char *netns,
+			   struct twa_history_entry *e, struct twa_err *err)
+{
+	char path[96], bpath[104];
+	json_object *base = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "namespaces.%.64s", netns);
+	if (strlen(netns) >= sizeof(e->netns) || !json_object_is_type(o, json_type_object))
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "%s: not a namespace sample", path);
+	twa_strlcpy(e->netns, netns, sizeof(e->netns));
+	r = sample_from_json(o, file, path, &e->last, err);
+	if (r == 0)
+		r = twa_json_get_obj(o, "base", false, file, path, &base, err);
+	if (r < 0 || !base)
+		return r;
+	snprintf(bpath, sizeof(bpath), "%s.base", path);
+	return sample_from_json(base, file, bpath, &e->base, err);
 }
 
 static int history_from_json(json_object *obj, const char *file, struct twa_history *h,
@@ -161,23 +180,33 @@ int twa_history_parse(const char *buf, size_t len, const char *file,
 	return 0;
 }
 
+static json_object *sample_to_json(const struct twa_history_sample *smp)
+{
+	json_object *o = json_object_new_object(), *c = json_object_new_object();
+	size_t k;
+
+	json_object_object_add(o, "boot_id", json_object_new_string(smp->boot_id));
+	json_object_object_add(o, "time", json_object_new_string(smp->time));
+	for (k = 0; k < smp->counters.n; k++)
+		json_object_object_add(c, smp->counters.v[k].name,
+				       json_object_new_int64(smp->counters.v[k].value));
+	json_object_object_add(o, "counters", c);
+	return o;
+}
+
 int twa_history_encode(const struct twa_history *h, struct strbuf *out)
 {
 	json_object *o = json_object_new_object(), *ns = json_object_new_object();
-	size_t i, k;
+	size_t i;
 	int r;
 
 	json_object_object_add(o, "schema", json_object_new_string(TWA_HISTORY_SCHEMA));
 	for (i = 0; i < h->n; i++) {
 		const struct twa_history_entry *e = &h->v[i];
-		json_object *eo = json_object_new_object(), *c = json_object_new_object();
+		json_object *eo = sample_to_json(&e->last);
 
-		json_object_object_add(eo, "boot_id", json_object_new_string(e->boot_id));
-		json_object_object_add(eo, "time", json_object_new_string(e->time));
-		for (k = 0; k < e->counters.n; k++)
-			json_object_object_add(c, e->counters.v[k].name,
-					       json_object_new_int64(e->counters.v[k].value));
-		json_object_object_add(eo, "counters", c);
+		if (e->base.time[0])
+			json_object_object_add(eo, "base", sample_to_json(&e->base));
 		json_object_object_add(ns, e->netns, eo);
 	}
 	json_object_object_add(o, "namespaces", ns);
@@ -200,7 +229,7 @@ static size_t find(const struct twa_history *h, const char *netns)
 }
 
 /* Deltas of the kept counters both samples have; RESET when one fell. */
-static int fill_deltas(const struct twa_history_entry *e, const struct twa_facts *f,
+static int fill_deltas(const struct twa_history_sample *e, const struct twa_facts *f,
 		       struct twa_history_view *ret)
 {
 	size_t i;
@@ -224,12 +253,15 @@ static int fill_deltas(const struct twa_history_entry *e, const struct twa_facts
 }
 
 int twa_history_compare(const struct twa_history *h, const struct twa_facts *f,
-			struct twa_history_view *ret)
+			bool as_reader, struct twa_history_view *ret)
 {
 	size_t i = f->host.netns[0] ? find(h, f->host.netns) : h->n;
-	const struct twa_history_entry *e = i < h->n ? &h->v[i] : NULL;
+	const struct twa_history_sample *e = NULL;
 	int64_t then, now;
 
+	/* A reader after the first check: that check had no baseline either. */
+	if (i < h->n)
+		e = !as_reader ? &h->v[i].last : h->v[i].base.time[0] ? &h->v[i].base : NULL;
 	twa_named_release(&ret->deltas);
 	memset(ret, 0, sizeof(*ret));
 	ret->state = TWA_HISTORY_NONE;
@@ -256,7 +288,7 @@ static struct twa_history_entry *slot(struct twa_history *h, const char *netns)
 		return &h->v[i];
 	if (h->n >= TWA_HISTORY_MAX_NS) {
 		for (i = 1; i < h->n; i++)
-			if (strcmp(h->v[i].time, h->v[oldest].time) < 0)
+			if (strcmp(h->v[i].last.time, h->v[oldest].last.time) < 0)
 				oldest = i;
 		return &h->v[oldest];
 	}
@@ -271,6 +303,7 @@ static struct twa_history_entry *slot(struct twa_history *h, const char *netns)
 int twa_history_record(struct twa_history *h, const struct twa_facts *f)
 {
 	struct twa_history_entry *e;
+	struct twa_history_sample *smp;
 	int64_t t, v;
 	size_t i;
 
@@ -279,13 +312,21 @@ int twa_history_record(struct twa_history *h, const struct twa_facts *f)
 	e = slot(h, f->host.netns);
 	if (!e)
 		return -ENOMEM;
-	twa_named_release(&e->counters);
+	if (strcmp(e->netns, f->host.netns)) {	/* a recycled slot */
+		twa_named_release(&e->last.counters);
+		memset(&e->last, 0, sizeof(e->last));
+	}
+	/* The last sample becomes the baseline; its counters move. */
+	twa_named_release(&e->base.counters);
+	e->base = e->last;
+	memset(&e->last, 0, sizeof(e->last));
+	smp = &e->last;
 	twa_strlcpy(e->netns, f->host.netns, sizeof(e->netns));
-	twa_strlcpy(e->boot_id, f->host.boot_id, sizeof(e->boot_id));
-	twa_strlcpy(e->time, f->host.time, sizeof(e->time));
+	twa_strlcpy(smp->boot_id, f->host.boot_id, sizeof(smp->boot_id));
+	twa_strlcpy(smp->time, f->host.time, sizeof(smp->time));
 	for (i = 0; twa_history_counters[i]; i++)
 		if (twa_facts_counter(f, twa_history_counters[i], &v) && v >= 0 &&
-		    twa_named_set(&e->counters, twa_history_counters[i], v) < 0)
+		    twa_named_set(&smp->counters, twa_history_counters[i], v) < 0)
 			return -ENOMEM;
 	return 0;
 }

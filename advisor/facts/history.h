@@ -2,6 +2,7 @@
 #ifndef TWA_HISTORY_H
 #define TWA_HISTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,12 +19,23 @@
 /* Counters kept per namespace at most (a file with more is refused). */
 #define TWA_HISTORY_MAX_COUNTERS 64
 
-/* The last sample of one network namespace. */
+/* One sample of a namespace's counters. */
+struct twa_history_sample {
+	char boot_id[40];	/* "" when the host's was unknown */
+	char time[32];		/* RFC 3339, UTC; "" when there is none */
+	struct twa_named_vec counters;
+};
+
+/*
+ * One network namespace: the last check's sample, and the baseline that
+ * check was judged against. A run that only reads the history (plan,
+ * report, inspect) is judged against the same baseline as the last check,
+ * so `check` then `plan` propose the same fix for the same burst.
+ */
 struct twa_history_entry {
 	char netns[64];		/* "net:[4026531840]" */
-	char boot_id[40];	/* "" when the host's was unknown */
-	char time[32];		/* RFC 3339, UTC */
-	struct twa_named_vec counters;
+	struct twa_history_sample last;
+	struct twa_history_sample base;	/* time "" when none */
 };
 
 struct twa_history {
@@ -46,16 +58,19 @@ int twa_history_parse(const char *buf, size_t len, const char *file,
 int twa_history_encode(const struct twa_history *h, struct strbuf *out);
 
 /*
- * What f's counters did since h's sample of f's namespace: ret->state is
- * NONE (no sample, or no namespace or time to key or measure by), REBOOT
- * (boot ids differ), RESET (a counter went backwards) or VALID with the
- * deltas and the interval. ret is released and refilled. -ENOMEM only.
+ * What f's counters did since h's sample of f's namespace (the last one;
+ * with as_reader, the baseline the last check used, none after the first):
+ * ret->state is NONE (no sample, or no namespace or time to key or
+ * measure by), REBOOT (boot ids differ), RESET (a counter went backwards)
+ * or VALID with the deltas and the interval. ret is released and
+ * refilled. -ENOMEM only.
  */
 int twa_history_compare(const struct twa_history *h, const struct twa_facts *f,
-			struct twa_history_view *ret);
+			bool as_reader, struct twa_history_view *ret);
 
-/* Keep f's counters as the last sample of its namespace (nothing when f
- * has no namespace or time). -ENOMEM only. */
+/* Keep f's counters as the last sample of its namespace, the previous
+ * last one becoming the baseline (nothing when f has no namespace or
+ * time). -ENOMEM only. */
 int twa_history_record(struct twa_history *h, const struct twa_facts *f);
 
 /* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ"; -EINVAL otherwise. */

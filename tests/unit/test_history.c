@@ -72,8 +72,8 @@ static void test_deltas_valid(void **state)
 	facts_at(&now, "2026-01-01T00:05:00Z", BOOT_A, 440, 7);
 	history_of(&h, &then);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].counters.n, 2);	/* TCPHPHits not kept */
-	assert_int_equal(twa_history_compare(&h, &now, &now.history), 0);
+	assert_int_equal(h.v[0].last.counters.n, 2);	/* TCPHPHits not kept */
+	assert_int_equal(twa_history_compare(&h, &now, false, &now.history), 0);
 	assert_int_equal(now.history.state, TWA_HISTORY_VALID);
 	assert_true(now.history.interval == 300);
 	assert_string_equal(now.history.previous_time, "2026-01-01T00:00:00Z");
@@ -89,6 +89,44 @@ static void test_deltas_valid(void **state)
 	twa_facts_release(&now);
 }
 
+/* check at t1 judged against t0; a plan at t2 (a reader) is judged against
+ * t0 too, so it proposes the fix for what that check saw; the next check
+ * (a writer) is judged against t1. The baseline survives the file. */
+static void test_reader_uses_check_baseline(void **state)
+{
+	struct twa_facts t0, t1, t2;
+	struct twa_history h, back;
+	struct twa_err err = { 0 };
+	struct strbuf buf = STRBUF_INIT;
+	const struct twa_named *d;
+
+	(void)state;
+	facts_at(&t0, "2026-01-01T00:00:00Z", BOOT_A, 100, 7);
+	facts_at(&t1, "2026-01-01T00:05:00Z", BOOT_A, 440, 7);
+	facts_at(&t2, "2026-01-01T00:05:10Z", BOOT_A, 440, 7);
+	history_of(&h, &t0);
+	assert_int_equal(twa_history_record(&h, &t1), 0);
+	assert_int_equal(twa_history_encode(&h, &buf), 0);
+	assert_int_equal(twa_history_parse(buf.buf, buf.len, "h.json", &back, &err), 0);
+	assert_int_equal(twa_history_compare(&back, &t2, true, &t2.history), 0);
+	assert_int_equal(t2.history.state, TWA_HISTORY_VALID);
+	assert_string_equal(t2.history.previous_time, "2026-01-01T00:00:00Z");
+	d = twa_named_get(&t2.history.deltas, "ListenOverflows");
+	assert_non_null(d);
+	assert_int_equal(d->value, 340);
+	assert_int_equal(twa_history_compare(&back, &t2, false, &t2.history), 0);
+	assert_string_equal(t2.history.previous_time, "2026-01-01T00:05:00Z");
+	d = twa_named_get(&t2.history.deltas, "ListenOverflows");
+	assert_non_null(d);
+	assert_int_equal(d->value, 0);
+	strbuf_release(&buf);
+	twa_history_release(&h);
+	twa_history_release(&back);
+	twa_facts_release(&t0);
+	twa_facts_release(&t1);
+	twa_facts_release(&t2);
+}
+
 static void test_reboot_reset_none(void **state)
 {
 	struct twa_facts then, now;
@@ -100,14 +138,14 @@ static void test_reboot_reset_none(void **state)
 
 	/* Another boot id: a reboot, whatever the counters did. */
 	facts_at(&now, "2026-01-01T00:05:00Z", BOOT_B, 440, 7);
-	assert_int_equal(twa_history_compare(&h, &now, &now.history), 0);
+	assert_int_equal(twa_history_compare(&h, &now, false, &now.history), 0);
 	assert_int_equal(now.history.state, TWA_HISTORY_REBOOT);
 	assert_int_equal(now.history.deltas.n, 0);
 	twa_facts_release(&now);
 
 	/* Same boot, a counter went down: the namespace was made again. */
 	facts_at(&now, "2026-01-01T00:05:00Z", BOOT_A, 440, 3);
-	assert_int_equal(twa_history_compare(&h, &now, &now.history), 0);
+	assert_int_equal(twa_history_compare(&h, &now, false, &now.history), 0);
 	assert_int_equal(now.history.state, TWA_HISTORY_RESET);
 	assert_int_equal(now.history.deltas.n, 0);
 	twa_facts_release(&now);
@@ -115,13 +153,13 @@ static void test_reboot_reset_none(void **state)
 	/* Another namespace: nothing to compare with. */
 	facts_at(&now, "2026-01-01T00:05:00Z", BOOT_A, 440, 7);
 	snprintf(now.host.netns, sizeof(now.host.netns), "net:[4026532000]");
-	assert_int_equal(twa_history_compare(&h, &now, &now.history), 0);
+	assert_int_equal(twa_history_compare(&h, &now, false, &now.history), 0);
 	assert_int_equal(now.history.state, TWA_HISTORY_NONE);
 	twa_facts_release(&now);
 
 	/* The clock went backwards: no interval to judge by. */
 	facts_at(&now, "2025-12-31T23:00:00Z", BOOT_A, 440, 7);
-	assert_int_equal(twa_history_compare(&h, &now, &now.history), 0);
+	assert_int_equal(twa_history_compare(&h, &now, false, &now.history), 0);
 	assert_int_equal(now.history.state, TWA_HISTORY_NONE);
 	twa_facts_release(&now);
 
@@ -259,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_deltas_valid),
+		cmocka_unit_test(test_reader_uses_check_baseline),
 		cmocka_unit_test(test_reboot_reset_none),
 		cmocka_unit_test(test_record_replaces_and_caps),
 		cmocka_unit_test(test_corrupt_files),
