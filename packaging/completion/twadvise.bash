@@ -16,7 +16,7 @@ _twadvise_options() {
 	case $1 in
 	inspect) echo "--samples --interval --listeners --proc" ;;
 	check) echo "--profile --facts --fail-on --samples --interval --proc" ;;
-	report) echo "--profile --facts --samples --interval --proc --merge --post --header --token-file --cacert --timeout" ;;
+	report) echo "--profile --facts --samples --interval --proc --merge --post --header --token-file --cacert --timeout --deadline" ;;
 	plan) echo "--profile --facts" ;;
 	apply) echo "--persist --dry-run --force" ;;
 	rollback) echo "--last --dry-run" ;;
@@ -45,7 +45,7 @@ _twadvise_takes_arg() {
 	case $1 in
 	--proc-root | --netns | --format | --output | -o | --color | --state-dir | --sysctl-dir | \
 		--profile | --facts | --fail-on | --samples | --interval | --post | --header | \
-		--token-file | --cacert | --timeout) return 0 ;;
+		--token-file | --cacert | --timeout | --deadline) return 0 ;;
 	esac
 	return 1
 }
