@@ -5,36 +5,65 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "advisor/util/strbuf.h"
+#include "advisor/util/textesc.h"
 #include "cmd/cmd.h"
+
+/* Every message goes out escaped: it may quote a file, a profile or a
+ * server's answer (textesc.h). */
+static void print_line(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void print_line(const char *prefix, const char *fmt, va_list ap)
+{
+	struct strbuf msg = STRBUF_INIT, out = STRBUF_INIT;
+
+	strbuf_vaddf(&msg, fmt, ap);
+	strbuf_addstr(&out, prefix);
+	twa_text_escape(&out, msg.buf, msg.len, false);
+	strbuf_addch(&out, '\n');
+	if (strbuf_failed(&out))
+		fprintf(stderr, "%s(out of memory)\n", prefix);
+	else
+		fputs(out.buf, stderr);
+	strbuf_release(&msg);
+	strbuf_release(&out);
+}
+
+static void print_linef(const char *prefix, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void print_linef(const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line(prefix, fmt, ap);
+	va_end(ap);
+}
 
 void twa_print_err(const struct twa_err *err)
 {
 	char buf[1200];
 
 	twa_err_format(err, buf, sizeof(buf));
-	fprintf(stderr, "twadvise: %s\n", buf);
+	print_linef("twadvise: ", "%s", buf);
 }
 
 void twa_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("twadvise: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("twadvise: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void twa_warnf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("twadvise: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("twadvise: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int twa_exit_code(int negerrno)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "advisor/util/parse.h"
@@ -98,22 +99,48 @@ int twa_cmd_load_profile(const char *spec, struct twa_profile *p)
 	struct twa_profile_search s;
 	struct twa_err err = { 0 };
 
+	struct twa_fetch_budget budget;
+
 	twa_cmd_profile_search(&s);
-	if (twa_profile_load(spec, &s, twa_cmd_fetch_profile, NULL, p, &err) < 0)
+	twa_fetch_budget_start(&budget);
+	if (twa_profile_load(spec, &s, twa_cmd_fetch_profile, &budget, p, &err) < 0)
 		return twa_fail(&err);
 	return 0;
+}
+
+static long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void twa_fetch_budget_start(struct twa_fetch_budget *b)
+{
+	b->end_ms = mono_ms() + TWA_FETCH_CHAIN_MS;
 }
 
 int twa_cmd_fetch_profile(const char *url, struct strbuf *out,
 			  struct twa_err *err, void *ctx)
 {
+	const struct twa_fetch_budget *b = ctx;
 	struct twa_http_opts o = { .retries = TWA_HTTP_MAX_RETRIES,
+				   .timeout_ms = TWA_FETCH_ATTEMPT_MS,
+				   .connect_timeout_ms = TWA_FETCH_ATTEMPT_MS,
+				   .deadline_ms = TWA_FETCH_URL_MS,
 				   .max_body = TWA_YAML_MAX_BYTES,
 				   .cacert = getenv("TWADVISE_CACERT") };
 	struct twa_http_response resp;
+	long left = b ? b->end_ms - mono_ms() : TWA_FETCH_URL_MS;
 	int r;
 
-	(void)ctx;
+	if (left < 100)
+		return twa_err_set(err, -ETIMEDOUT,
+				   "%s: not fetched: the profile chain's deadline of %d s has passed",
+				   url, TWA_FETCH_CHAIN_MS / 1000);
+	if (left < o.deadline_ms)
+		o.deadline_ms = left;
 	r = twa_http_request("GET", url, NULL, NULL, 0, &o, &resp, err);
 	if (r == -EFBIG)	/* too big is bad input, like a local profile */
 		r = twa_err_recode(err, -EBADMSG);

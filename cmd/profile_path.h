@@ -13,7 +13,20 @@
 int twa_cmd_load_profile(const char *spec, struct twa_profile *p);
 /* The profile search path (storage owned by this module). */
 void twa_cmd_profile_search(struct twa_profile_search *s);
-/* Fetch an https:// profile (libcurl, TLS verified, size-capped). */
+/* Time limits of remote profiles: each attempt, each URL (its attempts
+ * and backoff together), and a whole extends chain. */
+#define TWA_FETCH_ATTEMPT_MS 5000
+#define TWA_FETCH_URL_MS 10000
+#define TWA_FETCH_CHAIN_MS 20000
+
+/* The chain's deadline, started before its first fetch. */
+struct twa_fetch_budget {
+	long end_ms;	/* CLOCK_MONOTONIC */
+};
+void twa_fetch_budget_start(struct twa_fetch_budget *b);
+
+/* Fetch an https:// profile (libcurl, TLS verified, size-capped), within
+ * TWA_FETCH_URL_MS and what is left of the budget ctx (NULL: none). */
 int twa_cmd_fetch_profile(const char *url, struct strbuf *out,
 			  struct twa_err *err, void *ctx);
 

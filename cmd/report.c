@@ -5,7 +5,9 @@
  * report file, or the server answered 4xx; 66 an input file is missing;
  * 69 the server could not be reached, or answered 5xx/429 after the
  * retries; 73 -o cannot be written; 77 the token file is readable by
- * every user.
+ * every user or a symbolic link. A 3xx answer is 65 too: redirects are
+ * not followed. An input that is not a regular file (a directory, FIFO,
+ * device) is 65.
  *
  * With --post the server's status goes to stderr and its answer body to
  * stdout (to stderr when the report itself goes to stdout with -o -): stdout
@@ -25,9 +27,11 @@
 #include "advisor/inspect/host.h"
 #include "advisor/report/fleet.h"
 #include "advisor/report/report.h"
+#include "advisor/util/fsutil.h"
 #include "advisor/util/http.h"
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
+#include "advisor/util/textesc.h"
 #include "cmd/errors.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
@@ -46,6 +50,7 @@ struct post {
 	const char *token_file;
 	const char *cacert;
 	double timeout;		/* 0: 30 seconds */
+	double deadline;	/* 0: twice the timeout */
 	char token[TOKEN_MAX + 1];
 };
 
@@ -153,12 +158,51 @@ static void trim(char *s)
 		s[--len] = '\0';
 }
 
+/* A token goes into an HTTP header: printable ASCII only (after trim). */
+static int token_check(const char *tok, const char *from)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)tok; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			twa_errorf("%s: the token holds a control character (byte %zu): refusing it",
+				   from, (size_t)(p - (const unsigned char *)tok) + 1);
+			return EXIT_DATAERR;
+		}
+	return 0;
+}
+
+/* The token file: not a link (it would lend another file's first line,
+ * /etc/shadow's, as a token), a regular file (no FIFO to hang on), not
+ * readable by every user. Returns an fd, or -exit code after printing. */
+static int token_open(const char *file)
+{
+	struct twa_err err = { 0 };
+	struct stat st;
+	int fd = twa_file_open(file, O_RDONLY | O_NOFOLLOW, 0, "token file", &st, &err);
+
+	if (fd < 0) {
+		twa_print_err(&err);
+		return fd == -EACCES || fd == -EPERM || fd == -ELOOP ? -EXIT_NOPERM :
+		       fd == -EBADMSG ? -EXIT_DATAERR : -EXIT_NOINPUT;
+	}
+	if (st.st_mode & S_IROTH) {
+		twa_errorf("token file '%s' is readable by every user (mode %04o): chmod 600 it",
+			   file, (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return -EXIT_NOPERM;
+	}
+	if (st.st_mode & (S_IRGRP | S_IWGRP | S_IWOTH))
+		twa_warnf("token file '%s' is open to its group (mode %04o): consider chmod 600",
+			  file, (unsigned)(st.st_mode & 07777));
+	return fd;
+}
+
 /* The bearer token: the first line of --token-file, else $TWADVISE_TOKEN.
  * Returns 0 (token may be "") or an exit code after printing. */
 static int load_token(struct post *po)
 {
 	char buf[TOKEN_MAX + 2];
-	struct stat st;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
@@ -173,27 +217,11 @@ static int load_token(struct post *po)
 		}
 		twa_strlcpy(po->token, env ? env : "", sizeof(po->token));
 		trim(po->token);
-		return 0;
+		return token_check(po->token, "TWADVISE_TOKEN");
 	}
-	fd = open(po->token_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		twa_errorf("cannot open token file '%s': %s", po->token_file, strerror(errno));
-		return errno == ENOENT ? EXIT_NOINPUT : errno == EACCES ? EXIT_NOPERM : EXIT_NOINPUT;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		twa_errorf("token file '%s' is not a regular file", po->token_file);
-		close(fd);
-		return EXIT_DATAERR;
-	}
-	if (st.st_mode & S_IROTH) {
-		twa_errorf("token file '%s' is readable by every user (mode %04o): chmod 600 it",
-			   po->token_file, (unsigned)(st.st_mode & 07777));
-		close(fd);
-		return EXIT_NOPERM;
-	}
-	if (st.st_mode & (S_IRGRP | S_IWGRP | S_IWOTH))
-		twa_warnf("token file '%s' is open to its group (mode %04o): consider chmod 600",
-			  po->token_file, (unsigned)(st.st_mode & 07777));
+	fd = token_open(po->token_file);
+	if (fd < 0)
+		return -fd;
 	while (len < sizeof(buf) - 1) {
 		n = read(fd, buf + len, sizeof(buf) - 1 - len);
 		if (n < 0 && errno == EINTR)
@@ -218,29 +246,40 @@ static int load_token(struct post *po)
 		twa_errorf("token file '%s' is empty", po->token_file);
 		return EXIT_DATAERR;
 	}
-	return 0;
+	return token_check(po->token, po->token_file);
 }
 
 /* Write the server's answer where it cannot mix with the report. */
 static void print_answer(const struct twa_http_response *resp, FILE *to)
 {
-	const unsigned char *p = (const unsigned char *)resp->body.buf;
-	bool tty = isatty(fileno(to));
-	size_t i;
+	struct strbuf out = STRBUF_INIT;
 
 	if (!resp->body.len)
 		return;
-	for (i = 0; i < resp->body.len; i++) {
-		unsigned char c = p[i];
-
-		/* no terminal escape sequences from a remote server */
-		if (tty && ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f))
-			c = '?';
-		fputc(c, to);
-	}
-	if (p[resp->body.len - 1] != '\n')
-		fputc('\n', to);
+	/* no terminal escape sequences from a remote server, tty or not */
+	twa_text_escape(&out, resp->body.buf, resp->body.len, false);
+	if (out.len && out.buf[out.len - 1] != '\n')
+		strbuf_addch(&out, '\n');
+	fwrite(out.buf, 1, out.len, to);
 	fflush(to);
+	strbuf_release(&out);
+}
+
+/* A non-2xx answer: 3xx and 4xx (but 429) are the request's fault, 65;
+ * 5xx and 429 after the retries, 69. Redirects are not followed: the
+ * bearer token would go with the request to wherever they point. */
+static int post_refused(const struct twa_http_response *resp, const char *url)
+{
+	bool redirect = resp->status >= 300 && resp->status < 400;
+	bool client = resp->status >= 400 && resp->status < 500 && resp->status != 429;
+
+	twa_errorf("POST %s: the server answered HTTP %ld after %u attempt%s%s", url,
+		   resp->status, resp->attempts, resp->attempts == 1 ? "" : "s",
+		   redirect ? " (a redirect: not followed, the token would go with it; "
+			      "post to the final URL)" :
+		   client ? " (not retried: the request itself was refused)" : "");
+	print_answer(resp, stderr);
+	return redirect || client ? EXIT_DATAERR : EXIT_UNAVAILABLE;
 }
 
 static int do_post(struct post *po, enum fmt f, const struct strbuf *body,
@@ -255,6 +294,7 @@ static int do_post(struct post *po, enum fmt f, const struct strbuf *body,
 
 	o.timeout_ms = (long)((po->timeout ? po->timeout : 30) * 1000);
 	o.connect_timeout_ms = o.timeout_ms < 10000 ? o.timeout_ms : 10000;
+	o.deadline_ms = (long)(po->deadline * 1000);
 	o.retries = TWA_HTTP_MAX_RETRIES;
 	o.cacert = po->cacert;
 	o.headers = po->headers;
@@ -267,7 +307,8 @@ static int do_post(struct post *po, enum fmt f, const struct strbuf *body,
 	if (r < 0) {
 		twa_print_err(&err);
 		twa_http_response_release(&resp);
-		return r == -EINVAL ? EXIT_USAGE : EXIT_UNAVAILABLE;
+		return r == -EINVAL ? EXIT_USAGE : r == -EBADMSG ? EXIT_DATAERR :
+		       r == -ENOENT ? EXIT_NOINPUT : EXIT_UNAVAILABLE;
 	}
 	if (resp.status >= 200 && resp.status <= 299) {
 		if (!g->quiet)
@@ -276,13 +317,7 @@ static int do_post(struct post *po, enum fmt f, const struct strbuf *body,
 		print_answer(&resp, report_on_stdout ? stderr : stdout);
 		r = 0;
 	} else {
-		twa_errorf("POST %s: the server answered HTTP %ld after %u attempt%s%s", url,
-			   resp.status, resp.attempts, resp.attempts == 1 ? "" : "s",
-			   resp.status >= 400 && resp.status < 500 && resp.status != 429 ?
-			   " (not retried: the request itself was refused)" : "");
-		print_answer(&resp, stderr);
-		r = resp.status >= 400 && resp.status < 500 && resp.status != 429 ?
-		    EXIT_DATAERR : EXIT_UNAVAILABLE;
+		r = post_refused(&resp, url);
 	}
 	twa_http_response_release(&resp);
 	return r;
@@ -384,6 +419,16 @@ out:
 	return r;
 }
 
+static int set_deadline(struct twa_cmd *c, const char *arg)
+{
+	struct post *po = &((struct report_opts *)c->opts)->post;
+
+	if (twa_parse_double_str(arg, &po->deadline) < 0 || po->deadline < 0.1 ||
+	    po->deadline > 7200)
+		return twa_cmd_usage(c, "--deadline wants 0.1 to 7200 seconds, not '%s'", arg);
+	return 0;
+}
+
 static int set_timeout(struct twa_cmd *c, const char *arg)
 {
 	struct post *po = &((struct report_opts *)c->opts)->post;
@@ -408,8 +453,9 @@ static int report_check(struct twa_cmd *c)
 		return twa_cmd_usage(c, "--merge wants the JSON reports to combine (report --format json)");
 	if (!o->merge && c->argc > 0)
 		return twa_cmd_usage(c, "unexpected argument '%s'", c->argv[0]);
-	if ((po->n_headers || po->token_file || po->cacert || po->timeout) && !po->url)
-		return twa_cmd_usage(c, "--header, --token-file, --cacert and --timeout go with --post URL");
+	if ((po->n_headers || po->token_file || po->cacert || po->timeout || po->deadline) &&
+	    !po->url)
+		return twa_cmd_usage(c, "--header, --token-file, --cacert, --timeout and --deadline go with --post URL");
 	if (po->url)
 		return check_url(c, po->url);
 	return 0;
@@ -469,6 +515,9 @@ static const struct twa_cmd_option options[] = {
 	TWA_OPT_CB("timeout", set_timeout, "SECS",
 		   "per attempt, default 30 (connect at most 10); up to 3\n"
 		   "retries with backoff on connection errors, 5xx and 429"),
+	TWA_OPT_CB("deadline", set_deadline, "SECS",
+		   "all attempts and the waits between them together,\n"
+		   "default twice --timeout (60)"),
 	{ .type = TWA_OPT_END },
 };
 
@@ -485,8 +534,9 @@ const struct twa_cmd_entry twa_cmd_report = {
 	.formats = formats,
 	.format_help = "default markdown, or html/json from -o's extension",
 	.notes = "  exit 0 written (and posted), 64 usage, 65 bad facts, profile or report file or the\n"
-		 "  server answered 4xx, 66 no such file, 69 server unreachable or 5xx/429 after the\n"
-		 "  retries, 73 cannot write -o, 77 token file readable by every user\n",
+		 "  server answered 3xx or 4xx (redirects are not followed), 66 no such file, 69 server\n"
+		 "  unreachable or 5xx/429 after the retries or the deadline, 73 cannot write -o,\n"
+		 "  77 token file readable by every user or a symbolic link\n",
 	.needs = TWA_NEEDS_PIPELINE | TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT,
 	.opts_size = sizeof(struct report_opts),
 	.check = report_check,

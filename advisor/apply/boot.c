@@ -79,8 +79,8 @@ static int replay_file(struct replay *rp, const char *path)
 	int fd, r;
 
 	/* Follows symlinks: systemd's 99-sysctl.conf links to ../sysctl.conf. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
+	fd = twa_file_open(path, O_RDONLY, 0, NULL, NULL, NULL);
+	if (fd < 0)	/* a FIFO, directory or unreadable file is skipped */
 		return 0;
 	r = twa_fd_read_all(fd, path, TWA_PROC_FILE_MAX, -EFBIG, &sb, NULL);
 	close(fd);

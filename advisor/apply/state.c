@@ -71,10 +71,9 @@ int twa_state_lock(struct twa_state *s, struct twa_err *err)
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/lock", s->dir);
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return twa_err_set_at(err, errno == ELOOP ? -EACCES : -errno, path, 0, 0,
-				      "cannot open the lock: %s", strerror(errno));
+	fd = twa_file_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600, "lock", NULL, err);
+	if (fd < 0)	/* a link or a FIFO in its place: someone else's doing */
+		return twa_err_recode(err, fd == -ELOOP || fd == -EBADMSG ? -EACCES : fd);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advisor/util/fsutil.h"
+
 int twa_netns_enter(const char *spec, struct twa_err *err)
 {
 	char path[512];
@@ -19,12 +21,14 @@ int twa_netns_enter(const char *spec, struct twa_err *err)
 		snprintf(path, sizeof(path), "%s", spec);
 	else
 		snprintf(path, sizeof(path), "/run/netns/%s", spec);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* nsfs files are regular files; a FIFO here must not block */
+	fd = twa_file_open(path, O_RDONLY, 0, "network namespace", NULL, err);
+	if (fd == -ENOENT)
+		return twa_err_set_at(err, -ENOENT, path, 0, 0,
+				      "cannot open network namespace: %s (see 'ip netns list')",
+				      strerror(ENOENT));
 	if (fd < 0)
-		return twa_err_set_at(err, -errno, path, 0, 0,
-				      "cannot open network namespace: %s%s",
-				      strerror(errno),
-				      errno == ENOENT ? " (see 'ip netns list')" : "");
+		return fd;
 	if (setns(fd, CLONE_NEWNET) < 0) {
 		r = -errno;
 		twa_err_set_at(err, r, path, 0, 0,

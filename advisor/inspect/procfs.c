@@ -19,12 +19,6 @@ int twa_proc_path(const char *root, const char *rel, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int open_err(struct twa_err *err, int e, const char *path)
-{
-	return twa_err_set_at(err, -e, path, 0, 0, "cannot open: %s",
-			      strerror(e));
-}
-
 int twa_proc_read(const char *root, const char *rel, struct strbuf *out,
 		  struct twa_err *err)
 {
@@ -33,9 +27,9 @@ int twa_proc_read(const char *root, const char *rel, struct strbuf *out,
 
 	if (twa_proc_path(root, rel, path, sizeof(path)) < 0)
 		return twa_err_set(err, -ENAMETOOLONG, "path too long: %s", rel);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = twa_file_open(path, O_RDONLY | O_NOFOLLOW, 0, NULL, NULL, err);
 	if (fd < 0)
-		return open_err(err, errno, path);
+		return fd;
 	r = twa_fd_read_all(fd, path, TWA_PROC_FILE_MAX, -EFBIG, out, err);
 	close(fd);
 	return r;
@@ -66,13 +60,13 @@ int twa_lines_open(struct twa_lines *lr, const char *root, const char *rel,
 	lr->buf = malloc(LINES_BUF);
 	if (!lr->buf)
 		return twa_err_set(err, -ENOMEM, "out of memory");
-	lr->fd = open(lr->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	lr->fd = twa_file_open(lr->path, O_RDONLY | O_NOFOLLOW, 0, NULL, NULL, err);
 	if (lr->fd < 0) {
-		int e = errno;
+		int r = lr->fd;
 
 		free(lr->buf);
 		lr->buf = NULL;
-		return open_err(err, e, lr->path);
+		return r;
 	}
 	return 0;
 }

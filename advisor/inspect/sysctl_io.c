@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advisor/util/fsutil.h"
 #include "advisor/util/parse.h"
 #include "advisor/facts/sysctl_key.h"
 
@@ -37,10 +38,9 @@ int twa_sysctl_read(const char *root, const char *key, char *buf,
 	r = sysctl_path(root, key, path, sizeof(path), err);
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = twa_file_open(path, O_RDONLY | O_NOFOLLOW, 0, NULL, NULL, err);
 	if (fd < 0)
-		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open: %s",
-				      strerror(errno));
+		return fd;
 	do
 		n = read(fd, buf, size - 1);
 	while (n < 0 && errno == EINTR);
@@ -69,10 +69,9 @@ int twa_sysctl_write(const char *root, const char *key, const char *value,
 	if (r < 0)
 		return r;
 	len = (size_t)snprintf(line, sizeof(line), "%s\n", value);
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = twa_file_open(path, O_WRONLY | O_NOFOLLOW, 0, NULL, NULL, err);
 	if (fd < 0)
-		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open for writing: %s",
-				      strerror(errno));
+		return fd;
 	do
 		n = write(fd, line, len);
 	while (n < 0 && errno == EINTR);
@@ -94,12 +93,13 @@ int twa_sysctl_check_writable(const char *root, const char *key,
 	r = sysctl_path(root, key, path, sizeof(path), err);
 	if (r < 0)
 		return r;
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = twa_file_open(path, O_WRONLY | O_NOFOLLOW, 0, NULL, NULL, err);
+	if (fd == -EACCES || fd == -EPERM)
+		return twa_err_set_at(err, fd, path, 0, 0, "cannot write %s: %s%s", key,
+				      strerror(-fd),
+				      " (needs root, or CAP_NET_ADMIN in the network namespace)");
 	if (fd < 0)
-		return twa_err_set_at(err, -errno, path, 0, 0, "cannot write %s: %s%s", key,
-				      strerror(errno),
-				      errno == EACCES || errno == EPERM ?
-				      " (needs root, or CAP_NET_ADMIN in the network namespace)" : "");
+		return fd;
 	close(fd);
 	return 0;
 }

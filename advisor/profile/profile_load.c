@@ -1,6 +1,7 @@
 /* profile_load.c - locating profile files and resolving extends chains. */
 #include "advisor/profile/profile_load.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,14 +21,9 @@ int twa_profile_read_file(const char *path, struct strbuf *out,
 	struct stat st;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = twa_file_open(path, O_RDONLY, 0, "profile", &st, err);
 	if (fd < 0)
-		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open profile: %s",
-				      strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return twa_err_set_at(err, -EBADMSG, path, 0, 0, "not a regular file");
-	}
+		return fd;
 	if (st.st_size > (off_t)TWA_YAML_MAX_BYTES) {
 		close(fd);
 		return twa_err_set_at(err, -EBADMSG, path, 0, 0,
@@ -81,6 +77,61 @@ static int find_named(const char *name, const char *dir,
 	return -ENOENT;
 }
 
+static bool is_url(const char *spec)
+{
+	return !strncmp(spec, "https://", 8) || !strncmp(spec, "http://", 7);
+}
+
+/* scheme://host[:port] of url into buf, lowercased, without a default
+ * :443; false when it has none. */
+static bool url_origin(const char *url, char *buf, size_t size)
+{
+	const char *auth = strstr(url, "://");
+	size_t len;
+
+	if (!auth)
+		return false;
+	auth += 3;
+	len = (size_t)(auth - url) + strcspn(auth, "/?#");
+	if (len >= size || len == (size_t)(auth - url))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)tolower((unsigned char)url[i]);
+	buf[len] = '\0';
+	if (len > 4 && !strcmp(buf + len - 4, ":443") && !strncmp(buf, "https", 5))
+		buf[len - 4] = '\0';
+	return true;
+}
+
+/* A shipped (or site) profile's name: looked up only in the search path. */
+static bool is_plain_name(const char *s)
+{
+	if (!*s || *s == '.' || is_path(s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+			return false;
+	return true;
+}
+
+/* What a remote profile (url) may extend: a profile of its own origin or
+ * a name from the search path, never a local path: a server must not
+ * make twadvise read, and echo in errors, files of this host. */
+static int remote_extends_check(const char *url, const char *extends, unsigned line,
+				unsigned col, struct twa_err *err)
+{
+	char a[512], b[512];
+
+	if (is_plain_name(extends))
+		return 0;
+	if (is_url(extends) && url_origin(url, a, sizeof(a)) &&
+	    url_origin(extends, b, sizeof(b)) && !strcmp(a, b))
+		return 0;
+	return twa_err_set_at(err, -EBADMSG, url, line, col,
+			      "extends '%.200s': a remote profile may extend only a profile of its own origin (%s) or a shipped profile name, never a local path or another server",
+			      extends, url_origin(url, a, sizeof(a)) ? a : "?");
+}
+
 struct chain {
 	char names[TWA_PROFILE_MAX_EXTENDS + 1][64];
 	size_t n;
@@ -95,7 +146,7 @@ static int read_spec(const char *spec, const char *near_dir,
 {
 	int r;
 
-	if (!strncmp(spec, "https://", 8) || !strncmp(spec, "http://", 7)) {
+	if (is_url(spec)) {
 		if (!fetch)
 			return twa_err_set(err, -EINVAL, "cannot fetch '%s' here", spec);
 		if (strncmp(spec, "https://", 8))
@@ -188,6 +239,9 @@ static int load_chain(const char *spec, const char *near_dir,
 	}
 	twa_strlcpy(seen->names[seen->n++], ret->name, sizeof(seen->names[0]));
 	if (!ret->extends[0])
+		goto out;
+	if (is_url(path) &&
+	    (r = remote_extends_check(path, ret->extends, eline, ecol, err)) < 0)
 		goto out;
 	/* A parent already on the chain closes a cycle: say where. */
 	if ((i = chain_find(seen, ret->extends)) >= 0) {

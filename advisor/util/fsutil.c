@@ -95,6 +95,55 @@ fail:
 	return twa_err_set_at(err, r, path, 0, 0, "cannot write: %s", strerror(-r));
 }
 
+static const char *file_type(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" :
+	       S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" :
+	       S_ISSOCK(m) ? "a socket" : "not a file";
+}
+
+int twa_file_open(const char *path, int oflags, mode_t mode, const char *what,
+		  struct stat *st, struct twa_err *err)
+{
+	const char *sp = what ? " " : "";
+	struct stat tmp;
+	int fd, e, fl;
+
+	if (!st)
+		st = &tmp;
+	memset(st, 0, sizeof(*st));
+	fd = open(path, oflags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, mode);
+	if (fd < 0) {
+		e = errno;
+		if (e == ELOOP && (oflags & O_NOFOLLOW))
+			return twa_err_set_at(err, -ELOOP, path, 0, 0,
+					      "%s%sis a symbolic link: refusing to follow it",
+					      what ? what : "", sp);
+		if (e == ENXIO || e == EISDIR)	/* a FIFO or directory opened for writing */
+			return twa_err_set_at(err, -EBADMSG, path, 0, 0, "%s%sis not a regular file",
+					      what ? what : "", sp);
+		return twa_err_set_at(err, -e, path, 0, 0, "cannot open%s%s: %s", sp,
+				      what ? what : "", strerror(e));
+	}
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		e = errno;
+		close(fd);
+		if (!S_ISREG(st->st_mode) && st->st_mode)
+			return twa_err_set_at(err, -EBADMSG, path, 0, 0,
+					      "%s%sis not a regular file (%s): refusing to read it",
+					      what ? what : "", sp, file_type(st->st_mode));
+		return twa_err_set_at(err, -e, path, 0, 0, "cannot stat: %s", strerror(e));
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		e = errno;
+		close(fd);
+		return twa_err_set_at(err, -e, path, 0, 0, "cannot clear O_NONBLOCK: %s",
+				      strerror(e));
+	}
+	return fd;
+}
+
 int twa_fd_read_all(int fd, const char *path, size_t max, int too_big,
 		    struct strbuf *out, struct twa_err *err)
 {
@@ -128,19 +177,13 @@ int twa_file_read(const char *path, size_t max, struct strbuf *out,
 
 	*ret_exists = false;
 	strbuf_reset(out);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		if (errno == ELOOP)
-			return twa_err_set_at(err, -ELOOP, path, 0, 0,
-					      "is a symbolic link: refusing to read through it");
-		return twa_err_set_at(err, -errno, path, 0, 0, "cannot open: %s", strerror(errno));
+	fd = twa_file_open(path, O_RDONLY | O_NOFOLLOW, 0, NULL, &st, err);
+	if (fd == -ENOENT) {
+		twa_err_clear(err);
+		return 0;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return twa_err_set_at(err, -ELOOP, path, 0, 0, "is not a regular file");
-	}
+	if (fd < 0)
+		return fd;
 	if ((size_t)st.st_size > max) {
 		close(fd);
 		return twa_err_set_at(err, -EFBIG, path, 0, 0, "larger than %zu bytes", max);

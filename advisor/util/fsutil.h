@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "advisor/util/err.h"
@@ -17,6 +18,21 @@
  */
 int twa_file_replace(const char *path, const char *data, size_t len,
 		     mode_t mode, struct twa_err *err);
+
+/*
+ * The one opener of every file twadvise reads (and of /proc/sys files it
+ * writes): open(path, oflags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), so a
+ * FIFO or a device cannot block the open, then fstat: anything but a
+ * regular file is refused with -EBADMSG ("not a regular file (a FIFO)"),
+ * and O_NONBLOCK is cleared again. Add O_NOFOLLOW to oflags where a link
+ * makes no sense (token and state files): a final symlink is -ELOOP.
+ * /proc, /proc/sys and nsfs files are regular files too. mode goes with
+ * O_CREAT. Returns the fd, or a negative errno with err filled in (what
+ * names the file in messages: "profile", "token file", NULL for none).
+ * st (may be NULL) receives the file's fstat.
+ */
+int twa_file_open(const char *path, int oflags, mode_t mode, const char *what,
+		  struct stat *st, struct twa_err *err);
 
 /* Read all of an open fd into out (reset first), at most max bytes: more
  * gives too_big (e.g. -EFBIG or -EBADMSG). path names the file in errors.

@@ -7,11 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <arpa/inet.h>
 #include <dlfcn.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
+#include "advisor/util/fsutil.h"
 #include "advisor/util/parse.h"
 
 #define RETRY_AFTER_MAX_S 60
@@ -142,28 +148,81 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-/* https://..., or http:// to a loopback host. */
-static bool url_allowed(const char *url)
+/* An address in 127.0.0.0/8 or ::1 (or ::ffff:127.x.y.z). */
+static bool addr_is_loopback(int family, const void *a)
+{
+	if (family == AF_INET)
+		return (ntohl(((const struct in_addr *)a)->s_addr) >> 24) == 127;
+	if (family == AF_INET6) {
+		const struct in6_addr *a6 = a;
+
+		return IN6_IS_ADDR_LOOPBACK(a6) ||
+		       (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+/*
+ * https://..., or http:// to loopback: an IP literal in 127.0.0.0/8,
+ * [::1], or the name localhost (whose addresses on_open_socket checks,
+ * since /etc/hosts could say anything). A name that merely starts with
+ * "127." (127.evil.example) is a name, not an address: refused here,
+ * before any lookup or connection. No user@ in the authority.
+ */
+static bool url_allowed(const char *url, bool *plain)
 {
 	const char *host, *end;
 	char name[256];
+	unsigned char a[16];
 	size_t len;
 
+	*plain = false;
 	if (!strncmp(url, "https://", 8))
 		return true;
 	if (strncmp(url, "http://", 7))
 		return false;
+	*plain = true;
 	host = url + 7;
+	len = strcspn(host, "/?#");
+	if (memchr(host, '@', len) || memchr(host, '\\', len))
+		return false;
 	if (*host == '[') {
-		end = strchr(host, ']');
-		return end && end - host == 4 && !strncmp(host, "[::1]", 5);
+		end = memchr(host, ']', len);
+		if (!end || (size_t)(end - host - 1) >= sizeof(name))
+			return false;
+		memcpy(name, host + 1, (size_t)(end - host - 1));
+		name[end - host - 1] = '\0';
+		return inet_pton(AF_INET6, name, a) == 1 && addr_is_loopback(AF_INET6, a);
 	}
 	len = strcspn(host, ":/?#");
 	if (!len || len >= sizeof(name))
 		return false;
 	memcpy(name, host, len);
 	name[len] = '\0';
-	return !strcmp(name, "localhost") || !strncmp(name, "127.", 4);
+	if (!strcasecmp(name, "localhost"))
+		return true;
+	return inet_pton(AF_INET, name, a) == 1 && addr_is_loopback(AF_INET, a);
+}
+
+/* Plain http: every address libcurl is about to connect to (a name's, or
+ * a proxy's) must be loopback, checked before the socket exists, so no
+ * byte of the request, token included, leaves the host. */
+static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose,
+				    struct curl_sockaddr *addr)
+{
+	bool *refused = ctx;
+	const void *a = NULL;
+
+	(void)purpose;
+	if (addr->family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)&addr->addr)->sin_addr;
+	else if (addr->family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)&addr->addr)->sin6_addr;
+	if (!a || !addr_is_loopback(addr->family, a)) {
+		*refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
 }
 
 /* The URL for messages: no user:password@ and no query string, which can
@@ -231,7 +290,19 @@ struct request {
 	struct curl_slist *headers;
 	char errbuf[CURL_ERROR_SIZE];
 	char shown[256];	/* the URL for messages */
+	bool plain;		/* http://: loopback only */
+	bool refused;		/* on_open_socket refused an address */
+	long deadline_ms;	/* all attempts and waits */
+	long end_ms;		/* the deadline on the monotonic clock */
 };
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* The caller's headers, checked, then Content-Type, Authorization and an
  * empty Expect: (no 100-continue round trip). */
@@ -265,10 +336,14 @@ static int build_headers(struct request *q, const char *content_type,
 	return 0;
 }
 
-/* Every option of one attempt, from a reset handle. */
-static void set_options(CURL *curl, struct request *q, struct sink *sink, struct hdrs *h)
+/* Every option of one attempt, from a reset handle; the attempt gets at
+ * most left ms, what remains before the deadline. */
+static void set_options(CURL *curl, struct request *q, struct sink *sink, struct hdrs *h,
+			long left)
 {
 	const struct twa_http_opts *o = q->o;
+	long total = o->timeout_ms ? o->timeout_ms : 30000L;
+	long conn = o->connect_timeout_ms ? o->connect_timeout_ms : 10000L;
 
 	curl_easy_reset(curl);
 	curl_easy_setopt(curl, CURLOPT_URL, q->url);
@@ -278,9 +353,15 @@ static void set_options(CURL *curl, struct request *q, struct sink *sink, struct
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->cacert)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, o->cacert);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-			 o->connect_timeout_ms ? o->connect_timeout_ms : 10000L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o->timeout_ms ? o->timeout_ms : 30000L);
+	if (total > left)
+		total = left;
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, conn < total ? conn : total);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total);
+	if (q->plain) {
+		curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+		curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+		curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &q->refused);
+	}
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "twadvise");
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, q->headers);
@@ -311,37 +392,49 @@ static int perform(CURL *curl, struct request *q, struct twa_http_response *resp
 	const struct twa_http_opts *o = q->o;
 	unsigned retries = o->retries > TWA_HTTP_MAX_RETRIES ? TWA_HTTP_MAX_RETRIES :
 			   o->retries;
-	long backoff = o->backoff_ms ? o->backoff_ms : 500;
+	long backoff = o->backoff_ms ? o->backoff_ms : 500, wait;
 	CURLcode c = CURLE_OK;
+	bool expired = false;
 
+	q->end_ms = now_ms() + q->deadline_ms;
 	for (resp->attempts = 1;; resp->attempts++) {
 		struct sink sink = { &resp->body, o->max_body ? o->max_body : 1u << 20, false };
 		struct hdrs h = { -1, "" };
 
 		strbuf_reset(&resp->body);
-		set_options(curl, q, &sink, &h);
+		set_options(curl, q, &sink, &h, q->end_ms - now_ms());
 		q->errbuf[0] = '\0';
 		c = curl_easy_perform(curl);
 		resp->status = 0;
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
 		twa_strlcpy(resp->content_type, h.content_type, sizeof(resp->content_type));
+		if (q->refused)
+			return twa_err_set(err, -EINVAL,
+					   "%s: the host has a non-loopback address: plain http only goes to loopback (use https://)",
+					   q->shown);
 		if (sink.too_big)
 			return twa_err_set(err, -EFBIG, "%s: answer larger than %zu bytes",
 					   q->shown, sink.max);
 		if (!retryable(c, resp->status) || resp->attempts > retries)
 			break;
-		if (c == CURLE_OK && h.retry_after_s >= 0)
-			sleep_ms(h.retry_after_s * 1000);
-		else
-			sleep_ms(backoff);
+		wait = c == CURLE_OK && h.retry_after_s >= 0 ? h.retry_after_s * 1000 : backoff;
+		/* no attempt without at least 100 ms left for it */
+		if (now_ms() + wait + 100 >= q->end_ms) {
+			expired = true;
+			break;
+		}
+		sleep_ms(wait);
 		backoff *= 2;
 	}
 	if (strbuf_failed(&resp->body))
 		return twa_err_set(err, -ENOMEM, "%s: out of memory for the answer", q->shown);
 	if (c != CURLE_OK)
-		return twa_err_set(err, curl_errno(c), "%.200s: %s (after %u attempt%s)",
+		return twa_err_set(err, curl_errno(c), "%.200s: %s (after %u attempt%s%s%.1f s)",
 				   q->shown, q->errbuf[0] ? q->errbuf : curl_easy_strerror(c),
-				   resp->attempts, resp->attempts == 1 ? "" : "s");
+				   resp->attempts, resp->attempts == 1 ? "" : "s",
+				   expired ? "; gave up at the deadline of " : ", ",
+				   expired ? (double)q->deadline_ms / 1000 :
+				   (double)(now_ms() - (q->end_ms - q->deadline_ms)) / 1000);
 	return 0;
 }
 
@@ -357,10 +450,19 @@ int twa_http_request(const char *method, const char *url,
 	memset(resp, 0, sizeof(*resp));
 	strbuf_init(&resp->body, 0);
 	url_for_messages(url, q.shown, sizeof(q.shown));
-	if (!url_allowed(url))
+	if (!url_allowed(url, &q.plain))
 		return twa_err_set(err, -EINVAL,
-				   "refusing '%.200s': use https:// (plain http only to loopback)",
+				   "refusing '%.200s': use https:// (plain http only to 127.0.0.0/8, [::1] or localhost)",
 				   q.shown);
+	q.deadline_ms = o->deadline_ms > 0 ? o->deadline_ms :
+			2 * (o->timeout_ms ? o->timeout_ms : 30000L);
+	if (o->cacert) {	/* libcurl would block on a FIFO: check it here */
+		int fd = twa_file_open(o->cacert, O_RDONLY, 0, "CA file", NULL, err);
+
+		if (fd < 0)
+			return fd;
+		close(fd);
+	}
 	r = load_curl(err);
 	if (r < 0)
 		return r;

@@ -20,6 +20,8 @@ struct twa_http_opts {
 	size_t n_headers;
 	const char *bearer_token;	/* never logged */
 	size_t max_body;		/* response cap; 0: 1 MiB */
+	long deadline_ms;		/* all attempts and the waits between
+					 * them together; 0: twice timeout_ms */
 	/* Plain http:// only to loopback (tests, local collectors); other
 	 * hosts need https with certificate verification. */
 };

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void offset_to_linecol(const char *buf, size_t off, unsigned *line,
@@ -23,6 +24,91 @@ static void offset_to_linecol(const char *buf, size_t off, unsigned *line,
 	}
 }
 
+/* The index of the quote closing the string that opens at buf[i]. */
+static size_t string_end(const char *buf, size_t len, size_t i)
+{
+	for (i++; i < len && buf[i] != '"'; i++)
+		if (buf[i] == '\\')
+			i++;
+	return i;
+}
+
+static bool followed_by_colon(const char *buf, size_t len, size_t i)
+{
+	while (i < len && strchr(" \t\r\n", buf[i]))
+		i++;
+	return i < len && buf[i] == ':';
+}
+
+/* Record the key spelled buf[start..end] (quotes included) in set; 1 when
+ * it was there already. Keys compare as json-c stores them: decoded, as C
+ * strings. */
+static int key_seen(json_object *set, const char *buf, size_t start, size_t end)
+{
+	size_t n = end - start - 1;
+	json_object *decoded = NULL;
+	char *raw = strndup(buf + start, end - start + 1);
+	const char *key;
+	int r = 0;
+
+	if (!raw)
+		return -ENOMEM;
+	if (memchr(raw, '\\', n + 1)) {
+		decoded = json_tokener_parse(raw);
+		key = decoded ? json_object_get_string(decoded) : raw;
+	} else {
+		raw[n + 1] = '\0';
+		key = raw + 1;
+	}
+	if (json_object_object_get_ex(set, key, NULL))
+		r = 1;
+	else if (json_object_object_add(set, key, NULL) < 0)
+		r = -ENOMEM;
+	json_object_put(decoded);
+	free(raw);
+	return r;
+}
+
+/*
+ * json-c keeps the last of two equal keys in an object while a person
+ * reading the file sees the first: a plan or snapshot could show one
+ * value and act on another. On a document json-c accepted, refuse any
+ * key that repeats in its object, naming where.
+ */
+static int duplicate_keys(const char *buf, size_t len, const char *file,
+			  struct twa_err *err)
+{
+	json_object *sets[TWA_JSON_MAX_DEPTH + 2];
+	unsigned line, col;
+	size_t i, end;
+	int depth = -1, r = 0;
+
+	for (i = 0; i < len && r == 0; i++) {
+		if (buf[i] == '{' || buf[i] == '[') {
+			if (depth + 2 >= (int)(sizeof(sets) / sizeof(sets[0])))
+				break;	/* json-c's depth limit forbids it */
+			sets[++depth] = buf[i] == '{' ? json_object_new_object() : NULL;
+		} else if ((buf[i] == '}' || buf[i] == ']') && depth >= 0) {
+			json_object_put(sets[depth--]);
+		} else if (buf[i] == '"') {
+			end = string_end(buf, len, i);
+			if (depth >= 0 && sets[depth] && followed_by_colon(buf, len, end + 1))
+				r = key_seen(sets[depth], buf, i, end);
+			if (r == 1) {
+				offset_to_linecol(buf, i, &line, &col);
+				r = twa_err_set_at(err, -EBADMSG, file, line, col,
+						   "duplicate key %.*s in one object (a reader sees the first, "
+						   "a JSON parser keeps the last): remove one",
+						   (int)(end - i + 1 > 100 ? 100 : end - i + 1), buf + i);
+			}
+			i = end;
+		}
+	}
+	while (depth >= 0)
+		json_object_put(sets[depth--]);
+	return r < 0 ? (r == -ENOMEM ? twa_err_set(err, r, "out of memory") : r) : 0;
+}
+
 int twa_json_parse(const char *buf, size_t len, const char *file,
 		   json_object **ret, struct twa_err *err)
 {
@@ -31,6 +117,7 @@ int twa_json_parse(const char *buf, size_t len, const char *file,
 	json_object *obj;
 	unsigned line, col;
 	size_t end, i;
+	int r;
 
 	if (len > INT32_MAX)
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "too large");
@@ -67,6 +154,11 @@ int twa_json_parse(const char *buf, size_t len, const char *file,
 			return twa_err_set_at(err, -EBADMSG, file, line, col,
 					      "trailing data after the JSON document");
 		}
+	r = duplicate_keys(buf, len, file, err);
+	if (r < 0) {
+		json_object_put(obj);
+		return r;
+	}
 	*ret = obj;
 	return 0;
 }

@@ -16,7 +16,7 @@ _twadvise_options() {
 	case $1 in
 	inspect) echo "--samples --interval --listeners --no-history --proc" ;;
 	check) echo "--profile --facts --fail-on --evidence-only --no-history --samples --interval --proc" ;;
-	report) echo "--profile --facts --samples --interval --proc --no-history --merge --post --header --token-file --cacert --timeout" ;;
+	report) echo "--profile --facts --samples --interval --proc --no-history --merge --post --header --token-file --cacert --timeout --deadline" ;;
 	plan) echo "--profile --facts --no-history" ;;
 	apply) echo "--persist --dry-run --force" ;;
 	rollback) echo "--last --dry-run --force" ;;
@@ -45,7 +45,7 @@ _twadvise_takes_arg() {
 	case $1 in
 	--proc-root | --netns | --format | --output | -o | --color | --state-dir | --sysctl-dir | \
 		--profile | --facts | --fail-on | --samples | --interval | --post | --header | \
-		--token-file | --cacert | --timeout) return 0 ;;
+		--token-file | --cacert | --timeout | --deadline) return 0 ;;
 	esac
 	return 1
 }

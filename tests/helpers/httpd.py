@@ -13,6 +13,8 @@
 #   429-then-201  429 with Retry-After: 1 to the first request, 201 after
 #   401           401 to every request
 #   hang          read the request, never answer
+#   302           302 to http://127.0.0.2/elsewhere (never to be followed)
+#   escape        201 with terminal escape sequences in the body
 #   files         GET serves --serve-dir/PATH (404 when missing)
 #
 # The server exits by itself after --lifetime seconds (default 60), so a
@@ -33,7 +35,8 @@ MAX_BODY = 64 << 20
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", required=True,
-                    choices=["record", "503-then-201", "429-then-201", "401", "hang", "files"])
+                    choices=["record", "503-then-201", "429-then-201", "401", "hang", "files",
+                             "302", "escape"])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--lifetime", type=float, default=60)
@@ -95,6 +98,11 @@ def main():
                 return
             if mode == "401":
                 self.answer(401, '{"error": "bad token"}')
+            elif mode == "302":
+                self.answer(302, "moved\n", "text/plain",
+                            extra={"Location": "http://127.0.0.2/elsewhere"})
+            elif mode == "escape":
+                self.answer(201, '{"id": "\x1b]0;pwned\x07\x1b[2J"}')
             elif mode == "503-then-201" and n == 1:
                 self.answer(503, '{"error": "try later"}')
             elif mode == "429-then-201" and n == 1:

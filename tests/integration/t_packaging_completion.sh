@@ -47,7 +47,7 @@ hasnt --persist check --
 has "--persist --dry-run --force --format" apply --
 hasnt --profile apply --
 has "--last --dry-run" rollback --
-has "--merge --post --header --token-file --cacert --timeout" report --
+has "--merge --post --header --token-file --cacert --timeout --deadline" report --
 has "--listeners --samples --interval --proc" inspect --
 
 # Formats per command.

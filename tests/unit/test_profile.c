@@ -484,7 +484,7 @@ static void test_file_size_cap(void **state)
 
 	/* a directory is not a profile */
 	assert_int_equal(load(dir, &p, &err), -EBADMSG);
-	assert_string_equal(err.msg, "not a regular file");
+	assert_string_equal(err.msg, "profile is not a regular file (a directory): refusing to read it");
 	strbuf_release(&sb);
 	rm_rf(dir);
 }
@@ -934,6 +934,66 @@ static void test_url(void **state)
 	assert_int_equal(err.line, 3);
 }
 
+/* A remote profile extends only its own origin or a shipped name: never
+ * a local path (issue 17: /etc/shadow's first line came back in the
+ * error) nor another server. */
+static void test_url_extends(void **state)
+{
+	static const struct {
+		const char *extends;
+		int want;
+	} cases[] = {
+		{ "/etc/shadow", -EBADMSG },
+		{ "../../../etc/shadow", -EBADMSG },
+		{ "shadow.yaml", -EBADMSG },
+		{ "./default", -EBADMSG },
+		{ "..", -EBADMSG },
+		{ "https://other.example.com/base.yaml", -EBADMSG },
+		{ "https://profiles.example.com:8443/base.yaml", -EBADMSG },
+		{ "http://profiles.example.com/base.yaml", -EBADMSG },
+		{ "default", 0 },
+		{ "https://PROFILES.example.com:443/base.yaml", 0 },
+	};
+	struct fetch_ctx fc = { NULL, 0, "" };
+	char prof[600], body[300];
+	const char *dirs[1] = { prof };
+	struct twa_profile_search s = { dirs, 1 };
+	static const char url[] = "https://profiles.example.com/remote.yaml";
+	size_t i;
+
+	(void)state;
+	profiles_dir(prof, sizeof(prof));
+	for (i = 0; i < N(cases); i++) {
+		struct twa_profile p;
+		struct twa_err err = { 0 };
+		int r;
+
+		snprintf(body, sizeof(body), "name: remote%zu\nextends: %s\n", i, cases[i].extends);
+		fc.body = body;
+		fc.calls = 0;
+		r = twa_profile_load(url, &s, fake_fetch, &fc, &p, &err);
+		if (cases[i].want == 0) {
+			/* same origin: fetched (the fake answers with the same body:
+			 * a cycle closes on remoteN; the refusal did not happen) */
+			if (r < 0 && strstr(err.msg, "never a local path"))
+				fail_msg("extends %s: refused: %s", cases[i].extends, err.msg);
+			else
+				twa_profile_release(&p);
+			continue;
+		}
+		if (r != cases[i].want)
+			fail_msg("extends %s: got %d (%s), want %d", cases[i].extends, r, err.msg,
+				 cases[i].want);
+		assert_int_equal(fc.calls, 1);	/* nothing else fetched or read */
+		assert_string_equal(err.file, url);
+		assert_int_equal(err.line, 2);
+		assert_int_equal(err.col, 10);	/* the extends value */
+		/* refused here, or by the parser ("not a profile name") */
+		if (!strstr(err.msg, "never a local path") && !strstr(err.msg, "not a profile name"))
+			fail_msg("extends %s: %s", cases[i].extends, err.msg);
+	}
+}
+
 /* extends chains: 9 profiles load, a 10th is one too many. */
 static void test_chain_depth(void **state)
 {
@@ -1236,6 +1296,7 @@ int main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_url),
+		cmocka_unit_test(test_url_extends),
 		cmocka_unit_test(test_chain_depth),
 		cmocka_unit_test(test_extends_long_path),
 		cmocka_unit_test(test_shipped_profiles),

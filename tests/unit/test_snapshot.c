@@ -271,9 +271,10 @@ static const struct edit {
 	{ "value missing", "\"value\":", "\"val\":", "values[0].value: missing" },
 	{ "created not a string", "\"created\":", "\"created\": 1, \"c\":",
 	  "snapshot.created: expected a string" },
-	/* Every member's type is checked before the id is judged. */
-	{ "bad id and persist not an object", "\"persist\": {",
-	  "\"id\": \"../x\", \"persist\": 1, \"p\": {", "snapshot.persist: expected an object" },
+	/* A second "id" (json-c would keep it, a reader sees the first) is
+	 * refused before any member is decoded. */
+	{ "a second id", "\"persist\": {",
+	  "\"id\": \"../x\", \"persist\": 1, \"p\": {", "duplicate key \"id\" in one object" },
 	{ "trailing garbage", "\n}\n", "\n}\n}\n", "" },
 	{ "not JSON", "{", "#", "bad JSON" },
 };
