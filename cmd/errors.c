@@ -7,23 +7,37 @@
 
 #include "cmd/cmd.h"
 
+/* The last error printed: check repeats it as its UNKNOWN reason. */
+static char last_error[1200];
+
+const char *twa_last_error(void)
+{
+	return last_error[0] ? last_error : "could not evaluate";
+}
+
+static void print_error(const char *msg, const char *hint)
+{
+	snprintf(last_error, sizeof(last_error), "%s", msg);
+	fprintf(stderr, "twadvise: %s%s\n", msg, hint);
+}
+
 void twa_print_err(const struct twa_err *err)
 {
 	char buf[1200];
 
 	twa_err_format(err, buf, sizeof(buf));
-	fprintf(stderr, "twadvise: %s\n", buf);
+	print_error(buf, "");
 }
 
 void twa_errorf(const char *fmt, ...)
 {
+	char buf[1200];
 	va_list ap;
 
-	fputs("twadvise: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	print_error(buf, "");
 }
 
 void twa_warnf(const char *fmt, ...)
@@ -86,15 +100,14 @@ int twa_fail(const struct twa_err *err)
 
 int twa_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char buf[1200], hint[160];
 	va_list ap;
 
-	fputs("twadvise: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (cmd)
-		fprintf(stderr, " (see 'twadvise %s --help')\n", cmd);
-	else
-		fputs(" (see 'twadvise --help')\n", stderr);
+	snprintf(hint, sizeof(hint), " (see 'twadvise %s%s--help')", cmd ? cmd : "",
+		 cmd ? " " : "");
+	print_error(buf, hint);
 	return EXIT_USAGE;
 }

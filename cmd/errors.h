@@ -8,6 +8,9 @@
 void twa_print_err(const struct twa_err *err);
 void twa_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void twa_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last error printed (without "twadvise: " and the help hint), for a
+ * command that must repeat it in its own format (check's UNKNOWN). */
+const char *twa_last_error(void);
 /* The sysexits code for a library error. */
 int twa_exit_code(int negerrno);
 /* Report err and return its exit code. */

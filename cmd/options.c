@@ -278,7 +278,9 @@ int twa_cmd_run(const struct twa_cmd_entry *e, const struct twa_cmd_entry *const
 		globals_finish(&c.g);
 	if (r == 0 && (e->needs & TWA_NEEDS_NETNS))
 		r = twa_enter_netns(&c.g);
-	if (r > 0 && e->usage_exit)
+	if (r > 0 && e->fail)
+		r = e->fail(&c, r);
+	else if (r > 0 && e->usage_exit)
 		r = e->usage_exit;
 	if (r == 0)
 		r = e->exec(&c);

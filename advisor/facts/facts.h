@@ -48,6 +48,7 @@ struct twa_host {
 	char kernel[128];
 	char netns[64];		/* "net:[4026531840]" */
 	char time[32];		/* RFC 3339, UTC */
+	char machine_id[40];	/* /etc/machine-id (32 hex digits); "" when absent */
 };
 
 struct twa_sockets {
@@ -208,6 +209,10 @@ bool twa_facts_counter(const struct twa_facts *f, const char *name,
 		       int64_t *ret);
 bool twa_facts_sockstat(const struct twa_facts *f, const char *name,
 			int64_t *ret);
+/* True for the values of "counters" that are gauges or constants, not
+ * cumulative counts (Tcp: CurrEstab, MaxConn, RtoAlgorithm, RtoMin, RtoMax):
+ * they get no rate and are exported as gauges. */
+bool twa_counter_is_gauge(const char *name);
 /* Worst destination (largest in_use) or NULL. */
 const struct twa_destination *twa_facts_worst_destination(const struct twa_facts *f);
 

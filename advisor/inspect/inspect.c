@@ -467,8 +467,8 @@ static int compute_rates(struct twa_rates *rates, const struct twa_facts *first,
 		const struct twa_named *a = twa_named_get(&first->counters,
 							  last->counters.v[i].name);
 
-		if (!a)
-			continue;
+		if (!a || twa_counter_is_gauge(a->name))
+			continue;	/* a gauge (CurrEstab) has no rate */
 		r = twa_rate_add(&rates->counters, a->name,
 				 (double)(last->counters.v[i].value - a->value) / dt);
 		if (r < 0)

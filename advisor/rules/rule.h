@@ -9,6 +9,8 @@
 #include "advisor/profile/profile.h"
 #include "advisor/rules/findings.h"
 
+enum { TWA_RULE_NOT_JUDGED = 1 };
+
 struct twa_rule_ctx {
 	const struct twa_facts *facts;
 	const struct twa_profile *profile;	/* may be NULL: defaults */
@@ -24,7 +26,9 @@ struct twa_rule_entry {
 	const struct twa_rule *rule;	/* &twa_rules[TWA_RULE_...] */
 	const char *explain;
 	/* Fill out (already named and zeroed); severity OK when all is well.
-	 * Returns 0 or a negative errno (out of memory). */
+	 * Returns 0, TWA_RULE_NOT_JUDGED when the facts it reads are missing
+	 * (the rule is then listed as not judged, not as checked), or a
+	 * negative errno (out of memory). */
 	int (*eval)(const struct twa_rule_ctx *ctx, struct twa_finding *out);
 };
 

@@ -88,6 +88,7 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 	double warn = twa_rule_param(ctx, "warning"), crit = twa_rule_param(ctx, "critical");
 	double share, projected = 0, judged;
 	int64_t reuse = -1, ts = 1;
+	char more[160] = "";
 
 	if (!e->present)
 		return 0;
@@ -118,12 +119,14 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 	judged = share > projected ? share : projected;
 	if (judged < warn)
 		return 0;
+	if (projected > share)
+		snprintf(more, sizeof(more), "; at the current close rate (%.1f/s) TIME_WAIT alone would hold %.0f ports (%.1f%%)",
+			 d->close_rate, d->projected_time_wait, 100 * projected);
 	out->severity = judged >= crit ? TWA_SEV_CRITICAL : TWA_SEV_WARNING;
 	twa_finding_summary(out, "%.1f%% of the usable ephemeral ports toward %s:%u (from %s) are taken: %" PRIu64
 			    " of %u, %" PRIu64 " in TIME_WAIT%s",
 			    100 * share, d->remote, d->remote_port, d->local, d->in_use,
-			    e->usable, d->time_wait,
-			    projected > share ? "; the current close rate sustains more" : "");
+			    e->usable, d->time_wait, more);
 	rule_sysctl_i64(f, "net.ipv4.tcp_tw_reuse", &reuse);
 	rule_sysctl_i64(f, "net.ipv4.tcp_timestamps", &ts);
 	if (reuse != 1 && d->time_wait) {

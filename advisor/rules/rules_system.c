@@ -119,7 +119,7 @@ static int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_fi
 	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_max_orphans"));
 	if (!twa_facts_sockstat(f, "orphan", &orphan) ||
 	    !rule_sysctl_i64(f, "net.ipv4.tcp_max_orphans", &max) || max <= 0)
-		return 0;
+		return TWA_RULE_NOT_JUDGED;	/* no limit to judge against */
 	RULE_OOM(twa_finding_evidence(out, "orphan", "/proc/net/sockstat", "%" PRId64, orphan));
 	RULE_OOM(rule_ev_counter(out, f, "TCPAbortOnMemory"));
 	twa_facts_counter(f, "TCPAbortOnMemory", &abort_mem);
