@@ -34,7 +34,7 @@ static double threshold(const struct twa_profile *p, const char *rule, const cha
 {
 	const struct twa_rule *r = twa_rule_find(rule);
 
-	return r && twa_rule_enabled(p, r) ? param(p, rule, name) : NAN;
+	return r && twa_rule_enabled(p, r) ? param(p, rule, name) : (double)NAN;
 }
 
 /*
