@@ -114,6 +114,7 @@ static int check_unknown(struct twa_cmd *c, int r)
 		json_object_object_add(j, "profile", json_object_new_string(profile));
 		json_object_object_add(j, "findings", json_object_new_array());
 		json_object_object_add(j, "checked", json_object_new_array());
+		json_object_object_add(j, "not_judged", json_object_new_array());
 		json_object_object_add(j, "inspected", NULL);
 		json_object_object_add(j, "error", json_object_new_string(twa_last_error()));
 		twa_json_write(j, true, &out);

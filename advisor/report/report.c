@@ -449,6 +449,8 @@ json_object *twa_report_to_json(const struct twa_report *r)
 	json_object_object_add(h, "kernel", json_object_new_string(f->host.kernel));
 	json_object_object_add(h, "netns", json_object_new_string(f->host.netns));
 	json_object_object_add(h, "time", json_object_new_string(f->host.time));
+	json_object_object_add(h, "machine_id", f->host.machine_id[0] ?
+			       json_object_new_string(f->host.machine_id) : NULL);
 	json_object_object_add(h, "sockets_source",
 			       json_object_new_string(f->sockets.present ? f->sockets.source : ""));
 	json_object_object_add(o, "host", h);
