@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* apply.c - `twadvise apply PLAN`, `rollback` and `snapshots`: change sysctls safely, go back. */
 #include "cmd/cmd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.c - `twadvise check`: inspect (or read facts), apply a profile's rules, print findings.
  *
  * Exit codes follow the monitoring-plugin convention: 0 OK, 1 WARNING,

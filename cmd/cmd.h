@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd.h - the command layer: globals, option and format declarations, command entries.
  *
  * A new command: cmd/NAME.c with its options struct, an option table, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* errors.c - every error is printed here, once, with its exit code. */
 #include "cmd/errors.h"
 

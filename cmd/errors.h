@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* errors.h - printing errors once, to stderr, and the exit code each maps to. */
 #ifndef TWA_CMD_ERRORS_H
 #define TWA_CMD_ERRORS_H

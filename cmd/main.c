@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c - twadvise: the table of commands and the dispatch; only main decides to exit. */
 #include "cmd/cmd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c - the shared parser (getopt_long over the global and a command's
  * declared options), the --format check and the runner that calls a command. */
 #include "cmd/options.h"

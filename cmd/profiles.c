@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profiles.c - `twadvise profiles list|show|validate|export`: the shipped and local profiles. */
 #include "cmd/cmd.h"
 

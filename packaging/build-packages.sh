@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # build-packages.sh - build the Debian package or the RPM from a scratch
 # copy of the source tree, so no debian/ directory, tarball or build
 # artefact is ever left in the tree.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # deps.sh - make sure the Debian packages a job needs are installed.
 #
 #   packaging/deps.sh build|test|bench|fuzz|package|valgrind|lint

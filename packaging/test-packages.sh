@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # test-packages.sh - build the Debian package and the RPM from scratch
 # copies of the tree, run lintian on the .deb and the .changes (errors
 # fail, warnings are listed), check what each package holds, and run the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* snapshot.c - snapshot encoding, decoding and validation. */
 #include "advisor/apply/snapshot.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts.c - facts lifecycle and lookups. */
 #include "advisor/facts/facts.h"
 

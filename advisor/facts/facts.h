@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts.h - the facts model: everything the inspector learned about a host. */
 #ifndef TWA_FACTS_H
 #define TWA_FACTS_H

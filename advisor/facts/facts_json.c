@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts_json.c - encoding and decoding twadvise.facts/1. */
 #include "advisor/facts/facts_json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts_text.c - inspect's text and Prometheus output. */
 #include "advisor/facts/facts_text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host.c - reading the host's identity and the time. */
 #include "advisor/inspect/host.h"
 

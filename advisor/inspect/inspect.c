@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect.c - the inspector: sysctls, counters, one streaming dump, owners. */
 #include "advisor/inspect/inspect.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_io.c - /proc/sys reads and writes. */
 #include "advisor/inspect/sysctl_io.h"
 

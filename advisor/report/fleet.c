@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fleet.c - merging hosts' reports into one fleet report, and its JSON, Markdown and HTML.
  *
  * twadvise.fleet/1 (report --merge ... --format json):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fleet.h - many hosts' twadvise.report/1 files merged into one fleet report: host x rule matrix, totals per rule. */
 #ifndef TWA_FLEET_H
 #define TWA_FLEET_H

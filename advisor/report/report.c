@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c - building a host's report: sysctl rows, fix and rollback commands, verdict, twadvise.report/1.
  *
  * twadvise.report/1 (report --format json):

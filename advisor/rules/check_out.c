@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_out.c - Nagios and Prometheus output of a check. */
 #include "advisor/rules/check_out.h"
 

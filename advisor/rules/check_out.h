@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_out.h - check's monitoring formats: Nagios plugin output, Prometheus. */
 #ifndef TWA_CHECK_OUT_H
 #define TWA_CHECK_OUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* findings.c - findings: building, ordering, JSON and text. */
 #include "advisor/rules/findings.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* findings.h - what the rules conclude: findings with evidence and changes. */
 #ifndef TWA_FINDINGS_H
 #define TWA_FINDINGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rule.h - one rule as the engine runs it: its descriptor (catalogue entry, explanation, evaluator), the context it is evaluated in, and its parameters resolved against a profile. */
 #ifndef TWA_RULE_H
 #define TWA_RULE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules.c - the rule engine: the table of rule descriptors, what they need, and the run over them. */
 #include "advisor/rules/rules.h"
 

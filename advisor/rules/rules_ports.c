@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules_ports.c - rules about ephemeral ports: exhaustion, range, listeners in it. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules_system.c - CLOSE_WAIT leaks, orphans, conntrack, profile sysctls, boot-time truth. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fsutil.c - atomic, symlink-safe file writes and reads. */
 #include "advisor/util/fsutil.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """schema_check.py - validate twadvise JSON output against docs/schema/*.json.
 
     schema_check.py SCHEMA.json FILE.json...

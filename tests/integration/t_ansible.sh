@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The Ansible module (packaging/ansible/library/twadvise.py) run by a real
 # ansible-playbook against localhost (connection local) with this private
 # namespace's sysctls and temporary state and sysctl.d directories:

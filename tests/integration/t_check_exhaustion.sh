@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Port exhaustion toward one destination: with a 1000-port range, 850
 # TIME_WAIT sockets toward 127.0.0.1:20000 are CRITICAL (>= 80%), named,
 # and the fix proposed is tcp_tw_reuse=1 and a wider range.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A fresh namespace with kernel defaults: check says OK (exit 0) with every
 # profile's rules evaluated, skips the TIME_WAIT dump (sockstat bounds it),
 # and the output formats agree.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tcp_max_tw_buckets overflow: the kernel logs nothing, TCPTimeWaitOverflow
 # grows. Warning from the counter; critical when it grows during --samples.
 . "$TESTS_DIR/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The contracts monitoring and packagers rely on, each against its real
 # consumer: promtool check metrics on every Prometheus output; the Nagios
 # plugin guidelines (status line, perfdata grammar, UNKNOWN with a reason

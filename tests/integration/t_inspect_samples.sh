@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --samples: rates per second between the first and last sample, the
 # series of state counts, and per destination the rate at which new
 # TIME_WAIT sockets appear and the TIME_WAIT that rate sustains (x 60 s).

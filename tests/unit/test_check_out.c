@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_check_out.c - unit tests for advisor/check_out.h: the Nagios plugin line and perfdata, the Prometheus check metrics. */
 #include <errno.h>
 #include <setjmp.h>

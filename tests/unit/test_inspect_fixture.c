@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_inspect_fixture.c - twa_inspect() on recorded /proc trees: the busy-host recording against its expected facts and ss counts, and broken trees. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_plan.c - unit tests for advisor/plan.h: round trips, hostile plans, fingerprints, change states, plans from findings. */
 #include <errno.h>
 #include <setjmp.h>

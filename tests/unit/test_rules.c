@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rules.c - unit tests for advisor/rules.h: every rule fires when it should, stays quiet when it should not, and never gives folklore advice. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
+# Copyright: (c) 2026 twadvise maintainers; MIT License (see LICENSE)
 # twadvise.py - Ansible module: check, apply and roll back a twadvise workload
 # profile on a host by driving the installed twadvise binary through its JSON
 # output (check --format json, plan, apply/rollback --format json).
