@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench.c - run commands alternately, time them, print medians and targets.
  *
  *   bench [--rounds K] [--warmup W] [--budget SECS] [--target SPEC]...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nldump.c - the bench's baseline: a bare inet_diag dump that only counts states.
  *
  *   nldump [--total]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run.sh - `make bench`: twadvise inspect against a bare netlink dump, ss and
 # netstat, on 200,000 TCP sockets in a private network namespace.
 #

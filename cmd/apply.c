@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* apply.c - `twadvise apply PLAN`, `rollback` and `snapshots`: change sysctls safely, go back. */
 #include "cmd/cmd.h"
 
@@ -93,8 +94,10 @@ static void result_json(const struct twa_apply_result *res, bool dry_run,
 		json_object_object_add(k, "key", json_object_new_string(res->keys[i].key));
 		json_object_object_add(k, "from", json_object_new_string(res->keys[i].from));
 		json_object_object_add(k, "to", json_object_new_string(res->keys[i].to));
-		json_object_object_add(k, "state",
-				       json_object_new_string(state_names[res->keys[i].state]));
+		/* A key written by this run is "applied"; the others keep
+		 * what was found (done: already there; pending: dry run). */
+		json_object_object_add(k, "state", json_object_new_string(
+			res->keys[i].written ? "applied" : state_names[res->keys[i].state]));
 		if (res->keys[i].expected[0] || res->keys[i].state == TWA_CHANGE_DRIFTED)
 			json_object_object_add(k, "expected",
 					       json_object_new_string(res->keys[i].expected));

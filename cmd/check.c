@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.c - `twadvise check`: inspect (or read facts), apply a profile's rules, print findings.
  *
  * Exit codes follow the monitoring-plugin convention: 0 OK, 1 WARNING,
@@ -16,6 +17,12 @@
 enum { CHECK_OK, CHECK_WARNING, CHECK_CRITICAL, CHECK_UNKNOWN };
 
 enum { FMT_TEXT, FMT_JSON, FMT_NAGIOS, FMT_PROMETHEUS };
+
+static const struct twa_cmd_format formats[] = {
+	{ "text", FMT_TEXT, false }, { "json", FMT_JSON, false },
+	{ "nagios", FMT_NAGIOS, false }, { "prometheus", FMT_PROMETHEUS, false },
+	{ NULL, 0, false },
+};
 
 struct check_opts {
 	struct twa_pipeline_opts po;
@@ -53,6 +60,7 @@ static void write_json(const struct twa_pipeline *pl, bool from_file, struct str
 	json_object_object_add(ins, "destinations_counted",
 			       json_object_new_boolean(pl->facts.ephemeral.dumped));
 	json_object_object_add(o, "inspected", ins);
+	json_object_object_add(o, "error", NULL);
 	twa_json_write(o, true, out);
 	json_object_put(o);
 }
@@ -77,6 +85,52 @@ static void render(const struct twa_cmd *c, const struct twa_pipeline *pl, struc
 	}
 }
 
+/* UNKNOWN in the requested format, with the error already printed to
+ * stderr as its reason: Nagios shows it, Prometheus's status becomes 3 (in
+ * -o FILE too, replacing the last value), JSON is a findings document. */
+static int check_unknown(struct twa_cmd *c, int r)
+{
+	const struct check_opts *o = c->opts;
+	const char *profile = o && o->po.profile ? o->po.profile : "default";
+	struct strbuf out = STRBUF_INIT;
+	json_object *j;
+	int fmt = FMT_TEXT;
+	size_t i;
+
+	(void)r;
+	/* A usage error may come before the runner resolved --format. */
+	for (i = 0; c->g.format && formats[i].name; i++)
+		if (!strcmp(formats[i].name, c->g.format))
+			fmt = formats[i].id;
+	switch (fmt) {
+	case FMT_NAGIOS:
+		twa_check_write_nagios_unknown(twa_last_error(), &out);
+		break;
+	case FMT_PROMETHEUS:
+		twa_check_write_prometheus_unknown(profile, &out);
+		break;
+	case FMT_JSON:
+		j = json_object_new_object();
+		json_object_object_add(j, "schema", json_object_new_string(TWA_FINDINGS_SCHEMA));
+		json_object_object_add(j, "status", json_object_new_string("unknown"));
+		json_object_object_add(j, "profile", json_object_new_string(profile));
+		json_object_object_add(j, "findings", json_object_new_array());
+		json_object_object_add(j, "checked", json_object_new_array());
+		json_object_object_add(j, "not_judged", json_object_new_array());
+		json_object_object_add(j, "inspected", NULL);
+		json_object_object_add(j, "error", json_object_new_string(twa_last_error()));
+		twa_json_write(j, true, &out);
+		json_object_put(j);
+		break;
+	default:
+		break;	/* text: the error on stderr says it */
+	}
+	if (out.len)
+		twa_write_output(&c->g, &out);
+	strbuf_release(&out);
+	return CHECK_UNKNOWN;
+}
+
 static int check_exec(struct twa_cmd *c)
 {
 	struct check_opts *o = c->opts;
@@ -88,8 +142,10 @@ static int check_exec(struct twa_cmd *c)
 	o->po.samples = (unsigned)o->samples;
 	o->po.keep_history = true;
 	twa_pipeline_init(&pl);
-	if (twa_pipeline_run(&c->g, &o->po, &pl))
+	if (twa_pipeline_run(&c->g, &o->po, &pl)) {
+		r = check_unknown(c, r);
 		goto out;
+	}
 	if (o->evidence_only)
 		twa_findings_evidence_only(&pl.findings);
 	render(c, &pl, &out);
@@ -124,12 +180,6 @@ static const struct twa_cmd_option options[] = {
 	{ .type = TWA_OPT_END },
 };
 
-static const struct twa_cmd_format formats[] = {
-	{ "text", FMT_TEXT, false }, { "json", FMT_JSON, false },
-	{ "nagios", FMT_NAGIOS, false }, { "prometheus", FMT_PROMETHEUS, false },
-	{ NULL, 0, false },
-};
-
 const struct twa_cmd_entry twa_cmd_check = {
 	.name = "check",
 	.usage = "[--profile NAME|FILE|URL] [--facts FILE] [--fail-on warning|critical] [--evidence-only]",
@@ -142,4 +192,5 @@ const struct twa_cmd_entry twa_cmd_check = {
 	.opts_size = sizeof(struct check_opts),
 	.check = twa_cmd_no_operands,
 	.exec = check_exec,
+	.fail = check_unknown,
 };

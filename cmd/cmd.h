@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd.h - the command layer: globals, option and format declarations, command entries.
  *
  * A new command: cmd/NAME.c with its options struct, an option table, its
@@ -119,6 +120,10 @@ struct twa_cmd_entry {
 	size_t opts_size;
 	int (*check)(struct twa_cmd *c);
 	int (*exec)(struct twa_cmd *c);
+	/* NULL, or called with the exit code r when the run fails before exec
+	 * (usage, --format, --netns): renders the failure in the command's
+	 * format (check's UNKNOWN) and returns the exit code. */
+	int (*fail)(struct twa_cmd *c, int r);
 };
 
 /* One run of a command: what the parser produced. */

@@ -1,30 +1,46 @@
+/* SPDX-License-Identifier: MIT */
 /* errors.c - every error is printed here, once, with its exit code. */
 #include "cmd/errors.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "advisor/util/strbuf.h"
 #include "advisor/util/textesc.h"
 #include "cmd/cmd.h"
 
+/* The last error printed, escaped: check repeats it as its UNKNOWN reason. */
+static char last_error[1200];
+
+const char *twa_last_error(void)
+{
+	return last_error[0] ? last_error : "could not evaluate";
+}
+
 /* Every message goes out escaped: it may quote a file, a profile or a
- * server's answer (textesc.h). */
-static void print_line(const char *prefix, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static void print_line(const char *prefix, const char *fmt, va_list ap)
+ * server's answer (textesc.h). An error (not a warning) is remembered;
+ * hint follows it on the line but is not part of it. */
+static void print_line(const char *prefix, bool error, const char *hint,
+		       const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void print_line(const char *prefix, bool error, const char *hint,
+		       const char *fmt, va_list ap)
 {
 	struct strbuf msg = STRBUF_INIT, out = STRBUF_INIT;
 
 	strbuf_vaddf(&msg, fmt, ap);
-	strbuf_addstr(&out, prefix);
 	twa_text_escape(&out, msg.buf, msg.len, false);
-	strbuf_addch(&out, '\n');
-	if (strbuf_failed(&out))
+	if (error)
+		snprintf(last_error, sizeof(last_error), "%s",
+			 strbuf_failed(&out) ? "out of memory" : out.buf);
+	strbuf_reset(&msg);
+	strbuf_addf(&msg, "%s%s%s\n", prefix, out.buf, hint);
+	if (strbuf_failed(&msg))
 		fprintf(stderr, "%s(out of memory)\n", prefix);
 	else
-		fputs(out.buf, stderr);
+		fputs(msg.buf, stderr);
 	strbuf_release(&msg);
 	strbuf_release(&out);
 }
@@ -36,7 +52,7 @@ static void print_linef(const char *prefix, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	print_line(prefix, fmt, ap);
+	print_line(prefix, true, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -53,7 +69,7 @@ void twa_errorf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	print_line("twadvise: ", fmt, ap);
+	print_line("twadvise: ", true, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -62,7 +78,7 @@ void twa_warnf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	print_line("twadvise: warning: ", fmt, ap);
+	print_line("twadvise: warning: ", false, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -115,15 +131,13 @@ int twa_fail(const struct twa_err *err)
 
 int twa_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char hint[160];
 	va_list ap;
 
-	fputs("twadvise: ", stderr);
+	snprintf(hint, sizeof(hint), " (see 'twadvise %s%s--help')", cmd ? cmd : "",
+		 cmd ? " " : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("twadvise: ", true, hint, fmt, ap);
 	va_end(ap);
-	if (cmd)
-		fprintf(stderr, " (see 'twadvise %s --help')\n", cmd);
-	else
-		fputs(" (see 'twadvise --help')\n", stderr);
 	return EXIT_USAGE;
 }

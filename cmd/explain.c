@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* explain.c - `twadvise explain [RULE]`: the knowledge behind each rule. */
 #include "cmd/cmd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* help.c - `twadvise help` and every --help, rendered from the declarations. */
 #include "cmd/help.h"
 

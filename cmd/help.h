@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* help.h - help rendered from the command and option declarations. */
 #ifndef TWA_CMD_HELP_H
 #define TWA_CMD_HELP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect.c - `twadvise inspect`: gather facts and print them. */
 #include "cmd/cmd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c - twadvise: the table of commands and the dispatch; only main decides to exit. */
 #include "cmd/cmd.h"
 
@@ -42,10 +43,8 @@ int main(int argc, char **argv)
 		twa_help_overview(commands);
 	if (r)
 		return r < 0 ? 0 : r;
-	if (top.argc == 0) {
-		twa_help_overview(commands);
-		return EXIT_USAGE;
-	}
+	if (top.argc == 0)	/* a usage error: stderr, not the help on stdout */
+		return twa_usage_error(NULL, "no command given (inspect, check, plan, apply, report, ...)");
 	e = twa_cmd_find(commands, top.argv[0]);
 	if (!e)
 		return unknown_command(top.argv[0]);

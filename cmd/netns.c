@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netns.c - enter the network namespace --netns names, once, before inspecting or writing. */
 #include "cmd/netns.h"
 

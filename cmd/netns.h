@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netns.h - entering --netns for the runner and the pipeline. */
 #ifndef TWA_CMD_NETNS_H
 #define TWA_CMD_NETNS_H

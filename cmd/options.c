@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c - the shared parser (getopt_long over the global and a command's
  * declared options), the --format check and the runner that calls a command. */
 #include "cmd/options.h"
@@ -282,7 +283,9 @@ int twa_cmd_run(const struct twa_cmd_entry *e, const struct twa_cmd_entry *const
 		globals_finish(&c.g);
 	if (r == 0 && (e->needs & TWA_NEEDS_NETNS))
 		r = twa_enter_netns(&c.g);
-	if (r > 0 && e->usage_exit)
+	if (r > 0 && e->fail)
+		r = e->fail(&c, r);
+	else if (r > 0 && e->usage_exit)
 		r = e->usage_exit;
 	if (r == 0)
 		r = e->exec(&c);

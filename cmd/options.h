@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h - the one option parser and runner every command goes through. */
 #ifndef TWA_CMD_OPTIONS_H
 #define TWA_CMD_OPTIONS_H

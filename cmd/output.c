@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.c - -o FILE or stdout for every command's result, and whole-file reads. */
 #include "cmd/output.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.h - the one way a command's result leaves: stdout or -o FILE; reading inputs. */
 #ifndef TWA_CMD_OUTPUT_H
 #define TWA_CMD_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pipeline.c - profile -> facts -> findings, shared by check, plan and report. */
 #include "cmd/pipeline.h"
 

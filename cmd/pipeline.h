@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pipeline.h - profile -> facts -> findings, the one path check, plan and report share. */
 #ifndef TWA_CMD_PIPELINE_H
 #define TWA_CMD_PIPELINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plan.c - `twadvise plan`: propose sysctl changes from a check; write a reviewable plan. */
 #include "cmd/cmd.h"
 

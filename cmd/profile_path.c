@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_path.c - where commands look for profiles, and loading one for them. */
 #include "cmd/profile_path.h"
 

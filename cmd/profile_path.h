@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_path.h - where commands look for profiles, and loading one (or fetching it) for them. */
 #ifndef TWA_CMD_PROFILE_PATH_H
 #define TWA_CMD_PROFILE_PATH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c - `twadvise report`: findings, evidence and fix commands as Markdown, HTML or JSON; --post; --merge.
  *
  * Exit codes: 0 when the report was written (and posted), whatever the

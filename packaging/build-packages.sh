@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # build-packages.sh - build the Debian package or the RPM from a scratch
 # copy of the source tree, so no debian/ directory, tarball or build
 # artefact is ever left in the tree.
@@ -8,7 +9,9 @@
 #   packaging/build-packages.sh tarball OUTDIR   twadvise-VERSION.tar.gz only
 #
 # The copy holds the files git knows (tracked, and untracked but not
-# ignored), or everything but build/ and .git/ outside a git checkout.
+# ignored), symlinks as symlinks (the recorded /proc fixtures hold dangling
+# ones: fd/N -> socket:[...], ns/net), or everything but build/ and .git/
+# outside a git checkout.
 # DEB_BUILD_OPTIONS=nocheck skips the unit tests of either build. On a system whose rpm
 # database does not hold the build dependencies (Debian), rpmbuild runs with
 # --nodeps and without a debuginfo package.
@@ -36,7 +39,7 @@ export_tree() {
 	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 		# shellcheck disable=SC2016 # $f is expanded by the inner sh
 		git -C "$top" ls-files -z --cached --others --exclude-standard |
-			(cd "$top" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
+			(cd "$top" && xargs -0 sh -c 'for f; do { [ -e "$f" ] || [ -L "$f" ]; } && printf "%s\0" "$f"; done' sh) |
 			(cd "$top" && tar --null -T - -cf -) | tar -xf - -C "$1"
 	else
 		(cd "$top" && tar --exclude=./build --exclude=./.git --exclude=./debian -cf - .) |

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # deps.sh - make sure the Debian packages a job needs are installed.
 #
 #   packaging/deps.sh build|test|bench|fuzz|package|valgrind|lint
@@ -9,7 +10,9 @@
 set -eu
 
 build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev"
-test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible groff-base"
+# prometheus: promtool checks every Prometheus output; python3-jsonschema
+# checks every JSON document against docs/schema (t_contracts.sh).
+test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible groff-base prometheus python3-jsonschema"
 bench="$build iproute2 util-linux procps net-tools"
 fuzz="$build clang libclang-rt-14-dev"
 package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion libcmocka-dev cpio"

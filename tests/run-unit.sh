@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run-unit.sh - run each cmocka unit-test binary given as an argument: one PASS/FAIL line each, non-zero exit if any failed.
 #
 #   tests/run-unit.sh build/tests/test_parse build/tests/test_addr ...

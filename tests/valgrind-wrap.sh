@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # valgrind-wrap.sh - stands in for twadvise in the integration tests (make valgrind): runs the real binary under valgrind memcheck.
 #
 #   TWADVISE=tests/valgrind-wrap.sh TWADVISE_REAL=build/twadvise \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* apply.c - applying plans and rolling back snapshots, all or nothing. */
 #include "advisor/apply/apply.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* apply.h - apply a reviewed plan, roll a snapshot back: never leave a host half-changed. */
 #ifndef TWA_APPLY_H
 #define TWA_APPLY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* boot.c - replaying the boot-time order of sysctl.d files. */
 #include "advisor/apply/boot.h"
 

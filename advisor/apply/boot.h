@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* boot.h - which value each persisted key gets at the next boot (edge). */
 #ifndef TWA_BOOT_H
 #define TWA_BOOT_H

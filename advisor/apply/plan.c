@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plan.c - building, encoding, decoding and validating plans (pure). */
 #include "advisor/apply/plan.h"
 

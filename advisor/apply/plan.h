@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plan.h - reviewed plans: proposed sysctl changes with the values they were made from. */
 #ifndef TWA_PLAN_H
 #define TWA_PLAN_H

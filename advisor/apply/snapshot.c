@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* snapshot.c - snapshot encoding, decoding and validation. */
 #include "advisor/apply/snapshot.h"
 
@@ -109,8 +110,8 @@ json_object *twa_snapshot_to_json(const struct twa_snapshot *s)
 	json_object_object_add(o, "netns", json_object_new_string(s->netns));
 	json_object_object_add(o, "profile", json_object_new_string(s->profile));
 	json_object_object_add(o, "plan_fingerprint", json_object_new_string(s->plan_fingerprint));
-	if (s->rolls_back[0])
-		json_object_object_add(o, "rolls_back", json_object_new_string(s->rolls_back));
+	json_object_object_add(o, "rolls_back", s->rolls_back[0] ?
+			       json_object_new_string(s->rolls_back) : NULL);
 	for (i = 0; i < s->n; i++)
 		json_object_array_add(vals, twa_rec_to_json(snapshot_value_fields,
 							    &s->values[i]));
@@ -123,6 +124,8 @@ json_object *twa_snapshot_to_json(const struct twa_snapshot *s)
 		json_object_object_add(p, "content", s->persist_content ?
 				       json_object_new_string(s->persist_content) : NULL);
 		json_object_object_add(o, "persist", p);
+	} else {
+		json_object_object_add(o, "persist", NULL);	/* always present */
 	}
 	return o;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* snapshot.h - what apply and rollback save first, so every change can be undone (pure). */
 #ifndef TWA_SNAPSHOT_H
 #define TWA_SNAPSHOT_H

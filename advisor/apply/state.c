@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.c - the state directory, its lock, and snapshot files. */
 #include "advisor/apply/state.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.h - the state directory: its lock and the snapshots in it (edge). */
 #ifndef TWA_STATE_H
 #define TWA_STATE_H

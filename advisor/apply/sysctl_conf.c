@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_conf.c - parsing sysctl.d files. */
 #include "advisor/apply/sysctl_conf.h"
 

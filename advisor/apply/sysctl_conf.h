@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_conf.h - sysctl.d(5) file syntax and boot-order resolution (pure). */
 #ifndef TWA_SYSCTL_CONF_H
 #define TWA_SYSCTL_CONF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* addr.c - address formatting without the socket headers. */
 #include "advisor/facts/addr.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* addr.h - socket addresses as the inspector sees them, and their text form. */
 #ifndef TWA_ADDR_H
 #define TWA_ADDR_H

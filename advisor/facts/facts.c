@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts.c - facts lifecycle and lookups. */
 #include "advisor/facts/facts.h"
 
@@ -5,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisor/facts/sysctl_key.h"
 #include "advisor/util/parse.h"
 
 void twa_facts_init(struct twa_facts *f)
@@ -147,6 +149,9 @@ int twa_facts_set_sysctl(struct twa_facts *f, const char *key, const char *value
 	copy = strdup(value);
 	if (!copy)
 		return -ENOMEM;
+	/* Kernel text normalised at the boundary (recorded facts too): one
+	 * space between values, never the kernel's tab. */
+	twa_sysctl_value_normalize(value, copy, strlen(value) + 1);
 	for (i = 0; i < f->n_sysctls; i++)
 		if (!strcmp(f->sysctls[i].key, key)) {
 			free(f->sysctls[i].value);
@@ -269,4 +274,17 @@ bool twa_ephemeral_contains(const struct twa_ephemeral *e, unsigned port)
 		if (port >= e->reserved[i].lo && port <= e->reserved[i].hi)
 			return false;
 	return true;
+}
+
+bool twa_counter_is_gauge(const char *name)
+{
+	static const char *const gauges[] = {
+		"CurrEstab", "MaxConn", "RtoAlgorithm", "RtoMin", "RtoMax", NULL,
+	};
+	size_t i;
+
+	for (i = 0; gauges[i]; i++)
+		if (!strcmp(name, gauges[i]))
+			return true;
+	return false;
 }

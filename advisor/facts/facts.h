@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts.h - the facts model: everything the inspector learned about a host. */
 #ifndef TWA_FACTS_H
 #define TWA_FACTS_H
@@ -49,6 +50,7 @@ struct twa_host {
 	char netns[64];		/* "net:[4026531840]" */
 	char time[32];		/* RFC 3339, UTC */
 	char boot_id[40];	/* /proc/sys/kernel/random/boot_id; "" unknown */
+	char machine_id[40];	/* /etc/machine-id (32 hex digits); "" when absent */
 };
 
 struct twa_sockets {
@@ -253,6 +255,10 @@ bool twa_facts_sockstat(const struct twa_facts *f, const char *name,
 #define TWA_TW_REUSE_DELAY_DEFAULT_MS 1000
 /* net.ipv4.tcp_tw_reuse_delay in ms, or the default when absent. */
 uint32_t twa_facts_tw_reuse_delay_ms(const struct twa_facts *f);
+/* True for the values of "counters" that are gauges or constants, not
+ * cumulative counts (Tcp: CurrEstab, MaxConn, RtoAlgorithm, RtoMin, RtoMax):
+ * they get no rate and are exported as gauges. */
+bool twa_counter_is_gauge(const char *name);
 /* Worst destination (largest in_use) or NULL. */
 const struct twa_destination *twa_facts_worst_destination(const struct twa_facts *f);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts_json.c - encoding and decoding twadvise.facts/1. */
 #include "advisor/facts/facts_json.h"
 
@@ -213,6 +214,28 @@ static json_object *history_to_json(const struct twa_history_view *h)
 	return o;
 }
 
+static json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+/* Searched, or nothing to search (no CLOSE_WAIT socket): the owners, the
+ * unattributed count and the unreadable processes; null when CLOSE_WAIT
+ * sockets exist but their owners were not looked up. */
+static void close_wait_to_json(const struct twa_facts *f, json_object *o)
+{
+	bool known = f->close_wait.searched ||
+		     (f->sockets.present && !twa_facts_state(f, TWA_TCP_CLOSE_WAIT));
+
+	json_object_object_add(o, "close_wait_owners", !known ? NULL :
+			       records_to_json(twa_owner_fields, f->close_wait.v,
+					       f->close_wait.n, sizeof(*f->close_wait.v)));
+	json_object_object_add(o, "close_wait_unattributed", !known ? NULL :
+			       json_object_new_int64((int64_t)f->close_wait.unattributed));
+	json_object_object_add(o, "processes_unreadable", !known ? NULL :
+			       json_object_new_int64(f->close_wait.unreadable));
+}
+
 json_object *twa_facts_to_json(const struct twa_facts *f)
 {
 	json_object *o = json_object_new_object(), *h, *src, *sys;
@@ -226,53 +249,38 @@ json_object *twa_facts_to_json(const struct twa_facts *f)
 	json_object_object_add(h, "kernel", json_object_new_string(f->host.kernel));
 	json_object_object_add(h, "netns", json_object_new_string(f->host.netns));
 	json_object_object_add(h, "time", json_object_new_string(f->host.time));
-	if (f->host.boot_id[0])
-		json_object_object_add(h, "boot_id", json_object_new_string(f->host.boot_id));
+	json_object_object_add(h, "boot_id", str_or_null(f->host.boot_id));
+	json_object_object_add(h, "machine_id", str_or_null(f->host.machine_id));
 	json_object_object_add(o, "host", h);
 	src = json_object_new_object();
-	if (f->sockets.present)
-		json_object_object_add(src, "sockets", json_object_new_string(f->sockets.source));
-	if (f->sources.sockstat[0])
-		json_object_object_add(src, "sockstat", json_object_new_string(f->sources.sockstat));
-	if (f->sources.counters[0])
-		json_object_object_add(src, "counters", json_object_new_string(f->sources.counters));
-	if (f->sources.sysctls[0])
-		json_object_object_add(src, "sysctls", json_object_new_string(f->sources.sysctls));
-	if (f->sources.owners[0])
-		json_object_object_add(src, "owners", json_object_new_string(f->sources.owners));
+	json_object_object_add(src, "sockets", str_or_null(f->sockets.present ?
+							    f->sockets.source : ""));
+	json_object_object_add(src, "sockstat", str_or_null(f->sources.sockstat));
+	json_object_object_add(src, "counters", str_or_null(f->sources.counters));
+	json_object_object_add(src, "sysctls", str_or_null(f->sources.sysctls));
+	json_object_object_add(src, "owners", str_or_null(f->sources.owners));
 	json_object_object_add(o, "sources", src);
-	if (f->sockets.present)
-		json_object_object_add(o, "sockets", sockets_to_json(f));
-	if (f->have_sockstat)
-		json_object_object_add(o, "sockstat", named_to_json(&f->sockstat));
+	/* Every member is always there: null when it was not gathered. */
+	json_object_object_add(o, "sockets", f->sockets.present ? sockets_to_json(f) : NULL);
+	json_object_object_add(o, "sockstat",
+			       f->have_sockstat ? named_to_json(&f->sockstat) : NULL);
 	json_object_object_add(o, "counters", named_to_json(&f->counters));
 	sys = json_object_new_object();
 	for (i = 0; i < f->n_sysctls; i++)
 		json_object_object_add(sys, f->sysctls[i].key,
 				       json_object_new_string(f->sysctls[i].value));
 	json_object_object_add(o, "sysctls", sys);
-	if (f->ephemeral.present)
-		json_object_object_add(o, "ephemeral", ephemeral_to_json(&f->ephemeral));
-	if (f->have_listeners)
-		json_object_object_add(o, "listeners",
-				       records_to_json(twa_listener_fields, f->listeners,
-						       f->n_listeners, sizeof(*f->listeners)));
-	if (f->close_wait.searched) {
-		json_object_object_add(o, "close_wait_owners",
-				       records_to_json(twa_owner_fields, f->close_wait.v,
-						       f->close_wait.n,
-						       sizeof(*f->close_wait.v)));
-		json_object_object_add(o, "close_wait_unattributed",
-				       json_object_new_int64((int64_t)f->close_wait.unattributed));
-		json_object_object_add(o, "processes_unreadable",
-				       json_object_new_int64(f->close_wait.unreadable));
-	}
-	if (f->rates.present)
-		json_object_object_add(o, "rates", rates_group_to_json(&f->rates));
-	if (f->history.state != TWA_HISTORY_UNSET)
-		json_object_object_add(o, "history", history_to_json(&f->history));
-	if (f->boot.present)
-		json_object_object_add(o, "boot", boot_to_json(&f->boot));
+	json_object_object_add(o, "ephemeral", f->ephemeral.present ?
+			       ephemeral_to_json(&f->ephemeral) : NULL);
+	json_object_object_add(o, "listeners", f->have_listeners ?
+			       records_to_json(twa_listener_fields, f->listeners,
+					       f->n_listeners, sizeof(*f->listeners)) : NULL);
+	close_wait_to_json(f, o);
+	json_object_object_add(o, "rates", f->rates.present ?
+			       rates_group_to_json(&f->rates) : NULL);
+	json_object_object_add(o, "history", f->history.state != TWA_HISTORY_UNSET ?
+			       history_to_json(&f->history) : NULL);
+	json_object_object_add(o, "boot", f->boot.present ? boot_to_json(&f->boot) : NULL);
 	return o;
 }
 
@@ -362,6 +370,7 @@ static const struct twa_json_field host_fields[] = {
 	TWA_JD_STR(FACT(host.netns), "netns", false),
 	TWA_JD_STR(FACT(host.time), "time", false),
 	TWA_JD_STR(FACT(host.boot_id), "boot_id", false),
+	TWA_JD_STR(FACT(host.machine_id), "machine_id", false),
 	{ 0 },
 };
 

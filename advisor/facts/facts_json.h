@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts_json.h - facts as twadvise.facts/1 JSON, both ways. */
 #ifndef TWA_FACTS_JSON_H
 #define TWA_FACTS_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts_text.c - inspect's text and Prometheus output. */
 #include "advisor/facts/facts_text.h"
 
@@ -19,6 +20,19 @@ static const char *const key_counters[] = {
 	"EstabResets", NULL,
 };
 
+/* A state not dumped: no per-family count; TIME_WAIT's total from sockstat. */
+static void write_skipped_state(const struct twa_facts *f, unsigned st, struct strbuf *out)
+{
+	int64_t tw;
+
+	if (st == TWA_TCP_TIME_WAIT && twa_facts_sockstat(f, "tw", &tw))
+		strbuf_addf(out, "  %-14s %10s %10s %10" PRId64 "  (sockstat tw: not dumped)\n",
+			    twa_tcp_state_name(st), "-", "-", tw);
+	else
+		strbuf_addf(out, "  %-14s %10s %10s %10s  (not dumped)\n",
+			    twa_tcp_state_name(st), "-", "-", "-");
+}
+
 static void write_states(const struct twa_facts *f, struct strbuf *out)
 {
 	const struct twa_sockets *s = &f->sockets;
@@ -31,16 +45,16 @@ static void write_states(const struct twa_facts *f, struct strbuf *out)
 	strbuf_addf(out, "  %-14s %10s %10s %10s\n", "STATE", "IPv4", "IPv6", "TOTAL");
 	for (st = 1; st < TWA_TCP_STATE_MAX; st++) {
 		uint64_t v4 = s->states[TWA_FAM_INET][st], v6 = s->states[TWA_FAM_INET6][st];
-		const char *note = "";
 
 		if (!(v4 + v6) && st != TWA_TCP_TIME_WAIT && st != TWA_TCP_CLOSE_WAIT &&
 		    st != TWA_TCP_ESTABLISHED)
 			continue;
-		if (s->skipped & TWA_TCPF(st))
-			note = st == TWA_TCP_TIME_WAIT ? "  (from sockstat: not dumped)" :
-							"  (not dumped)";
-		strbuf_addf(out, "  %-14s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "%s\n",
-			    twa_tcp_state_name(st), v4, v6, v4 + v6, note);
+		if (s->skipped & TWA_TCPF(st)) {
+			write_skipped_state(f, st, out);
+			continue;
+		}
+		strbuf_addf(out, "  %-14s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
+			    twa_tcp_state_name(st), v4, v6, v4 + v6);
 	}
 	if (s->fin_wait2_orphans)
 		strbuf_addf(out, "  of FIN_WAIT2: %" PRIu64 " orphaned (no process holds them)\n",
@@ -269,6 +283,31 @@ static void prom_named(struct strbuf *out, const char *name, const char *type,
 	}
 }
 
+/* The Tcp/TcpExt values: cumulative counters as twadvise_tcp_events_total
+ * (TYPE counter), gauges such as CurrEstab as twadvise_tcp_current.
+ * MaxConn is -1 when the kernel has no fixed limit: no sample then. */
+static void prom_counters(const struct twa_named_vec *v, struct strbuf *out)
+{
+	size_t i;
+
+	twa_prom_family(out, "twadvise_tcp_events_total", "counter",
+			"TcpExt (/proc/net/netstat) and Tcp (/proc/net/snmp) counters since boot.");
+	for (i = 0; i < v->n; i++) {
+		const char *l[] = { "name", v->v[i].name, NULL };
+
+		if (!twa_counter_is_gauge(v->v[i].name))
+			twa_prom_sample(out, "twadvise_tcp_events_total", l, (double)v->v[i].value);
+	}
+	twa_prom_family(out, "twadvise_tcp_current", "gauge",
+			"Tcp values of /proc/net/snmp that are not counters (CurrEstab, MaxConn, Rto*).");
+	for (i = 0; i < v->n; i++) {
+		const char *l[] = { "name", v->v[i].name, NULL };
+
+		if (twa_counter_is_gauge(v->v[i].name) && v->v[i].value >= 0)
+			twa_prom_sample(out, "twadvise_tcp_current", l, (double)v->v[i].value);
+	}
+}
+
 static void prom_sysctls(const struct twa_facts *f, struct strbuf *out)
 {
 	size_t i;
@@ -338,19 +377,26 @@ static void prom_listeners(const struct twa_facts *f, struct strbuf *out)
 	}
 }
 
+/* Per command name, summed over its processes: a pid label would start a
+ * new series at every restart. */
 static void prom_close_wait(const struct twa_owners *o, struct strbuf *out)
 {
-	char num[32];
-	size_t i;
+	size_t i, j;
 
 	twa_prom_family(out, "twadvise_close_wait_owner_sockets", "gauge",
-			"CLOSE_WAIT sockets held per process.");
+			"CLOSE_WAIT sockets held per command name (all its processes).");
 	for (i = 0; i < o->n; i++) {
-		const char *l[] = { "pid", num, "comm", o->v[i].comm, NULL };
+		const char *l[] = { "comm", o->v[i].comm, NULL };
+		uint64_t sum = 0;
 
-		snprintf(num, sizeof(num), "%d", o->v[i].pid);
-		twa_prom_sample(out, "twadvise_close_wait_owner_sockets", l,
-				(double)o->v[i].count);
+		for (j = 0; j < i && strcmp(o->v[j].comm, o->v[i].comm); j++)
+			;
+		if (j < i)
+			continue;	/* this comm was written already */
+		for (j = i; j < o->n; j++)
+			if (!strcmp(o->v[j].comm, o->v[i].comm))
+				sum += o->v[j].count;
+		twa_prom_sample(out, "twadvise_close_wait_owner_sockets", l, (double)sum);
 	}
 }
 
@@ -363,9 +409,7 @@ int twa_facts_write_prometheus(const struct twa_facts *f, struct strbuf *out)
 		prom_named(out, "twadvise_sockstat", "gauge",
 			   "The TCP line of /proc/net/sockstat.", "field", &f->sockstat);
 	if (f->counters.n)
-		prom_named(out, "twadvise_tcp_counter", "untyped",
-			   "TcpExt (/proc/net/netstat) and Tcp (/proc/net/snmp) values.",
-			   "name", &f->counters);
+		prom_counters(&f->counters, out);
 	prom_sysctls(f, out);
 	if (f->ephemeral.present)
 		prom_ephemeral(&f->ephemeral, out);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* facts_text.h - facts for people (inspect --format text) and for Prometheus. */
 #ifndef TWA_FACTS_TEXT_H
 #define TWA_FACTS_TEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* needs.h - which kinds of facts a caller needs gathered: shared by the rule catalogue, which declares them, and the inspector, which honours them. */
 #ifndef TWA_NEEDS_H
 #define TWA_NEEDS_H

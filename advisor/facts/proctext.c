@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proctext.c - parsers for /proc/net/{sockstat,netstat,snmp,tcp,tcp6} text. */
 #include "advisor/facts/proctext.h"
 

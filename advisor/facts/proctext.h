@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proctext.h - parsers for the text files of /proc/net and /proc/sys (pure). */
 #ifndef TWA_PROCTEXT_H
 #define TWA_PROCTEXT_H

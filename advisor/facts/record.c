@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* record.c - generic record writers and reader driven by field tables. */
 #include "advisor/facts/record.h"
 

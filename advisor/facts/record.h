@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* record.h - one description of a record drives its JSON and its text table. */
 #ifndef TWA_RECORD_H
 #define TWA_RECORD_H

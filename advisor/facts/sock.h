@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sock.h - one TCP socket as a parser hands it to the aggregator (never stored). */
 #ifndef TWA_SOCK_H
 #define TWA_SOCK_H

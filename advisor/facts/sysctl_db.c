@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_db.c - the table of known sysctls.
  *
  * Bounds follow Documentation/networking/ip-sysctl.rst and the proc

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_db.h - the sysctls twadvise knows: types, bounds, scope, owning rule. */
 #ifndef TWA_SYSCTL_DB_H
 #define TWA_SYSCTL_DB_H

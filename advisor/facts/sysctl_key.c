@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_key.c - sysctl name grammar, value checks and normalization. */
 #include "advisor/facts/sysctl_key.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_key.h - sysctl name grammar and value comparison (pure). */
 #ifndef TWA_SYSCTL_KEY_H
 #define TWA_SYSCTL_KEY_H

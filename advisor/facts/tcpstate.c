@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tcpstate.c - TCP state names. */
 #include "advisor/facts/tcpstate.h"
 

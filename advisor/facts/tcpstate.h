@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tcpstate.h - the kernel's TCP states, numbered as in include/net/tcp_states.h. */
 #ifndef TWA_TCPSTATE_H
 #define TWA_TCPSTATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* destmap.c - open-addressing hash table of per-destination port counts. */
 #include "advisor/inspect/destmap.h"
 

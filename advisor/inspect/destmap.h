@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* destmap.h - ephemeral ports in use per (local addr, remote addr, remote port). */
 #ifndef TWA_DESTMAP_H
 #define TWA_DESTMAP_H

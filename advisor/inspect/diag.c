@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diag.c - parsing inet_diag netlink messages from a byte buffer. */
 #include "advisor/inspect/diag.h"
 

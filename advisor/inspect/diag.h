@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diag.h - walk a buffer of NETLINK_SOCK_DIAG inet_diag replies (pure). */
 #ifndef TWA_DIAG_H
 #define TWA_DIAG_H

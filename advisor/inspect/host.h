@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host.h - which host and network namespace this is, and the time (edge). */
 #ifndef TWA_HOST_H
 #define TWA_HOST_H

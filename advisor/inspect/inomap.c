@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inomap.c - open-addressing map of socket inodes. */
 #include "advisor/inspect/inomap.h"
 

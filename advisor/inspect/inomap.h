@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inomap.h - socket inode -> small integer, for finding owners in /proc/PID/fd. */
 #ifndef TWA_INOMAP_H
 #define TWA_INOMAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect.c - the inspector: sysctls, counters, one streaming dump, owners. */
 #include "advisor/inspect/inspect.h"
 
@@ -474,8 +475,8 @@ static int compute_rates(struct twa_rates *rates, const struct twa_facts *first,
 		const struct twa_named *a = twa_named_get(&first->counters,
 							  last->counters.v[i].name);
 
-		if (!a)
-			continue;
+		if (!a || twa_counter_is_gauge(a->name))
+			continue;	/* a gauge (CurrEstab) has no rate */
 		r = twa_rate_add(&rates->counters, a->name,
 				 (double)(last->counters.v[i].value - a->value) / dt);
 		if (r < 0)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inspect.h - gather facts from the kernel: the inspector's entry point. */
 #ifndef TWA_INSPECT_H
 #define TWA_INSPECT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netlink.c - inet_diag dumps over NETLINK_SOCK_DIAG. */
 #include "advisor/inspect/netlink.h"
 

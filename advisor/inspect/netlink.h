@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netlink.h - the NETLINK_SOCK_DIAG socket: send a dump request, receive (edge). */
 #ifndef TWA_NETLINK_H
 #define TWA_NETLINK_H

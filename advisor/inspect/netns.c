@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netns.c - setns(2) into a named or given network namespace. */
 #include "advisor/inspect/netns.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netns.h - enter another network namespace before inspecting it (edge). */
 #ifndef TWA_NETNS_H
 #define TWA_NETNS_H

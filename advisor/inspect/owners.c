@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* owners.c - socket owners through /proc/PID/fd. */
 #include "advisor/inspect/owners.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* owners.h - find the processes that hold sockets, by inode, in /proc/PID/fd (edge). */
 #ifndef TWA_OWNERS_H
 #define TWA_OWNERS_H

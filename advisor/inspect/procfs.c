@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* procfs.c - reading /proc (or a recorded tree under --proc-root). */
 #include "advisor/inspect/procfs.h"
 

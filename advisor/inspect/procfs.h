@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* procfs.h - the one way into /proc: honours --proc-root, caps sizes (edge). */
 #ifndef TWA_PROCFS_H
 #define TWA_PROCFS_H

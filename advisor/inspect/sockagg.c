@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sockagg.c - the streaming aggregator behind every socket dump. */
 #include "advisor/inspect/sockagg.h"
 

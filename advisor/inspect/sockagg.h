@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sockagg.h - aggregate a socket dump while it streams: counts, never lists. */
 #ifndef TWA_SOCKAGG_H
 #define TWA_SOCKAGG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_io.c - /proc/sys reads and writes. */
 #include "advisor/inspect/sysctl_io.h"
 
@@ -50,7 +51,9 @@ int twa_sysctl_read(const char *root, const char *key, char *buf,
 		return twa_err_set_at(err, r, path, 0, 0, "cannot read: %s",
 				      strerror(-r));
 	buf[n] = '\0';
-	twa_rstrip(buf);
+	/* Normalised once here: "40000\t41999" becomes "40000 41999" in
+	 * facts, plans and snapshots alike (in place: it never grows). */
+	twa_sysctl_value_normalize(buf, buf, size);
 	return 0;
 }
 

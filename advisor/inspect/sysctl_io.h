@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysctl_io.h - read and write /proc/sys, never through a symlink (edge). */
 #ifndef TWA_SYSCTL_IO_H
 #define TWA_SYSCTL_IO_H

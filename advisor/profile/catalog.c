@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* catalog.c - the rule catalogue's data: ids, titles, parameters, needs. */
 #include "advisor/profile/catalog.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* catalog.h - the rule catalogue: every rule's id, title, parameters (defaults, bounds) and the facts it needs; what a profile may say about rules. */
 #ifndef TWA_CATALOG_H
 #define TWA_CATALOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile.c - parsing and validating workload profiles against the sysctl database and the rule catalogue (pure). */
 #include "advisor/profile/profile.h"
 

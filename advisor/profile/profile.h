@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile.h - workload profiles: what a workload wants of the sysctls and rules. */
 #ifndef TWA_PROFILE_H
 #define TWA_PROFILE_H

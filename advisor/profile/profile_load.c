@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_load.c - locating profile files and resolving extends chains. */
 #include "advisor/profile/profile_load.h"
 

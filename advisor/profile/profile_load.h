@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_load.h - find and load profiles by name, path or URL, resolving extends (edge). */
 #ifndef TWA_PROFILE_LOAD_H
 #define TWA_PROFILE_LOAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* want.c - what a profile wants of one sysctl, and whether a value meets it (pure). */
 #include "advisor/profile/want.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* want.h - what a profile wants of one sysctl (a value, bounds, a port-range size) and whether a value meets it; used by profile parsing and by the rules. */
 #ifndef TWA_WANT_H
 #define TWA_WANT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* yamltree.c - YAML to a tree of nodes with libyaml's event parser. */
 #include "advisor/profile/yamltree.h"
 

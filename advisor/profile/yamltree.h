@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* yamltree.h - a small YAML document tree with positions, built under caps. */
 #ifndef TWA_YAMLTREE_H
 #define TWA_YAMLTREE_H

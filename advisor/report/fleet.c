@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fleet.c - merging hosts' reports into one fleet report, and its JSON, Markdown and HTML.
  *
  * twadvise.fleet/1 (report --merge ... --format json):
@@ -162,6 +163,7 @@ static int host_from_json(json_object *o, const char *file,
 				      status);
 	twa_facts_init(&f);
 	r = twa_facts_from_json(facts, file, &f, err);
+	twa_strlcpy(h->machine_id, f.host.machine_id, sizeof(h->machine_id));
 	twa_facts_release(&f);
 	if (r < 0) {
 		twa_err_prefix(err, "facts");
@@ -229,7 +231,42 @@ static int cmp_hosts(const void *a, const void *b)
 		if (x->counts[s] != y->counts[s])
 			return x->counts[s] < y->counts[s] ? 1 : -1;
 	c = strcmp(x->hostname, y->hostname);
+	if (!c)
+		c = strcmp(x->machine_id, y->machine_id);
 	return c ? c : strcmp(x->file, y->file);
+}
+
+/* A host's identity: its machine-id, else its hostname. */
+static const char *host_key(const struct twa_fleet_host *x)
+{
+	return x->machine_id[0] ? x->machine_id : x->hostname;
+}
+
+/* Rows keyed by machine-id: two hosts sharing a hostname get their
+ * machine-id's first 8 digits, two reports of one identity their file. */
+static void fleet_labels(struct twa_fleet *fl)
+{
+	size_t h, k;
+
+	for (h = 0; h < fl->n_hosts; h++) {
+		struct twa_fleet_host *x = &fl->hosts[h];
+		bool same_name = false, same_key = false;
+
+		for (k = 0; k < fl->n_hosts; k++) {
+			if (k == h)
+				continue;
+			same_name |= !strcmp(fl->hosts[k].hostname, x->hostname) &&
+				     strcmp(host_key(&fl->hosts[k]), host_key(x));
+			same_key |= !strcmp(host_key(&fl->hosts[k]), host_key(x));
+		}
+		snprintf(x->label, sizeof(x->label), "%s", x->hostname);
+		if (same_name && x->machine_id[0])
+			snprintf(x->label + strlen(x->label), sizeof(x->label) - strlen(x->label),
+				 " [%.8s]", x->machine_id);
+		if (same_key)
+			snprintf(x->label + strlen(x->label), sizeof(x->label) - strlen(x->label),
+				 " (%s)", x->file);
+	}
 }
 
 static int rule_index(const char *id)
@@ -351,6 +388,7 @@ int twa_fleet_finish(struct twa_fleet *fl, const char *version,
 	twa_strlcpy(fl->time, time ? time : "", sizeof(fl->time));
 	if (fl->n_hosts)
 		qsort(fl->hosts, fl->n_hosts, sizeof(*fl->hosts), cmp_hosts);
+	fleet_labels(fl);
 	fl->status = TWA_STATUS_OK;
 	for (h = 0; h < fl->n_hosts; h++)
 		if (status_rank(fl->hosts[h].status) > worst) {
@@ -434,6 +472,10 @@ json_object *twa_fleet_to_json(const struct twa_fleet *fl)
 		json_object *found = json_object_new_object();
 
 		json_object_object_add(e, "hostname", json_object_new_string(x->hostname));
+		json_object_object_add(e, "machine_id", x->machine_id[0] ?
+				       json_object_new_string(x->machine_id) : NULL);
+		json_object_object_add(e, "id", json_object_new_string(host_key(x)));
+		json_object_object_add(e, "label", json_object_new_string(x->label));
 		json_object_object_add(e, "file", json_object_new_string(x->file));
 		json_object_object_add(e, "status", json_object_new_string(twa_status_name(x->status)));
 		json_object_object_add(e, "profile", json_object_new_string(x->profile));
@@ -533,7 +575,7 @@ int twa_fleet_write_markdown(const struct twa_fleet *fl, struct strbuf *out)
 		strbuf_addch(out, '\n');
 		for (h = 0; h < fl->n_hosts; h++) {
 			strbuf_addstr(out, "| ");
-			twa_md_escape(out, fl->hosts[h].hostname);
+			twa_md_escape(out, fl->hosts[h].label);
 			strbuf_addf(out, " | %s |", md_status(fl->hosts[h].status));
 			for (c = 0; c < fl->n_rules; c++)
 				strbuf_addf(out, " %s |", md_cell(twa_fleet_cell(fl, h, c)));
@@ -564,7 +606,7 @@ int twa_fleet_write_markdown(const struct twa_fleet *fl, struct strbuf *out)
 		size_t k;
 
 		strbuf_addstr(out, "| ");
-		twa_md_escape(out, x->hostname);
+		twa_md_escape(out, x->label);
 		strbuf_addf(out, " | %s | %zu | %zu | %zu |", md_status(x->status),
 			    x->counts[TWA_SEV_CRITICAL], x->counts[TWA_SEV_WARNING],
 			    x->counts[TWA_SEV_INFO]);
@@ -626,7 +668,7 @@ static void fleet_html_matrix_row(const struct twa_fleet *fl, size_t h,
 	size_t c;
 
 	strbuf_addstr(out, "<tr><th scope=\"row\">");
-	twa_html_escape(out, fl->hosts[h].hostname);
+	twa_html_escape(out, fl->hosts[h].label);
 	strbuf_addf(out, "</th><td><span class=\"sev %s\">%s</span></td>", hs,
 		    status_label(fl->hosts[h].status));
 	for (c = 0; c < fl->n_rules; c++) {
@@ -746,7 +788,7 @@ static void fleet_html_hosts(const struct twa_fleet *fl, struct strbuf *out)
 		const char *cols[] = { x->profile, x->kernel, x->time, x->file };
 
 		strbuf_addstr(out, "<tr><td data-label=\"Host\">");
-		twa_html_escape(out, x->hostname);
+		twa_html_escape(out, x->label);
 		strbuf_addf(out, "</td><td data-label=\"Status\"><span class=\"sev %s\">%s</span></td>"
 			    "<td data-label=\"Critical\" class=\"num\">%zu</td>"
 			    "<td data-label=\"Warning\" class=\"num\">%zu</td>"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fleet.h - many hosts' twadvise.report/1 files merged into one fleet report: host x rule matrix, totals per rule. */
 #ifndef TWA_FLEET_H
 #define TWA_FLEET_H
@@ -26,6 +27,9 @@ struct twa_fleet_verdict {
 
 struct twa_fleet_host {
 	char hostname[256];
+	char machine_id[40];	/* facts.host.machine_id; "" when the report has none */
+	char label[800];	/* the row's name: hostname, [machine-id] and (file)
+				 * added where two rows would otherwise read alike */
 	char file[512];		/* the report it came from */
 	char kernel[128];
 	char time[32];		/* when its facts were gathered */

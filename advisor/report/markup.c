@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* markup.c - HTML and Markdown escaping, record tables, the report page's stylesheet. */
 #include "advisor/report/markup.h"
 #include "advisor/facts/sysctl_key.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* markup.h - escaping for HTML and Markdown, record tables in both, the report page's shell (pure). */
 #ifndef TWA_MARKUP_H
 #define TWA_MARKUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c - building a host's report: sysctl rows, fix and rollback commands, verdict, twadvise.report/1.
  *
  * twadvise.report/1 (report --format json):
@@ -449,6 +450,8 @@ json_object *twa_report_to_json(const struct twa_report *r)
 	json_object_object_add(h, "kernel", json_object_new_string(f->host.kernel));
 	json_object_object_add(h, "netns", json_object_new_string(f->host.netns));
 	json_object_object_add(h, "time", json_object_new_string(f->host.time));
+	json_object_object_add(h, "machine_id", f->host.machine_id[0] ?
+			       json_object_new_string(f->host.machine_id) : NULL);
 	json_object_object_add(h, "sockets_source",
 			       json_object_new_string(f->sockets.present ? f->sockets.source : ""));
 	json_object_object_add(o, "host", h);

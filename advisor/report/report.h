@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.h - the report of one host for ops tickets: model, twadvise.report/1 JSON, Markdown and HTML. */
 #ifndef TWA_REPORT_H
 #define TWA_REPORT_H

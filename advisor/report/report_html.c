@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_html.c - a host's report as one self-contained HTML file: inline CSS and SVG, every string escaped. */
 #include "advisor/report/report.h"
 

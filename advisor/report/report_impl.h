@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_impl.h - the row records the Markdown and HTML report writers share, so both show the same columns. */
 #ifndef TWA_REPORT_IMPL_H
 #define TWA_REPORT_IMPL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_md.c - a host's report as Markdown for tickets (GitHub, GitLab, Jira): escaped cells, no raw HTML. */
 #include "advisor/report/report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* svg.c - bar and line charts as inline SVG text for the HTML reports. */
 #include "advisor/report/svg.h"
 

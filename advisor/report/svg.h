@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* svg.h - inline SVG charts for the HTML reports, drawn as text (pure: no I/O). */
 #ifndef TWA_SVG_H
 #define TWA_SVG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* findings.c - findings: building, ordering, JSON and text. */
 #include "advisor/rules/findings.h"
 
@@ -88,7 +89,26 @@ void twa_findings_release(struct twa_findings *fs)
 	for (i = 0; i < fs->n_checked; i++)
 		free(fs->checked[i]);
 	free(fs->checked);
+	for (i = 0; i < fs->n_not_judged; i++)
+		free(fs->not_judged[i]);
+	free(fs->not_judged);
 	twa_findings_init(fs);
+}
+
+int twa_findings_mark(struct twa_findings *fs, const char *id, bool judged)
+{
+	char ***list = judged ? &fs->checked : &fs->not_judged;
+	size_t *n = judged ? &fs->n_checked : &fs->n_not_judged;
+	char **v = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!v)
+		return -ENOMEM;
+	*list = v;
+	v[*n] = strdup(id);
+	if (!v[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
 }
 
 int twa_finding_evidence(struct twa_finding *f, const char *name,
@@ -97,16 +117,24 @@ int twa_finding_evidence(struct twa_finding *f, const char *name,
 	struct twa_evidence *e = realloc(f->evidence,
 					 (f->n_evidence + 1) * sizeof(*e));
 	va_list ap;
+	size_t i;
 
 	if (!e)
 		return -ENOMEM;
 	f->evidence = e;
-	e = &e[f->n_evidence++];
+	e = &e[f->n_evidence];
 	twa_strlcpy(e->name, name, sizeof(e->name));
 	twa_strlcpy(e->source, source ? source : "", sizeof(e->source));
 	va_start(ap, fmt);
 	vsnprintf(e->value, sizeof(e->value), fmt, ap);
 	va_end(ap);
+	/* One item once: two helpers may name the same sysctl. */
+	for (i = 0; i < f->n_evidence; i++)
+		if (!strcmp(f->evidence[i].name, e->name) &&
+		    !strcmp(f->evidence[i].source, e->source) &&
+		    !strcmp(f->evidence[i].value, e->value))
+			return 0;
+	f->n_evidence++;
 	return 0;
 }
 
@@ -263,6 +291,10 @@ json_object *twa_findings_to_json(const struct twa_findings *fs)
 	for (i = 0; i < fs->n_checked; i++)
 		json_object_array_add(checked, json_object_new_string(fs->checked[i]));
 	json_object_object_add(o, "checked", checked);
+	checked = json_object_new_array();
+	for (i = 0; i < fs->n_not_judged; i++)
+		json_object_array_add(checked, json_object_new_string(fs->not_judged[i]));
+	json_object_object_add(o, "not_judged", checked);
 	return o;
 }
 
@@ -446,7 +478,11 @@ int twa_findings_write_text(const struct twa_findings *fs, bool verbose,
 {
 	size_t i, k, crit, warn, info;
 	const char *reset = color ? "\033[0m" : "";
+	char nj[640] = "";
 
+	for (i = 0; i < fs->n_not_judged; i++)	/* facts missing: said, not counted as checked */
+		snprintf(nj + strlen(nj), sizeof(nj) - strlen(nj), "%s%s", i ? ", " : ", not judged: ",
+			 fs->not_judged[i]);
 	for (i = 0; i < fs->n; i++) {
 		const struct twa_finding *f = &fs->v[i];
 
@@ -473,13 +509,13 @@ int twa_findings_write_text(const struct twa_findings *fs, bool verbose,
 	crit = twa_findings_count(fs, TWA_SEV_CRITICAL);
 	warn = twa_findings_count(fs, TWA_SEV_WARNING);
 	info = twa_findings_count(fs, TWA_SEV_INFO);
-	strbuf_addf(out, "%s%s%s: %zu critical, %zu warning, %zu info; %zu rules checked (profile %s)\n",
+	strbuf_addf(out, "%s%s%s: %zu critical, %zu warning, %zu info; %zu rules checked%s (profile %s)\n",
 		    color ? sev_color(fs->status == TWA_STATUS_CRITICAL ? TWA_SEV_CRITICAL :
 				      fs->status == TWA_STATUS_WARNING ? TWA_SEV_WARNING :
 				      TWA_SEV_OK) : "",
 		    fs->status == TWA_STATUS_CRITICAL ? "CRITICAL" :
 		    fs->status == TWA_STATUS_WARNING ? "WARNING" :
 		    fs->status == TWA_STATUS_OK ? "OK" : "UNKNOWN", reset,
-		    crit, warn, info, fs->n_checked, fs->profile);
+		    crit, warn, info, fs->n_checked, nj, fs->profile);
 	return strbuf_failed(out) ? -ENOMEM : 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* findings.h - what the rules conclude: findings with evidence and changes. */
 #ifndef TWA_FINDINGS_H
 #define TWA_FINDINGS_H
@@ -80,6 +81,8 @@ struct twa_findings {
 	char **checked;		/* ids of every rule evaluated */
 	size_t n_checked;
 	bool evidence_only;	/* twa_findings_evidence_only() ran */
+	char **not_judged;	/* enabled rules whose facts were missing */
+	size_t n_not_judged;
 };
 
 const char *twa_severity_name(enum twa_severity s);
@@ -108,6 +111,8 @@ void twa_finding_recommend(struct twa_finding *f, const char *fmt, ...)
 
 /* Take ownership of *f (left empty). */
 int twa_findings_add(struct twa_findings *fs, struct twa_finding *f);
+/* Record rule id as checked (judged) or as not judged: 0 or -ENOMEM. */
+int twa_findings_mark(struct twa_findings *fs, const char *id, bool judged);
 /* Sort most severe first (stable: rule order kept within a severity) and
  * set status. */
 void twa_findings_finish(struct twa_findings *fs);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rule.c - a rule's parameters and switch, resolved against a profile. */
 #include "advisor/rules/rule.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rule.h - one rule as the engine runs it: its descriptor (catalogue entry, explanation, evaluator), the context it is evaluated in, and its parameters resolved against a profile. */
 #ifndef TWA_RULE_H
 #define TWA_RULE_H
@@ -8,6 +9,8 @@
 #include "advisor/profile/catalog.h"
 #include "advisor/profile/profile.h"
 #include "advisor/rules/findings.h"
+
+enum { TWA_RULE_NOT_JUDGED = 1 };
 
 struct twa_rule_ctx {
 	const struct twa_facts *facts;
@@ -24,7 +27,9 @@ struct twa_rule_entry {
 	const struct twa_rule *rule;	/* &twa_rules[TWA_RULE_...] */
 	const char *explain;
 	/* Fill out (already named and zeroed); severity OK when all is well.
-	 * Returns 0 or a negative errno (out of memory). */
+	 * Returns 0, TWA_RULE_NOT_JUDGED when the facts it reads are missing
+	 * (the rule is then listed as not judged, not as checked), or a
+	 * negative errno (out of memory). */
 	int (*eval)(const struct twa_rule_ctx *ctx, struct twa_finding *out);
 };
 

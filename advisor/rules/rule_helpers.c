@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rule_helpers.c - evidence, severity and proposal helpers the rule files share. */
 #include "advisor/rules/rule_helpers.h"
 

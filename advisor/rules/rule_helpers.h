@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rule_helpers.h - what the rule files share: evidence, severity and proposal helpers. */
 #ifndef TWA_RULE_HELPERS_H
 #define TWA_RULE_HELPERS_H

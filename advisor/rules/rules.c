@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules.c - the rule engine: the table of rule descriptors, what they need, and the run over them. */
 #include "advisor/rules/rules.h"
 
@@ -83,7 +84,6 @@ int twa_rules_evaluate(const struct twa_facts *f, const struct twa_profile *p,
 	for (r = twa_rules; r->id; r++) {
 		struct twa_rule_ctx ctx = { f, p, r };
 		struct twa_finding out;
-		char **checked;
 		int ret;
 
 		if (!twa_rule_enabled(p, r))
@@ -95,15 +95,10 @@ int twa_rules_evaluate(const struct twa_facts *f, const struct twa_profile *p,
 			twa_finding_release(&out);
 			return twa_err_set(err, ret, "rule %s: %s", r->id, strerror(-ret));
 		}
-		checked = realloc(fs->checked, (fs->n_checked + 1) * sizeof(*checked));
-		if (!checked || !(checked[fs->n_checked] = strdup(r->id))) {
-			if (checked)
-				fs->checked = checked;
+		if (twa_findings_mark(fs, r->id, ret != TWA_RULE_NOT_JUDGED) < 0) {
 			twa_finding_release(&out);
 			return twa_err_set(err, -ENOMEM, "out of memory");
 		}
-		fs->checked = checked;
-		fs->n_checked++;
 		if (out.severity == TWA_SEV_OK) {
 			fs->n_ok++;
 			twa_finding_release(&out);

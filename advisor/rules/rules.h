@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules.h - the rule engine: runs every enabled rule of the catalogue on facts, and says what facts they need. */
 #ifndef TWA_RULES_H
 #define TWA_RULES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules_builtin.h - the descriptors of the built-in rules, each defined beside its code in rules_*.c and listed by the engine (rules.c). */
 #ifndef TWA_RULES_BUILTIN_H
 #define TWA_RULES_BUILTIN_H

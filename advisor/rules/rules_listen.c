@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules_listen.c - rules about listening sockets: overflows, somaxconn, SYN backlog. */
 #include <errno.h>
 #include <inttypes.h>

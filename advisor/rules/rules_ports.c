@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules_ports.c - rules about ephemeral ports: exhaustion, range, listeners in it. */
 #include <errno.h>
 #include <inttypes.h>
@@ -176,6 +177,7 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 	const struct twa_destination *d;
 	double share, projected = 0, judged;
 	bool recycling;
+	char more[160] = "";
 
 	if (!e->present)
 		return 0;
@@ -197,12 +199,15 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 	judged = share > projected ? share : projected;
 	if (judged < warn)
 		return 0;
+	if (projected > share)
+		snprintf(more, sizeof(more), "; at the current close rate (%.1f/s) TIME_WAIT would leave %.0f ports unavailable (%.1f%%)",
+			 d->close_rate, m.projected, 100 * projected);
 	out->severity = judged >= crit ? TWA_SEV_CRITICAL : TWA_SEV_WARNING;
 	twa_finding_summary(out, "%.1f%% of the usable ephemeral ports toward %s:%u (from %s) are unavailable: %" PRIu64
 			    " of %u (%" PRIu64 " held, %" PRIu64 " in TIME_WAIT, %" PRIu64 " of them reusable now)%s",
 			    100 * share, d->remote, d->remote_port, d->local, m.unavailable,
 			    e->usable, d->in_use, d->time_wait, m.reusable,
-			    projected > share ? "; the current close rate sustains more" : "");
+			    more);
 	twa_finding_recommend(out, "connect() fails with EADDRNOTAVAIL when no port is left toward this destination. Open fewer connections: keep-alive and connection pools to %s:%u. Spread connections over more source addresses (IP_BIND_ADDRESS_NO_PORT, then bind() and connect()) or destination ports. Do not bind() to port 0 before connect().",
 			      d->remote, d->remote_port);
 	RULE_OOM(propose_reuse(out, f, d, &m));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules_system.c - CLOSE_WAIT leaks, orphans, conntrack, profile sysctls, boot-time truth. */
 #include <errno.h>
 #include <inttypes.h>
@@ -157,7 +158,7 @@ static int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_fi
 		rule_raise(out, share >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
 				TWA_SEV_WARNING);
 	else if (out->severity == TWA_SEV_OK)
-		return 0;
+		return have ? 0 : TWA_RULE_NOT_JUDGED;	/* no limit to judge against */
 	else {
 		twa_finding_summary(out, "%s; %" PRId64 " orphaned sockets now", what + 2, orphan);
 		twa_finding_recommend(out, "The kernel reset connections because TCP ran short of memory (tcp_mem) or orphans exceeded net.ipv4.tcp_max_orphans: check tcp_mem pressure in /proc/net/sockstat and why closed connections linger.");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rules_timewait.c - rules about TIME_WAIT, its reuse, and FIN_WAIT2. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* err.c - filling and formatting struct twa_err. */
 #include "advisor/util/err.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* err.h - error details passed from library code to the one place that logs. */
 #ifndef TWA_ERR_H
 #define TWA_ERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fsutil.c - atomic, symlink-safe file writes and reads. */
 #include "advisor/util/fsutil.h"
 
@@ -57,8 +58,8 @@ int twa_file_replace(const char *path, const char *data, size_t len,
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d.%ld", path, (int)getpid(), ts.tv_nsec);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
-		return twa_err_set_at(err, -errno, tmp, 0, 0, "cannot create: %s",
-				      strerror(errno));
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot create: %s",
+				      strerror(errno));	/* the file asked for, not the temp name */
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fsutil.h - careful file operations: atomic replace, no symlink following (edge). */
 #ifndef TWA_FSUTIL_H
 #define TWA_FSUTIL_H

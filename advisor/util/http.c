@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.c - libcurl requests for report posting and remote profiles. */
 #include "advisor/util/http.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.h - HTTP requests with libcurl: TLS verified, timeouts, bounded retries (edge). */
 #ifndef TWA_HTTP_H
 #define TWA_HTTP_H

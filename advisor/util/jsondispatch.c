@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* jsondispatch.c - one loop decodes a JSON object through a member table. */
 #include "advisor/util/jsondispatch.h"
 

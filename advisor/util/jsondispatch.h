@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* jsondispatch.h - decode a JSON object through a table of its members (pure). */
 #ifndef TWA_JSONDISPATCH_H
 #define TWA_JSONDISPATCH_H

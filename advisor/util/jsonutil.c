@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* jsonutil.c - json-c helpers. */
 #include "advisor/util/jsonutil.h"
 

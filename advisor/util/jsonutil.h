@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* jsonutil.h - json-c helpers: capped parsing with positions, typed getters. */
 #ifndef TWA_JSONUTIL_H
 #define TWA_JSONUTIL_H

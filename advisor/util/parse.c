@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parse.c - strict number and token parsing. */
 #include "advisor/util/parse.h"
 

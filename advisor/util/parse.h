@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parse.h - strict number and token parsing shared by every text parser. */
 #ifndef TWA_PARSE_H
 #define TWA_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sha256.c - a compact SHA-256 (FIPS 180-4). */
 #include "advisor/util/sha256.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sha256.h - SHA-256 (FIPS 180-4), for plan fingerprints (pure). */
 #ifndef TWA_SHA256_H
 #define TWA_SHA256_H

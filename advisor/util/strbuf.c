@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strbuf.c - growable string buffer with a sticky failure flag (see strbuf.h). */
 #include "advisor/util/strbuf.h"
 

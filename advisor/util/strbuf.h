@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strbuf.h - a growable, always NUL-terminated byte buffer (after git's). */
 #ifndef TWA_STRBUF_H
 #define TWA_STRBUF_H

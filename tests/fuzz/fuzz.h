@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz.h - helpers shared by the libFuzzer harnesses (and by test_fuzz_regressions.c, which compiles them with gcc). */
 #ifndef TWA_FUZZ_H
 #define TWA_FUZZ_H

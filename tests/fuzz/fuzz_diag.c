@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_diag.c - libFuzzer harness: an inet_diag netlink buffer (twa_diag_parse) fed through the real aggregator (twa_sockagg_add), with the inspector's restart on NLM_F_DUMP_INTR. */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_facts.c - libFuzzer harness: a twadvise.facts/1 file (twa_facts_parse, as `check --facts` reads it), the round trip, and everything downstream: rules, findings, plan, report. */
 #include <stdbool.h>
 #include <stdint.h>

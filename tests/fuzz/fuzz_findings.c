@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_findings.c - libFuzzer harness: a twadvise.findings/1 document (twa_findings_from_json), its writers, and the round trip. */
 #include <stdbool.h>
 #include <stdint.h>

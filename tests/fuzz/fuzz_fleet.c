@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_fleet.c - libFuzzer harness: a twadvise.report/1 file as `report --merge` reads it (twa_fleet_add), the fleet's writers. */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_plan.c - libFuzzer harness: a twadvise.plan/1 file (twa_plan_parse), its writers, and the round trip. */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_procstat.c - libFuzzer harness: /proc/net/sockstat, netstat and snmp text, and the port range and reserved ports sysctls. */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_proctcp.c - libFuzzer harness: /proc/net/tcp and tcp6 lines (twa_proctcp_parse_line, both families) streamed into the aggregator as the inspector does. */
 #include <stdbool.h>
 #include <stdint.h>

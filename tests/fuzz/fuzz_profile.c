@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_profile.c - libFuzzer harness: a YAML workload profile (twa_profile_parse), then what check does with one. */
 #include <stdbool.h>
 #include <stdint.h>

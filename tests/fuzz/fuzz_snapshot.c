@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_snapshot.c - libFuzzer harness: a twadvise.snapshot/1 file (twa_snapshot_parse) and the round trip. */
 #include <stdbool.h>
 #include <stdint.h>

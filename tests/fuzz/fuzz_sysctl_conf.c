@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_sysctl_conf.c - libFuzzer harness: sysctl.d(5) text (twa_sysctl_conf_parse), the settings it yields and the persisted file rendered back from them. */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run.sh - run each libFuzzer harness for a while; fail on the first crash, leak, timeout or broken property.
 #
 #   FUZZ_SECONDS=60 FUZZ_BUILD=build/fuzz tests/fuzz/run.sh build/fuzz/fuzz_plan ...

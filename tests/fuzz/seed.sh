@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # seed.sh - (re)build the seed corpora tests/fuzz/corpus/fuzz_NAME/ from the fixtures, the shipped profiles and a few hand-written inputs.
 #
 #   make && tests/fuzz/seed.sh [build/twadvise]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # httpd.py - a loopback HTTP(S) server for the report/profile integration tests: records requests, answers per mode.
 #
 #   httpd.py --mode MODE --port-file FILE --log FILE [--lifetime SECS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nlrecord.c - record raw inet_diag dumps (NETLINK_SOCK_DIAG) to files that unit tests replay.
  *
  *   nlrecord [--states MASK] OUTBASE

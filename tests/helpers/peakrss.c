@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* peakrss.c - run a command and report its peak resident set size, for the scale tests.
  *
  *   peakrss OUTFILE COMMAND [ARG...]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # procrecord.sh - record this network namespace's /proc as a --proc-root fixture tree.
 #
 #   procrecord.sh [-n HOSTNAME] [-d SYSCTL_DB_C] DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sockgen.c - create known TCP socket states on loopback for tests and bench.
  *
  *   sockgen [--tw N:PORT[,PORT...]] [--close-wait N:PORT] [--fin-wait2 N:PORT]

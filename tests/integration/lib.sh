@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh - shared helpers for integration tests (sourced; runs inside unshare -n).
 # shellcheck shell=bash
 set -u

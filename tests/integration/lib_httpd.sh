@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib_httpd.sh - start and query tests/helpers/httpd.py, the loopback test server (sourced after lib.sh).
 # shellcheck shell=bash
 

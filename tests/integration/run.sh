@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run.sh - run every tests/integration/t_*.sh, each in a private network
 # namespace (unshare -n, loopback up) so no test touches the host's sockets
 # or sysctls. Needs root (or user namespaces) and util-linux's unshare.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The fleet-report example playbook (packaging/ansible/examples/fleet-report.yml)
 # run by a real ansible-playbook against two inventory hosts that are both
 # this namespace (connection local): each writes `twadvise report --format

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The applier end to end, with real sysctls of this private namespace and
 # temporary state and sysctl.d directories:
 # plan -> apply --persist -> values and file right -> apply again (no

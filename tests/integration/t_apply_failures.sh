@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # When the kernel refuses the second write, the first is restored; an apply
 # killed between two writes is recovered by rollback --last; without the
 # right to write /proc/sys nothing changes (77); a second apply while one

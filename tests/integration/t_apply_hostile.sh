@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile state: a persisted file or snapshot replaced by a symlink, a state
 # directory writable by others, a snapshot edited to hold a bad key or one
 # outside net.: refused (65 or 77), nothing written through a link.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A later sysctl.d file overriding a persisted key: apply --persist warns
 # and names the file; check reports sysctl-persist-overridden.
 . "$TESTS_DIR/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Every apply and rollback is logged to syslog with its snapshot id. The
 # test gives itself a private mount namespace with a /dev of its own, so a
 # datagram listener can stand in for the journal at /dev/log without

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A CLOSE_WAIT leak: the owning process is named, no sysctl is proposed;
 # --fail-on critical lets a warning pass.
 . "$TESTS_DIR/lib.sh"

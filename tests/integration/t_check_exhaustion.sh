@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Port exhaustion toward one destination: with a 1000-port range, 850
 # TIME_WAIT sockets toward 127.0.0.1:20000 are CRITICAL (>= 80%), named,
 # and the fix proposed is tcp_tw_reuse=1 and a wider range. tcp_tw_reuse=0
@@ -37,7 +38,7 @@ assert_eq "$(jget "$OUT" "[f['rule'] for f in d['findings'] if f['rule'] == 'eph
 sysctl -qw net.ipv4.ip_local_port_range="40000 40999"
 run_tw 2 check --format nagios
 head -n 1 "$OUT" | grep -q '^TWADVISE CRITICAL - ' || fail "nagios: $(head -n 1 "$OUT")"
-head -n 1 "$OUT" | grep -q 'ephemeral_worst=85.0%;50;80;0;100' || fail "perfdata: $(head -n 1 "$OUT")"
+head -n 1 "$OUT" | grep -q 'ephemeral_worst=85.00%;@50.00:;@80.00:;0;100' || fail "perfdata: $(head -n 1 "$OUT")"
 # --fail-on critical still exits 2; a host with only warnings would exit 0.
 run_tw 2 check --fail-on critical
 pass_msg "exhaustion is critical and named"

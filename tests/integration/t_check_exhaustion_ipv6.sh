@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # IPv6 connections count toward the sockstat bound too: /proc/net/sockstat's
 # inuse is IPv4 only, so with 700 established IPv6 connections toward
 # [::1]:20000 over a 1000-port range, check must still dump and warn.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # An accept queue that overflows: critical, the listener named, and no
 # somaxconn change proposed since the application's own backlog (2) is the
 # limit. The LISTEN-only inspection agrees.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tcp_max_tw_buckets overflow: the kernel logs nothing, TCPTimeWaitOverflow
 # grows. Info for the count since boot when there is no earlier check to
 # compare with; warning when it grew since the last check; critical when it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Many applies and rollbacks started at the same instant against one state
 # directory: each succeeds or exits 75 (lock held, or drift after another
 # one's change), none hangs; the snapshots they leave, replayed in order,

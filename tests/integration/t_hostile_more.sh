@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # More hostile state (beyond t_apply_hostile): a state directory or its
 # snapshots/ owned by another uid, snapshots/ a symlink, the lock replaced
 # by a symlink or a directory, a stale lock file, a snapshot that is a FIFO

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Truncated or malformed /proc files give a clear error naming the file
 # and line (65); a missing socket table is "unavailable" (69). Never a
 # crash, never a silently wrong count.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --netns: read another network namespace (a container's) through
 # /proc/PID/ns/net. Its sockets and sysctls are its own; a missing
 # namespace exits 66, one we may not enter 77.

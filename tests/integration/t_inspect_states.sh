@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Real TIME_WAIT, CLOSE_WAIT, FIN_WAIT2 and an overflowing listener on
 # loopback: inspect's counts equal ss's, the CLOSE_WAIT owner and the
 # listener's queue are right, ListenOverflows grew.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bash completion (packaging/completion/twadvise.bash): source it, set
 # COMP_WORDS/COMP_CWORD as bash would, call _twadvise and compare COMPREPLY:
 # commands, options per command, formats per command, profile names from

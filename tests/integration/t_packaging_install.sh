@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make install / make uninstall with DESTDIR and PREFIX: the exact file
 # list and modes, the compiled-in profile directory, paths rewritten in the
 # man page and the unit, the man page renders without warnings and names

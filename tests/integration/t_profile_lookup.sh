@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Profile lookup: $TWADVISE_PROFILE_PATH first, then the source tree; a
 # path works; extends resolves beside the child first; profiles validate.
 . "$TESTS_DIR/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # report --format html opened in real headless Chromium: the findings (rule
 # ids, summaries) and the SVG charts are in the DOM, hostile process and
 # host names stay text, nothing external is referenced, and it prints.

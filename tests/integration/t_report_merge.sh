@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # report on a live namespace (exit 0 whatever the findings, the commands and
 # facts in it), the formats and exit codes; --merge of reports made here
 # and of the fixtures into one fleet report; bad inputs name their file.

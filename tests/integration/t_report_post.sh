@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # report --post against a loopback test server: content types, headers, the
 # bearer token (from TWADVISE_TOKEN or --token-file, never argv), retries
 # on 503 and 429 (Retry-After honoured), none on 401, timeouts and closed

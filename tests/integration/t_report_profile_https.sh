@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --profile https://...: a loopback HTTPS server with a CA made here serves
 # profiles; twadvise trusts it only through TWADVISE_CACERT, refuses
 # answers above 1 MiB, plain http, and says where a remote profile is bad.

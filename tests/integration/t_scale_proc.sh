@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scale: a recorded /proc whose net/tcp holds a million sockets (generated
 # here, about 150 MB, deleted after) is inspected in bounded memory with
 # exact counts: TIME_WAIT toward a few destinations plus 50,000 distinct

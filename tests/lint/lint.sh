@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # lint.sh - the checks behind `make lint`: layering, OS edges, cycles,
 # function length, shellcheck and a clang -Werror build with extra warnings.
 #

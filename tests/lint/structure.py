@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """structure.py - the structural checks behind `make lint` (see tests/lint/lint.sh).
 
     structure.py layers            no include from a higher stage folder

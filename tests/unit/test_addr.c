@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_addr.c - unit tests for advisor/addr.h: twa_addr_format against inet_ntop(3), tables and random addresses. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_apply.c - unit tests for advisor/apply.h: apply and rollback against an in-memory /proc/sys (--wrap fakes) and temporary state and sysctl.d directories. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,11 +1,14 @@
+/* SPDX-License-Identifier: MIT */
 /* test_check_out.c - unit tests for advisor/check_out.h: the Nagios plugin line and perfdata, the Prometheus check metrics. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +17,7 @@
 #include "advisor/rules/check_out.h"
 #include "advisor/facts/facts.h"
 #include "advisor/rules/findings.h"
+#include "advisor/rules/rules.h"
 #include "advisor/profile/profile.h"
 #include "advisor/util/strbuf.h"
 
@@ -76,8 +80,8 @@ static size_t count_char(const char *s, char c)
 	return n;
 }
 
-#define PERF_DEFAULT "time_wait=188885;209715;262144;0 close_wait=3;100;1000;0 fin_wait2=7;;;0 " \
-		     "established=12;;;0 ephemeral_worst=83.6%;50;80;0;100 listen_overflows=0c " \
+#define PERF_DEFAULT "time_wait=188885;@209716:;;0;262144 close_wait=3;@100:;@1000:;0 fin_wait2=7;;;0 " \
+		     "established=12;;;0 ephemeral_worst=83.63%;@50.00:;@80.00:;0;100 listen_overflows=0c " \
 		     "time_wait_overflow=17c"
 
 static void test_nagios_critical(void **state)
@@ -183,9 +187,9 @@ static void test_nagios_profile_thresholds(void **state)
 	twa_findings_finish(&fs);
 	assert_int_equal(twa_check_write_nagios(&f, &fs, &p, &out), 0);
 	first_line(&out, line, sizeof(line));
-	assert_string_equal(line, "TWADVISE OK - 0 critical, 0 warning | time_wait=188885;131072;262144;0 "
-			    "close_wait=3;20;200;0 fin_wait2=7;;;0 established=12;;;0 "
-			    "ephemeral_worst=83.6%;40;80;0;100 listen_overflows=0c time_wait_overflow=17c");
+	assert_string_equal(line, "TWADVISE OK - 0 critical, 0 warning | time_wait=188885;@131072:;;0;262144 "
+			    "close_wait=3;@20:;@200:;0 fin_wait2=7;;;0 established=12;;;0 "
+			    "ephemeral_worst=83.63%;@40.00:;@80.00:;0;100 listen_overflows=0c time_wait_overflow=17c");
 	twa_findings_release(&fs);
 	twa_facts_release(&f);
 	strbuf_release(&out);
@@ -209,7 +213,7 @@ static void test_nagios_partial_facts(void **state)
 	assert_int_equal(twa_check_write_nagios(&f, &fs, NULL, &out), 0);
 	first_line(&out, line, sizeof(line));
 	assert_string_equal(line, "TWADVISE OK - 0 critical, 0 warning | time_wait=5;;;0 "
-			    "close_wait=0;100;1000;0 fin_wait2=0;;;0 established=0;;;0");
+			    "close_wait=0;@100:;@1000:;0 fin_wait2=0;;;0 established=0;;;0");
 	twa_facts_release(&f);
 	/* the dump skipped: the sockstat bound as the share */
 	strbuf_reset(&out);
@@ -219,7 +223,7 @@ static void test_nagios_partial_facts(void **state)
 	f.ephemeral.bound = 61;
 	assert_int_equal(twa_check_write_nagios(&f, &fs, NULL, &out), 0);
 	first_line(&out, line, sizeof(line));
-	assert_string_equal(line, "TWADVISE OK - 0 critical, 0 warning | ephemeral_worst=0.2%;50;80;0;100");
+	assert_string_equal(line, "TWADVISE OK - 0 critical, 0 warning | ephemeral_worst=0.22%;;;0;100");
 	twa_facts_release(&f);
 	/* nothing at all */
 	strbuf_reset(&out);
@@ -324,6 +328,140 @@ static void test_prometheus(void **state)
 	strbuf_release(&out);
 }
 
+/*
+ * Nagios plugin guidelines, "Threshold and ranges", exactly: a range is
+ * [@]start:end; "start:" is optional (0); an empty end is +infinity; "~"
+ * is -infinity; alert when the value is outside [start, end] inclusive, or
+ * inside it with '@'. An empty threshold never alerts.
+ */
+static bool nagios_alert(const char *range, double v)
+{
+	bool inside = false;
+	double start = 0, end = INFINITY;
+	const char *colon;
+
+	if (!*range)
+		return false;
+	if (*range == '@') {
+		inside = true;
+		range++;
+	}
+	colon = strchr(range, ':');
+	if (colon) {
+		if (*range == '~')
+			start = -INFINITY;
+		else if (range != colon)
+			start = strtod(range, NULL);
+		if (colon[1])
+			end = strtod(colon + 1, NULL);
+	} else {
+		end = strtod(range, NULL);
+	}
+	return inside ? v >= start && v <= end : v < start || v > end;
+}
+
+/* label=value[UOM];warn;crit;min;max from the perfdata: the status Nagios
+ * derives from it (0 ok, 1 warning, 2 critical). */
+static int perf_status(const char *out, const char *label, double *ret_v)
+{
+	char want[64], fields[5][64] = { "" };
+	const char *p;
+	size_t i, n;
+
+	snprintf(want, sizeof(want), " %s=", label);
+	p = strstr(out, want);
+	assert_non_null(p);
+	p += strlen(want);
+	for (i = 0; i < 5; i++) {
+		n = strcspn(p, "; \n");
+		assert_true(n < sizeof(fields[i]));
+		memcpy(fields[i], p, n);
+		p += n;
+		if (*p != ';')
+			break;
+		p++;
+	}
+	*ret_v = strtod(fields[0], NULL);
+	return nagios_alert(fields[2], *ret_v) ? 2 : nagios_alert(fields[1], *ret_v) ? 1 : 0;
+}
+
+/* The rule's verdict, as a Nagios status (info counts as ok). */
+static int rule_status(const struct twa_findings *fs, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].rule, rule))
+			return fs->v[i].severity == TWA_SEV_CRITICAL ? 2 :
+			       fs->v[i].severity == TWA_SEV_WARNING ? 1 : 0;
+	return 0;
+}
+
+/* At, just below and just above every threshold, the perfdata read the
+ * way Nagios reads it gives the status the rules gave: 80.0% exactly is
+ * CRITICAL in both. */
+static void test_nagios_ranges_agree(void **state)
+{
+	static const uint64_t ports[] = { 0, 499, 500, 501, 799, 800, 801, 1000,
+					  7999, 8000, 4999, 5000 };
+	static const uint64_t usable[] = { 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
+					   10000, 10000, 10000, 10000 };
+	static const uint64_t close_wait[] = { 0, 99, 100, 101, 999, 1000, 1001, 5 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(ports); i++) {
+		struct twa_facts f;
+		struct twa_findings fs;
+		struct twa_err err = { 0 };
+		struct strbuf out = STRBUF_INIT;
+		double v, cv;
+		int got, cgot;
+
+		facts(&f);
+		f.ephemeral.usable = (unsigned)usable[i];
+		f.ephemeral.dest[0].in_use = ports[i];
+		f.ephemeral.dest[0].share = (double)ports[i] / (double)usable[i];
+		f.sockets.states[TWA_FAM_INET][TWA_TCP_CLOSE_WAIT] = close_wait[i % N(close_wait)];
+		twa_findings_init(&fs);
+		assert_int_equal(twa_rules_evaluate(&f, NULL, &fs, &err), 0);
+		assert_int_equal(twa_check_write_nagios(&f, &fs, NULL, &out), 0);
+		got = perf_status(out.buf, "ephemeral_worst", &v);
+		if (got != rule_status(&fs, "ephemeral-exhaustion"))
+			fail_msg("%" PRIu64 "/%" PRIu64 " ports: perfdata %.2f reads %d, rule says %d\n%s",
+				 ports[i], usable[i], v, got, rule_status(&fs, "ephemeral-exhaustion"),
+				 out.buf);
+		cgot = perf_status(out.buf, "close_wait", &cv);
+		if (cgot != rule_status(&fs, "close-wait-leak"))
+			fail_msg("close_wait %.0f: perfdata reads %d, rule says %d\n%s", cv, cgot,
+				 rule_status(&fs, "close-wait-leak"), out.buf);
+		twa_findings_release(&fs);
+		twa_facts_release(&f);
+		strbuf_release(&out);
+	}
+	/* the evaluator itself, on the guidelines' own table */
+	assert_true(nagios_alert("10", 11) && nagios_alert("10", -1) && !nagios_alert("10", 10));
+	assert_true(nagios_alert("10:", 9) && !nagios_alert("10:", 10));
+	assert_true(nagios_alert("~:10", 11) && !nagios_alert("~:10", -5));
+	assert_true(nagios_alert("10:20", 21) && !nagios_alert("10:20", 20));
+	assert_true(nagios_alert("@10:20", 10) && nagios_alert("@10:20", 20) && !nagios_alert("@10:20", 21));
+	assert_true(nagios_alert("@80:", 80) && !nagios_alert("@80:", 79.99));
+}
+
+/* Every failure of check: one plugin line, UNKNOWN, the reason. */
+static void test_nagios_unknown(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(twa_check_write_nagios_unknown("no profile named 'x'\n|y", &out), 0);
+	assert_string_equal(out.buf, "TWADVISE UNKNOWN - no profile named 'x' /y\n");
+	strbuf_reset(&out);
+	assert_int_equal(twa_check_write_prometheus_unknown("web", &out), 0);
+	assert_non_null(strstr(out.buf, "twadvise_check_status{profile=\"web\"} 3\n"));
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +471,8 @@ int main(void)
 		cmocka_unit_test(test_nagios_partial_facts),
 		cmocka_unit_test(test_nagios_hostile_summary),
 		cmocka_unit_test(test_prometheus),
+		cmocka_unit_test(test_nagios_ranges_agree),
+		cmocka_unit_test(test_nagios_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_destmap.c - unit tests for advisor/destmap.h: counting per destination, growth, the cap, top-N order. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_diag.c - unit tests for advisor/diag.h: walking inet_diag netlink buffers, synthetic and recorded. */
 #include <errno.h>
 #include <setjmp.h>

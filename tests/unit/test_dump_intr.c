@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_dump_intr.c - the inspector on a netlink dump the kernel flags NLM_F_DUMP_INTR: it counts again from zero (never doubled), and after 3 interrupted dumps in a row says so (-EIO naming NLM_F_DUMP_INTR) or falls back to a full /proc count: never a silently short count. */
 #include <errno.h>
 #include <setjmp.h>

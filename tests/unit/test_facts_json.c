@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_facts_json.c - unit tests for advisor/facts_json.h: round trips and malformed twadvise.facts/1 documents. */
 #include <errno.h>
 #include <setjmp.h>

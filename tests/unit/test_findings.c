@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_findings.c - unit tests for advisor/findings.h: building, ordering, status, JSON round trip, text output. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_fuzz_regressions.c - replays every input the fuzzers ever crashed on (tests/fixtures/fuzz-regressions/HARNESS/) and the seed corpora (tests/fuzz/corpus/HARNESS/) through the harnesses themselves, built with the ordinary compiler. */
 #include <dirent.h>
 #include <errno.h>

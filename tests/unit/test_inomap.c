@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_inomap.c - unit tests for advisor/inomap.h: socket inode map, growth, the cap, misses. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_inspect_fixture.c - twa_inspect() on recorded /proc trees: the busy-host recording against its expected facts and ss counts, and broken trees. */
 #include <errno.h>
 #include <setjmp.h>
@@ -220,7 +221,7 @@ static const struct {
 	{ "netstat-header-only", -EBADMSG, "net/netstat", 2, 1, "'TcpExt:' header without a value line" },
 	{ "snmp-huge", -EBADMSG, "net/snmp", 4, 8, "bad value '99999999999999999999' for Tcp ActiveOpens" },
 	{ "port-range-reversed", -EBADMSG, NULL, 0, 0,
-	  "net.ipv4.ip_local_port_range: bad port range '60999\t32768'" },
+	  "net.ipv4.ip_local_port_range: bad port range '60999 32768'" },
 	{ "reserved-ports-bad", -EBADMSG, NULL, 0, 0,
 	  "net.ipv4.ip_local_reserved_ports: bad reserved port list '8080,'" },
 	{ "no-tcp", -EIO, "net/tcp", 0, 0, "cannot open: No such file or directory" },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_parse.c - unit tests for advisor/parse.h: strict numbers, fields, tokens, string helpers. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_proctext.c - unit tests for advisor/proctext.h: sockstat, netstat/snmp, /proc/net/tcp{,6} lines, port ranges. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_profile.c - unit tests for advisor/profile.h, profile_load.h and yamltree.h: broken and good profiles, inheritance, want semantics. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_report.c - unit tests for advisor/report.h, markup.h and fleet.h: golden Markdown, escaping of hostile strings, JSON, commands, the fleet merge. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rules.c - unit tests for advisor/rules.h: every rule fires when it should, stays quiet when it should not, and never gives folklore advice. */
 #include <errno.h>
 #include <setjmp.h>
@@ -287,19 +288,19 @@ static const struct rule_case {
 	  /* BUG: with the default profile no wider range is proposed (its
 	   * range 'value' is the kernel default, see propose_range) */
 	  3, { { "net.ipv4.tcp_tw_reuse", "2", "1" },
-	       { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
+	       { "net.ipv4.ip_local_port_range", "32768 60999", "10000 65535" },
 	       { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
 	{ "exhaustion 84% is critical", "proxy-84.json", NULL, "default",
 	  "ephemeral-exhaustion", TWA_SEV_CRITICAL,
 	  "83.6% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are unavailable: 23611 of 28232 (23611 held, 23400 in TIME_WAIT, 0 of them reusable now)",
 	  /* BUG: as above */
 	  3, { { "net.ipv4.tcp_tw_reuse", "2", "1" },
-	       { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
+	       { "net.ipv4.ip_local_port_range", "32768 60999", "10000 65535" },
 	       { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
 	{ "exhaustion with the reverse-proxy profile widens to its range", "proxy-50.json", NULL,
 	  "reverse-proxy", "ephemeral-exhaustion", TWA_SEV_WARNING, "toward 10.0.1.20:8080",
 	  3, { { "net.ipv4.tcp_tw_reuse", "2", "1" },
-	       { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
+	       { "net.ipv4.ip_local_port_range", "32768 60999", "10000 65535" },
 	       { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
 	{ "reverse-proxy thresholds: 84% is critical from 70%", "proxy-84.json", NULL,
 	  "reverse-proxy", "ephemeral-exhaustion", TWA_SEV_CRITICAL, "83.6%", -1, { { 0 } } },
@@ -313,7 +314,7 @@ static const struct rule_case {
 	{ "tw_reuse=1 but all TIME_WAIT too young: only the range", "proxy-84.json",
 	  "sysctl:net.ipv4.tcp_tw_reuse=1;twrecent:0=23400", "reverse-proxy",
 	  "ephemeral-exhaustion", TWA_SEV_CRITICAL, "23611 of 28232 (23611 held, 23400 in TIME_WAIT, 0 of them reusable now)", 2,
-	  { { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
+	  { { "net.ipv4.ip_local_port_range", "32768 60999", "10000 65535" },
 	    { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
 	{ "tw_reuse=1, a close rate making the delay's worth young", "proxy-84.json",
 	  "sysctl:net.ipv4.tcp_tw_reuse=1;twrecent:0=0;drate:0=390", "reverse-proxy",
@@ -324,7 +325,7 @@ static const struct rule_case {
 	{ "established connections are not TIME_WAIT: no reuse proposal", "proxy-84.json",
 	  "tw:0=100", "default", "ephemeral-exhaustion", TWA_SEV_CRITICAL,
 	  "23611 of 28232 (23611 held, 100 in TIME_WAIT", 2,
-	  { { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
+	  { { "net.ipv4.ip_local_port_range", "32768 60999", "10000 65535" },
 	    { "net.ipv4.ip_local_reserved_ports", "", "18080" } } },
 	{ "the destination with most unavailable ports is judged", "proxy-84.json",
 	  "sysctl:net.ipv4.tcp_tw_reuse=2;loopback:0=1;twrecent:0=0;inuse:1=20000;tw:1=19000",
@@ -335,7 +336,7 @@ static const struct rule_case {
 	  TWA_SEV_CRITICAL, "toward 10.0.1.20:8080", -1, { { 0 } } },
 	{ "a close rate that sustains more is judged on the projection", "proxy-50.json",
 	  "drate:0=400", "default", "ephemeral-exhaustion", TWA_SEV_CRITICAL,
-	  "50.3% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are unavailable: 14200 of 28232 (14200 held, 13900 in TIME_WAIT, 0 of them reusable now); the current close rate sustains more",
+	  "50.3% of the usable ephemeral ports toward 10.0.1.20:8080 (from 10.0.0.5) are unavailable: 14200 of 28232 (14200 held, 13900 in TIME_WAIT, 0 of them reusable now); at the current close rate (400.0/s) TIME_WAIT would leave 24300 ports unavailable (86.1%)",
 	  -1, { { 0 } } },
 	{ "sockstat bound: dump skipped, nothing to say", "sockstat-bound.json", NULL, "default",
 	  "ephemeral-exhaustion", TWA_SEV_OK, NULL, 0, { { 0 } } },
@@ -552,7 +553,7 @@ static const struct rule_case {
 	{ "a range narrower than the profile wants, listeners reserved", "idle.json", NULL,
 	  "high-churn-client", "ephemeral-range-narrow", TWA_SEV_WARNING,
 	  "net.ipv4.ip_local_port_range is 32768 60999; profile 'high-churn-client' wants at least 50000 ports (propose 10000 65535) (now 28232 usable ports)",
-	  2, { { "net.ipv4.ip_local_port_range", "32768\t60999", "10000 65535" },
+	  2, { { "net.ipv4.ip_local_port_range", "32768 60999", "10000 65535" },
 	       { "net.ipv4.ip_local_reserved_ports", "", "11211" } } },
 	{ "the default range meets the default profile", "idle.json", NULL, "default",
 	  "ephemeral-range-narrow", TWA_SEV_OK, NULL, 0, { { 0 } } },

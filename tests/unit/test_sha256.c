@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sha256.c - unit tests for advisor/sha256.h: FIPS 180-4 / NIST vectors, block boundaries, split updates. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_snapshot.c - unit tests for advisor/snapshot.h: round trips and hand-edited (hostile) snapshots. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sockagg.c - unit tests for advisor/sockagg.h: states, destinations, listeners, CLOSE_WAIT, FIN_WAIT2, close rates. */
 #include <arpa/inet.h>
 #include <errno.h>

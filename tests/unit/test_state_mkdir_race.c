@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_state_mkdir_race.c - twa_state_open() when a concurrent apply creates the state directory between our lstat() and our mkdir(): that is no error (it was: exit 73 "File exists" for one of N applies started at once on a fresh directory). */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_strbuf.c - unit tests for advisor/util/strbuf.h: a never-NULL buf, the sticky failure flag, writers returning -ENOMEM rather than truncated text. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_svg.c - unit tests for advisor/svg.h: geometry, thresholds, clipping, bad values, escaping, well-formed output. */
 #include <math.h>
 #include <setjmp.h>

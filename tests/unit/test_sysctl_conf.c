@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sysctl_conf.c - unit tests for advisor/sysctl_conf.h: sysctl.d syntax, '/'-separated keys, settings, the persisted file. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sysctl_key.c - unit tests for advisor/sysctl_key.h: key grammar, value checks, paths, normalization. */
 #include <errno.h>
 #include <setjmp.h>

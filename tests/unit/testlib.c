@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testlib.c - fixture and JSON helpers shared by the unit tests. */
 #include <setjmp.h>
 #include <stdarg.h>

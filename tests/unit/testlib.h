@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testlib.h - what the unit tests share: finding and reading fixtures, loading facts, comparing JSON.
  *
  * Linked into every unit test binary (see the Makefile's test rule). The

@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
+# Copyright: (c) 2026 twadvise maintainers; MIT License (see LICENSE)
 # twadvise.py - Ansible module: check, apply and roll back a twadvise workload
 # profile on a host by driving the installed twadvise binary through its JSON
 # output (check --format json, plan, apply/rollback --format json).
@@ -201,6 +203,12 @@ checked:
   returned: when state is checked
   type: list
   elements: str
+not_judged:
+  description: Enabled rules whose facts were missing (for example
+    orphans-near-limit without tcp_max_orphans in a network namespace).
+  returned: when state is checked
+  type: list
+  elements: str
 plan:
   description:
     - The plan twadvise made (schema twadvise.plan/1), with C(changes) of
@@ -222,8 +230,9 @@ rolled_back:
 keys:
   description:
     - What apply or rollback did per key, C(key), C(from), C(to) and
-      C(state) (C(pending) when it was or would be written, C(done) when
-      it was already in place).
+      C(state) (C(applied) when this run wrote it, C(pending) when it
+      would be written (check mode, dry run), C(done) when it was already
+      in place).
   returned: when state is applied or rolled_back and twadvise ran
   type: list
   elements: dict
@@ -355,7 +364,8 @@ def summary(findings):
 def state_checked(module, tw, result):
     out = tw.check(module.params['profile'])
     result.update(status=out.get('status'), findings=out.get('findings', []),
-                  checked=out.get('checked', []), profile=out.get('profile'))
+                  checked=out.get('checked', []), not_judged=out.get('not_judged', []),
+                  profile=out.get('profile'))
     result['msg'] = '%s: %s (profile %s)' % (result['status'], summary(result['findings']),
                                              result['profile'])
     fail_on_status(module, result)
