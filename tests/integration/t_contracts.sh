@@ -128,6 +128,9 @@ for prof in reverse-proxy web-server high-churn-client; do
 	mkdir -p "$TMP/tuned/$prof"
 	run_tw 0 --proc-root "$BUSY" profiles export "$prof" --format tuned -o "$TMP/tuned/$prof/tuned.conf"
 	run_tw 0 --proc-root "$BUSY" profiles export "$prof" --format sysctl -o "$TMP/$prof.conf"
+	# TuneD's loader: from an unpacked package (.ci/run), else an installed
+	# tuned, else TuneD's own configparser settings.
+	PYTHONPATH="${TWADVISE_TUNED_PYTHONPATH:-}" REQUIRE_LOADER="${TWADVISE_TUNED_PYTHONPATH:+1}" \
 	/usr/bin/python3 - "$TMP/tuned" "$prof" "$TMP/p.json" "$TMP/$prof.conf" "$FIXTURES/../../profiles/$prof.yaml" <<'PYEOF' || fail "tuned export of $prof"
 import json, sys
 root, name, plan_file, sysctl_file, yaml_file = sys.argv[1:]
@@ -141,6 +144,9 @@ try:
     sysctl = dict(prof.units["sysctl"].options) if "sysctl" in prof.units else {}
     how = "tuned.profiles.Loader"
 except ImportError:
+    import os
+    if os.environ.get("REQUIRE_LOADER"):
+        raise
     import configparser  # TuneD's own parser settings
     cp = configparser.ConfigParser(delimiters=("=",), inline_comment_prefixes=("#",), strict=False)
     cp.optionxform = str

@@ -36,5 +36,5 @@ wait $chk
 rc=$?
 [ "$rc" = 2 ] || fail "check with samples: exit $rc"
 jget "$TMP/c.json" '[f["summary"] for f in d["findings"] if f["rule"] == "ephemeral-exhaustion"][0]' |
-	grep -q "at the current close rate ([0-9.]*/s) TIME_WAIT alone would hold [0-9]* ports" || fail "projection not used"
+	grep -q "at the current close rate ([0-9.]*/s) TIME_WAIT would leave [0-9]* ports unavailable" || fail "projection not used"
 pass_msg "rates and projections"
