@@ -223,10 +223,10 @@ valgrind:
 		tests/integration/run.sh $(VALGRIND_SKIP:%=%.sh) | sed 's/^/    /'; \
 	tests/valgrind-wrap.sh --report $$logs || rc=1; rm -rf $$logs; exit $$rc
 
-## lint: layering, OS edges, cycles, function length, shellcheck, clang -Werror build
+## lint: layering, OS edges, cycles, function length, SPDX headers, shellcheck, clang -Werror build
 # (tests/lint/lint.sh). Each step alone: make lint-layers, lint-edges,
-# lint-cycles, lint-funclen, lint-shellcheck, lint-clang.
-LINT_STEPS = layers edges cycles funclen shellcheck clang
+# lint-cycles, lint-funclen, lint-spdx, lint-shellcheck, lint-clang.
+LINT_STEPS = layers edges cycles funclen spdx shellcheck clang
 .PHONY: $(LINT_STEPS:%=lint-%) lint-objs
 lint: deps-lint
 	@$(MAKE) --no-print-directory lint-objs

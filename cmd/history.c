@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.c - the counter history of this host: which directory, read, compare, keep. */
 #include "cmd/history.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.h - the counter history of this host: which directory, read, compare, keep. */
 #ifndef TWA_CMD_HISTORY_H
 #define TWA_CMD_HISTORY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.c - the history file's codec and the deltas since the last run. */
 #include "advisor/facts/history.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.h - counter samples kept across runs, per network namespace: the file's codec and the "since the last run" deltas (pure). */
 #ifndef TWA_HISTORY_H
 #define TWA_HISTORY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history_io.c - the history file on disk: a checked directory, a no-follow read, an atomic write. */
 #include "advisor/inspect/history_io.h"
 

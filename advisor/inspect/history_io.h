@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history_io.h - the history file on disk: where it may live, reading and writing it (edge). */
 #ifndef TWA_HISTORY_IO_H
 #define TWA_HISTORY_IO_H

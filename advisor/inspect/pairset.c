@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pairset.c - open-addressing set of connection hashes, matching the two local ends of a connection. */
 #include "advisor/inspect/pairset.h"
 

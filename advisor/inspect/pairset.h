@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pairset.h - match the two local ends of loopback connections while a dump streams: FIN_WAIT2 orphans against CLOSE_WAIT sockets. */
 #ifndef TWA_PAIRSET_H
 #define TWA_PAIRSET_H

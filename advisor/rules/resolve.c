@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* resolve.c - one target per sysctl: when several findings propose a value for the same key, the engine settles on one. */
 #include "advisor/rules/resolve.h"
 

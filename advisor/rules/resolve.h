@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* resolve.h - one target per sysctl: settle what several findings propose for the same key. */
 #ifndef TWA_RESOLVE_H
 #define TWA_RESOLVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* textesc.c - terminal control characters made visible (cat -v notation). */
 #include "advisor/util/textesc.h"
 

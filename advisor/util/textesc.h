@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* textesc.h - terminal control characters made visible, at the text writers' boundary. */
 #ifndef TWA_TEXTESC_H
 #define TWA_TEXTESC_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Causes before symptoms: sockgen --close-wait leaves CLOSE_WAIT sockets
 # here (a server that never closes) and their clients' ends orphaned in
 # FIN_WAIT2, all on loopback. The inspector pairs them; check names the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Counters judged across runs: with no earlier check, overflows since boot
 # are INFO; a burst between two checks is a WARNING that says "since the
 # last check" and names the likely listener; the quiet check after it is OK;

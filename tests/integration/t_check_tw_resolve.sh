@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # One target per key: with 1,500 TIME_WAIT present and tcp_max_tw_buckets
 # lowered to 100 afterwards, time-wait-overflow and time-wait-volume both
 # fire in one run and propose ONE tcp_max_tw_buckets, never below the

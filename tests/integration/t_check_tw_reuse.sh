@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # TIME_WAIT reuse with the kernel as the oracle: for tcp_tw_reuse 0/1/2 x a
 # loopback or a non-loopback destination (one of the host's own addresses,
 # on a dummy interface or lo), 900 TIME_WAIT sockets older than tcp_tw_reuse_delay

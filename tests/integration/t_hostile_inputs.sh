@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Issue 17, the input half: FIFOs and directories wherever a file is read
 # (no hang, exit 65), a remote profile cannot extend a local file, plain
 # http only to loopback addresses, the token file (no link, no control

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # rollback refuses drift as apply does: an operator sets somaxconn by hand
 # after an apply (6000 instead of the 4096 the apply wrote) -> rollback
 # exits 75 naming key, expected and found, nothing changed; --dry-run shows

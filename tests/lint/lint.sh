@@ -5,7 +5,7 @@
 #
 #   tests/lint/lint.sh [STEP...]     run the steps (all of them by default)
 #
-# Steps: layers edges cycles funclen shellcheck clang. Each prints what it
+# Steps: layers edges cycles funclen spdx shellcheck clang. Each prints what it
 # found; the script runs every step asked for, then prints one line per
 # step and exits 1 if any failed. `make lint-<step>` runs a single one.
 # OBJDIR (default build) holds the objects `cycles` reads with nm: build
@@ -62,6 +62,7 @@ step_cycles() {
 	return "$rc"
 }
 step_funclen() { python3 "$py" funclen "$FUNC_MAX"; }
+step_spdx() { tests/lint/spdx.sh; }
 step_shellcheck() {
 	# shellcheck disable=SC2046 # one argument per file; no names with spaces
 	shellcheck -x --source-path=SCRIPTDIR $(shell_scripts) &&
@@ -74,11 +75,11 @@ step_clang() {
 		echo "clang: advisor/ and cmd/ build with -Werror and the extra warnings"
 }
 
-[ $# -gt 0 ] || set -- layers edges cycles funclen shellcheck clang
+[ $# -gt 0 ] || set -- layers edges cycles funclen spdx shellcheck clang
 for s in "$@"; do
 	case $s in
-	layers | edges | cycles | funclen | shellcheck | clang) ;;
-	*) echo "lint.sh: unknown step '$s' (layers edges cycles funclen shellcheck clang)" >&2; exit 64 ;;
+	layers | edges | cycles | funclen | spdx | shellcheck | clang) ;;
+	*) echo "lint.sh: unknown step '$s' (layers edges cycles funclen spdx shellcheck clang)" >&2; exit 64 ;;
 	esac
 done
 summary=

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_history.c - the counter history: file codec, deltas, reboot, reset, corrupt files. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_inputs.c - unit tests for the input edges of issue 17: the one opener (fsutil), duplicate JSON keys (jsonutil), terminal escaping (textesc). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_resolve.c - unit tests for advisor/rules/resolve.h: one target per sysctl, and the invariant over every fixture and shipped profile. */
 #include <dirent.h>
 #include <errno.h>
