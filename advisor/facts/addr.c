@@ -74,6 +74,19 @@ int twa_addr_format(int family, const uint8_t *addr, char *buf, size_t size)
 	return -EAFNOSUPPORT;
 }
 
+bool twa_addr_is_v4mapped(const uint8_t *addr)
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(addr, prefix, sizeof(prefix));
+}
+
+const char *twa_addr_port(const char *addr, unsigned port, char *buf, size_t size)
+{
+	snprintf(buf, size, strchr(addr, ':') ? "[%s]:%u" : "%s:%u", addr, port);
+	return buf;
+}
+
 bool twa_addr_is_loopback(int family, const uint8_t *addr)
 {
 	static const uint8_t v6_loopback[16] = { [15] = 1 };

@@ -19,6 +19,16 @@
  * ::ffff:a.b.c.d for v4-mapped). Returns -EAFNOSUPPORT for other families. */
 int twa_addr_format(int family, const uint8_t *addr, char *buf, size_t size);
 
+/* ::ffff:a.b.c.d: an IPv6 socket on it runs the IPv4 code (tcp_v6_connect()
+ * hands a v4-mapped destination to tcp_v4_connect(), net/ipv6/tcp_ipv6.c),
+ * so its 4-tuple lives in the IPv4 port space. */
+bool twa_addr_is_v4mapped(const uint8_t *addr);
+
+/* "addr:port" for people: "[addr]:port" when addr (text) is IPv6, so the
+ * port cannot be read as part of the address. Returns buf. */
+const char *twa_addr_port(const char *addr, unsigned port, char *buf, size_t size);
+#define TWA_ADDRPORTSTRLEN (TWA_ADDRSTRLEN + 8)
+
 /* The kernel's loopback test of tcp_twsk_unique() (net/ipv4/tcp_ipv4.c) for
  * one address: 127.0.0.0/8, ::1, or v4-mapped 127.0.0.0/8. */
 bool twa_addr_is_loopback(int family, const uint8_t *addr);

@@ -39,6 +39,7 @@ void twa_facts_release(struct twa_facts *f)
 	free(f->sysctls);
 	free(f->ephemeral.reserved);
 	free(f->ephemeral.dest);
+	free(f->ephemeral.bind_owners);
 	free(f->listeners);
 	free(f->close_wait.v);
 	twa_rate_release(&f->rates.counters);

@@ -75,6 +75,12 @@ struct twa_process {
 	char comm[32];
 };
 
+struct twa_owner {
+	int pid;
+	char comm[32];
+	uint64_t count;
+};
+
 struct twa_destination {
 	int family;
 	char local[TWA_ADDRSTRLEN];
@@ -92,6 +98,12 @@ struct twa_destination {
 	 * have_loopback is false only while decoding facts that lack it. */
 	bool have_loopback;
 	bool loopback;
+	/* Of in_use, the ports this destination holds through a bind bucket
+	 * (bind() before connect(), or a listener's port): they are among
+	 * ephemeral.bind_ports and ephemeral.listener_ports already.
+	 * have_bind_held is false in facts that predate it. */
+	bool have_bind_held;
+	uint64_t bind_held;
 	/* With --samples: TIME_WAIT entered per second, and that times 60 s. */
 	bool have_rate;
 	double close_rate;
@@ -115,6 +127,16 @@ struct twa_ephemeral {
 					 * connections this host opened and
 					 * closed first */
 	uint64_t untracked;		/* sockets not attributed: table full */
+	/* Ports of the range whose bind bucket was made by bind(), which
+	 * __inet_hash_connect() skips for every destination: ports taken by
+	 * bind() before connect() (estimated from the dump, see sockagg.h),
+	 * and ports of listeners. have_bind is false in older facts. */
+	bool have_bind;
+	uint64_t bind_ports;
+	uint64_t listener_ports;
+	bool bind_searched;		/* owners of bind_ports were looked for */
+	struct twa_owner *bind_owners;	/* sockets count descending */
+	size_t n_bind_owners;
 };
 
 struct twa_listener {
@@ -126,12 +148,6 @@ struct twa_listener {
 	bool in_ephemeral_range;	/* and not reserved */
 	uint32_t inode;
 	struct twa_process process;
-};
-
-struct twa_owner {
-	int pid;
-	char comm[32];
-	uint64_t count;
 };
 
 struct twa_owners {

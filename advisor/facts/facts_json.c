@@ -25,6 +25,8 @@ const struct twa_field twa_destination_fields[] = {
 		      NULL, TWA_F_U64),
 	TWA_FIELD_OPT(struct twa_destination, loopback, have_loopback, "loopback",
 		      NULL, TWA_F_BOOL),
+	TWA_FIELD_OPT(struct twa_destination, bind_held, have_bind_held, "bind_held",
+		      NULL, TWA_F_U64),
 	TWA_FIELD_OPT(struct twa_destination, close_rate, have_rate, "close_rate",
 		      "CLOSES/S", TWA_F_DOUBLE),
 	TWA_FIELD_OPT(struct twa_destination, projected_time_wait, have_rate,
@@ -134,6 +136,22 @@ static json_object *sockets_to_json(const struct twa_facts *f)
 	return o;
 }
 
+/* Ports whose bind bucket connect() skips (additive, optional). */
+static json_object *bind_to_json(const struct twa_ephemeral *e)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ports", json_object_new_int64((int64_t)e->bind_ports));
+	json_object_object_add(o, "listener_ports",
+			       json_object_new_int64((int64_t)e->listener_ports));
+	if (e->bind_searched)
+		json_object_object_add(o, "owners",
+				       records_to_json(twa_owner_fields, e->bind_owners,
+						       e->n_bind_owners,
+						       sizeof(*e->bind_owners)));
+	return o;
+}
+
 static json_object *ephemeral_to_json(const struct twa_ephemeral *e)
 {
 	json_object *o = json_object_new_object(), *res = json_object_new_array();
@@ -164,6 +182,8 @@ static json_object *ephemeral_to_json(const struct twa_ephemeral *e)
 			       json_object_new_int64((int64_t)e->dest_total));
 	json_object_object_add(o, "untracked",
 			       json_object_new_int64((int64_t)e->untracked));
+	if (e->have_bind)
+		json_object_object_add(o, "bind_before_connect", bind_to_json(e));
 	return o;
 }
 
@@ -567,6 +587,24 @@ static int destinations_from_json(json_object *a, const char *file, void *rec,
 	return 0;
 }
 
+static int bind_owners_from_json(json_object *v, const char *file, void *rec,
+				 struct twa_err *err)
+{
+	struct twa_ephemeral *e = &FACTS(rec)->ephemeral;
+
+	return records_from_json(v, twa_owner_fields, sizeof(*e->bind_owners), 100000,
+				 file, "ephemeral.bind_before_connect.owners",
+				 (void **)&e->bind_owners, &e->n_bind_owners, err);
+}
+
+static const struct twa_json_field bind_fields[] = {
+	TWA_JD_INT(FACT(ephemeral.bind_ports), "ports", true, 0, 65536),
+	TWA_JD_INT(FACT(ephemeral.listener_ports), "listener_ports", false, 0, 65536),
+	{ .key = "owners", .type = TWA_JSON_ARRAY, .fn = bind_owners_from_json,
+	  .have_off = offsetof(struct twa_facts, ephemeral.bind_searched) },
+	{ 0 },
+};
+
 static const struct twa_json_field ephemeral_fields[] = {
 	TWA_JD_INT(FACT(ephemeral.low), "low", true, 1, 65535),
 	{ .key = "high", .type = TWA_JSON_INT, .required = true,
@@ -580,6 +618,8 @@ static const struct twa_json_field ephemeral_fields[] = {
 	TWA_JD_INT(FACT(ephemeral.untracked), "untracked", false, 0, INT64_MAX),
 	TWA_JD_INT(FACT(ephemeral.time_wait), "time_wait", false, 0, INT64_MAX),
 	TWA_JD_ARRAY("destinations", false, destinations_from_json),
+	{ .key = "bind_before_connect", .type = TWA_JSON_NESTED, .sub = bind_fields,
+	  .have_off = offsetof(struct twa_facts, ephemeral.have_bind) },
 	{ 0 },
 };
 

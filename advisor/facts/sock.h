@@ -11,6 +11,9 @@ struct twa_sock {
 	uint8_t state;		/* enum twa_tcp_state */
 	uint8_t timer;		/* 3: TIME_WAIT timer */
 	bool have_backlog;	/* wqueue is the listen backlog (netlink only) */
+	/* IP_BIND_ADDRESS_NO_PORT was set: bind() left the port to connect()
+	 * (INET_DIAG_SOCKOPT, kernel 5.10+, full sockets only). */
+	bool bind_no_port;
 	uint16_t sport, dport;	/* host order */
 	uint8_t src[16], dst[16];	/* network order; v4 uses the first 4 */
 	uint32_t rqueue, wqueue;

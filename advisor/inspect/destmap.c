@@ -112,6 +112,14 @@ struct twa_destent *twa_destmap_add(struct twa_destmap *m,
 	return e;
 }
 
+struct twa_destent *twa_destmap_find(const struct twa_destmap *m,
+				     const struct twa_destkey *key)
+{
+	struct twa_destent *e = probe(m->slots, m->mask, key);
+
+	return e->in_use ? e : NULL;
+}
+
 static int cmp_ent(const void *a, const void *b)
 {
 	const struct twa_destent *x = *(const struct twa_destent *const *)a;

@@ -30,6 +30,8 @@ struct twa_destent {
 	uint32_t time_wait;
 	uint32_t tw_young;	/* TIME_WAIT entered within the rate window */
 	uint32_t tw_recent;	/* TIME_WAIT younger than tcp_tw_reuse_delay */
+	uint32_t bind_parity;	/* on ports of the parity bind() prefers */
+	uint32_t bind_held;	/* on ports judged bind buckets (finish) */
 };
 
 struct twa_destmap {
@@ -47,6 +49,10 @@ void twa_destmap_clear(struct twa_destmap *m);
  * (counted in untracked) or memory ran out. */
 struct twa_destent *twa_destmap_add(struct twa_destmap *m,
 				    const struct twa_destkey *key);
+
+/* The entry of key, or NULL. */
+struct twa_destent *twa_destmap_find(const struct twa_destmap *m,
+				     const struct twa_destkey *key);
 
 /* Fill ret (room for max) with the entries of largest in_use, descending;
  * ties broken by key for a stable order. Returns how many. */

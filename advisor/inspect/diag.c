@@ -79,6 +79,34 @@ static int on_error(const uint8_t *msg, size_t mlen, struct twa_err *err)
 	return 0;
 }
 
+/* The attributes after the message: INET_DIAG_SOCKOPT's
+ * bind_address_no_port (filled by inet_diag_msg_attrs_fill() for every
+ * full socket since 5.10). A malformed attribute ends the walk: the
+ * message itself stays good. */
+static void on_attrs(const uint8_t *p, size_t len, struct twa_sock *s)
+{
+	while (len >= NLA_HDRLEN) {
+		struct nlattr a;
+		size_t step;
+
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > len)
+			return;
+		if ((a.nla_type & NLA_TYPE_MASK) == INET_DIAG_SOCKOPT &&
+		    a.nla_len >= NLA_HDRLEN + sizeof(struct inet_diag_sockopt)) {
+			struct inet_diag_sockopt o;
+
+			memcpy(&o, p + NLA_HDRLEN, sizeof(o));
+			s->bind_no_port = o.bind_address_no_port;
+		}
+		step = (size_t)NLA_ALIGN(a.nla_len);
+		if (step >= len)
+			return;
+		p += step;
+		len -= step;
+	}
+}
+
 /* One inet_diag_msg, handed to cb as a twa_sock. */
 static int on_sock(const uint8_t *msg, size_t mlen, twa_sock_cb cb, void *ctx,
 		   struct twa_diag_walk *walk, struct twa_err *err)
@@ -94,6 +122,12 @@ static int on_sock(const uint8_t *msg, size_t mlen, twa_sock_cb cb, void *ctx,
 		return twa_err_set(err, -EBADMSG,
 				   "netlink: bad inet_diag message (family %u, state %u)",
 				   m.idiag_family, m.idiag_state);
+	{
+		size_t head = NLMSG_ALIGN(sizeof(struct nlmsghdr) + sizeof(m));
+
+		if (mlen > head)
+			on_attrs(msg + head, mlen - head, &s);
+	}
 	walk->sockets++;
 	return cb(&s, ctx);
 }

@@ -344,6 +344,8 @@ static int scan_owners(const struct twa_inspect_opts *o, struct twa_facts *f,
 {
 	enum twa_owners_listeners which = TWA_OWNERS_NO_LISTENERS;
 	bool close_wait = (o->want & TWA_NEED_CLOSE_WAIT_OWNERS) && agg->close_wait.used;
+	/* Who binds before connecting: one walk, only when such ports exist. */
+	bool bind = agg->bind_inodes.used > 0;
 	size_t i;
 
 	int64_t overflows = 0;
@@ -360,9 +362,9 @@ static int scan_owners(const struct twa_inspect_opts *o, struct twa_facts *f,
 			if (twa_listener_notable(&f->listeners[i]))
 				which = TWA_OWNERS_NOTABLE_LISTENERS;
 	/* Only walk /proc/PID/fd when there is someone to name. */
-	if (close_wait || which != TWA_OWNERS_NO_LISTENERS)
+	if (close_wait || bind || which != TWA_OWNERS_NO_LISTENERS)
 		return twa_owners_scan(o->proc_root, close_wait ? &agg->close_wait : NULL,
-				       f, which, err);
+				       bind ? &agg->bind_inodes : NULL, f, which, err);
 	return 0;
 }
 

@@ -16,10 +16,13 @@
 struct scan {
 	const char *root;
 	struct twa_inomap *close_wait;
+	struct twa_inomap *bind;
 	struct twa_inomap listeners;	/* inode -> listener index */
 	struct twa_facts *f;
 	struct twa_owner *owners;
 	size_t n_owners, alloc_owners;
+	struct twa_owner *bind_owners;
+	size_t n_bind_owners, alloc_bind_owners;
 };
 
 static bool is_pid(const char *s)
@@ -62,20 +65,21 @@ static uint32_t socket_inode(const char *link)
 	return (uint32_t)v;
 }
 
-static int add_owner(struct scan *s, int pid, const char *comm, uint64_t count)
+static int add_owner(struct twa_owner **v, size_t *n, size_t *alloc, int pid,
+		     const char *comm, uint64_t count)
 {
 	struct twa_owner *o;
 
-	if (s->n_owners == s->alloc_owners) {
-		size_t na = s->alloc_owners ? s->alloc_owners * 2 : 16;
-		struct twa_owner *nv = realloc(s->owners, na * sizeof(*nv));
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 16;
+		struct twa_owner *nv = realloc(*v, na * sizeof(*nv));
 
 		if (!nv)
 			return -ENOMEM;
-		s->owners = nv;
-		s->alloc_owners = na;
+		*v = nv;
+		*alloc = na;
 	}
-	o = &s->owners[s->n_owners++];
+	o = &(*v)[(*n)++];
 	o->pid = pid;
 	twa_strlcpy(o->comm, comm, sizeof(o->comm));
 	o->count = count;
@@ -86,7 +90,7 @@ static int add_owner(struct scan *s, int pid, const char *comm, uint64_t count)
 static int scan_pid(struct scan *s, int procfd, const char *pid)
 {
 	char rel[300], link[64], comm[32] = "";
-	uint64_t close_wait = 0;
+	uint64_t close_wait = 0, bind = 0;
 	struct dirent *de;
 	DIR *dir;
 	int fdfd;
@@ -118,6 +122,10 @@ static int scan_pid(struct scan *s, int procfd, const char *pid)
 			e->value = 1;
 			close_wait++;
 		}
+		if (s->bind && (e = twa_inomap_get(s->bind, ino))) {
+			e->value = 1;
+			bind++;
+		}
 		if ((e = twa_inomap_get(&s->listeners, ino))) {
 			struct twa_listener *l = &s->f->listeners[e->value];
 
@@ -130,12 +138,14 @@ static int scan_pid(struct scan *s, int procfd, const char *pid)
 		}
 	}
 	closedir(dir);
-	if (close_wait) {
-		if (!comm[0])
-			read_comm(s->root, pid, comm, sizeof(comm));
-		if (add_owner(s, atoi(pid), comm, close_wait) < 0)
-			return -ENOMEM;
-	}
+	if ((close_wait || bind) && !comm[0])
+		read_comm(s->root, pid, comm, sizeof(comm));
+	if (close_wait && add_owner(&s->owners, &s->n_owners, &s->alloc_owners,
+				    atoi(pid), comm, close_wait) < 0)
+		return -ENOMEM;
+	if (bind && add_owner(&s->bind_owners, &s->n_bind_owners,
+			      &s->alloc_bind_owners, atoi(pid), comm, bind) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -148,11 +158,27 @@ static int cmp_owner(const void *a, const void *b)
 	return x->pid - y->pid;
 }
 
-int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
-		    struct twa_facts *facts, enum twa_owners_listeners which,
-		    struct twa_err *err)
+/* The owners of bind()-before-connect() ports, largest first. */
+static void keep_bind_owners(struct scan *s)
 {
-	struct scan s = { .root = root, .close_wait = close_wait, .f = facts };
+	struct twa_ephemeral *e = &s->f->ephemeral;
+
+	if (s->n_bind_owners)
+		qsort(s->bind_owners, s->n_bind_owners, sizeof(*s->bind_owners), cmp_owner);
+	free(e->bind_owners);
+	e->bind_owners = s->bind_owners;
+	e->n_bind_owners = s->n_bind_owners > TWA_TOP_OWNERS ? TWA_TOP_OWNERS :
+			   s->n_bind_owners;
+	e->bind_searched = true;
+	s->bind_owners = NULL;
+}
+
+int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
+		    struct twa_inomap *bind, struct twa_facts *facts,
+		    enum twa_owners_listeners which, struct twa_err *err)
+{
+	struct scan s = { .root = root, .close_wait = close_wait, .bind = bind,
+			  .f = facts };
 	const char *dirpath = root ? root : "/proc";
 	struct dirent *de;
 	size_t i;
@@ -207,10 +233,13 @@ int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
 			if (close_wait->slots[i].inode && !close_wait->slots[i].value)
 				o->unattributed++;
 	}
+	if (bind)
+		keep_bind_owners(&s);
 	snprintf(facts->sources.owners, sizeof(facts->sources.owners), "%s/PID/fd",
 		 dirpath);
 out:
 	free(s.owners);
+	free(s.bind_owners);
 	twa_inomap_release(&s.listeners);
 	return r;
 }

@@ -23,8 +23,10 @@ enum twa_owners_listeners {
 	TWA_OWNERS_NOTABLE_LISTENERS,	/* twa_listener_notable() ones */
 };
 
+/* bind (may be NULL): inodes of sockets on ports bind() took before
+ * connect(); their owners go to facts->ephemeral.bind_owners. */
 int twa_owners_scan(const char *root, struct twa_inomap *close_wait,
-		    struct twa_facts *facts, enum twa_owners_listeners which,
-		    struct twa_err *err);
+		    struct twa_inomap *bind, struct twa_facts *facts,
+		    enum twa_owners_listeners which, struct twa_err *err);
 
 #endif

@@ -50,9 +50,13 @@ int twa_sockagg_init(struct twa_sockagg *agg, struct twa_facts *facts,
 		return r;
 	}
 	r = twa_pairset_init(&agg->pairs);
+	if (r == 0 && (flags & TWA_AGG_DESTINATIONS) && facts->ephemeral.present)
+		r = twa_bindports_init(&agg->bindports, facts->ephemeral.low,
+				       facts->ephemeral.high);
+	if (r == 0)
+		r = twa_inomap_init(&agg->bind_inodes);
 	if (r < 0) {
-		twa_inomap_release(&agg->close_wait);
-		twa_destmap_release(&agg->dests);
+		twa_sockagg_release(agg);
 		return r;
 	}
 	mark_usable(agg);
@@ -66,6 +70,8 @@ void twa_sockagg_release(struct twa_sockagg *agg)
 	twa_destmap_release(&agg->dests);
 	twa_inomap_release(&agg->close_wait);
 	twa_pairset_release(&agg->pairs);
+	twa_bindports_release(&agg->bindports);
+	twa_inomap_release(&agg->bind_inodes);
 }
 
 void twa_sockagg_reset(struct twa_sockagg *agg)
@@ -79,6 +85,7 @@ void twa_sockagg_reset(struct twa_sockagg *agg)
 	f->n_listeners = 0;
 	agg->fin_wait2_minisocks = 0;
 	twa_destmap_clear(&agg->dests);
+	twa_bindports_clear(&agg->bindports);
 	twa_inomap_release(&agg->close_wait);
 	twa_inomap_init(&agg->close_wait);
 	twa_pairset_release(&agg->pairs);
@@ -88,6 +95,49 @@ void twa_sockagg_reset(struct twa_sockagg *agg)
 static bool port_usable(const struct twa_sockagg *agg, unsigned port)
 {
 	return agg->usable[port / 8] & (1u << (port % 8));
+}
+
+/* The destination as the kernel keys the 4-tuple: an IPv6 socket on
+ * v4-mapped addresses connected through tcp_v4_connect() and takes its
+ * port in the IPv4 space (__inet_hash_connect() with the IPv4 tuple), so
+ * it counts with IPv4 sockets toward the same address. */
+static void dest_key(const struct twa_sock *s, struct twa_destkey *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = s->family;
+	key->remote_port = s->dport;
+	if (s->family == TWA_AF_INET6 && twa_addr_is_v4mapped(s->dst) &&
+	    twa_addr_is_v4mapped(s->src)) {
+		key->family = TWA_AF_INET;
+		memcpy(key->local, s->src + 12, 4);
+		memcpy(key->remote, s->dst + 12, 4);
+		return;
+	}
+	memcpy(key->local, s->src, s->family == TWA_AF_INET ? 4 : 16);
+	memcpy(key->remote, s->dst, s->family == TWA_AF_INET ? 4 : 16);
+}
+
+/* One socket on an ephemeral port: its destination's counts, its port. */
+static void count_destination(struct twa_sockagg *agg, const struct twa_sock *s)
+{
+	struct twa_destkey key;
+	struct twa_destent *e;
+
+	dest_key(s, &key);
+	e = twa_destmap_add(&agg->dests, &key);
+	twa_bindports_sock(&agg->bindports, s->sport, &key, s->inode, s->bind_no_port);
+	if (e && twa_bindports_bind_parity(&agg->bindports, s->sport))
+		e->bind_parity++;
+	if (s->state == TWA_TCP_TIME_WAIT)
+		agg->facts->ephemeral.time_wait++;
+	if (e && s->state == TWA_TCP_TIME_WAIT) {
+		e->time_wait++;
+		if (agg->young_after_ms && s->expires_ms > agg->young_after_ms)
+			e->tw_young++;
+		/* The age is TCP_TIMEWAIT_LEN minus the timer left. */
+		if (s->expires_ms > agg->recent_after_ms)
+			e->tw_recent++;
+	}
 }
 
 int twa_sockagg_add(const struct twa_sock *s, void *ctx)
@@ -113,6 +163,8 @@ int twa_sockagg_add(const struct twa_sock *s, void *ctx)
 			if (twa_facts_add_listener(f, &l) < 0)
 				return -ENOMEM;
 		}
+		if (port_usable(agg, s->sport))
+			twa_bindports_listener(&agg->bindports, s->sport);
 		return 0;
 	case TWA_TCP_CLOSE_WAIT:
 		if ((agg->flags & TWA_AGG_CLOSE_WAIT) && s->inode)
@@ -132,29 +184,31 @@ int twa_sockagg_add(const struct twa_sock *s, void *ctx)
 	default:
 		break;
 	}
-	if ((agg->flags & TWA_AGG_DESTINATIONS) && port_usable(agg, s->sport)) {
-		struct twa_destkey key;
-		struct twa_destent *e;
-		size_t alen = s->family == TWA_AF_INET ? 4 : 16;
-
-		memset(&key, 0, sizeof(key));
-		key.family = s->family;
-		key.remote_port = s->dport;
-		memcpy(key.local, s->src, alen);
-		memcpy(key.remote, s->dst, alen);
-		e = twa_destmap_add(&agg->dests, &key);
-		if (s->state == TWA_TCP_TIME_WAIT)
-			agg->facts->ephemeral.time_wait++;
-		if (e && s->state == TWA_TCP_TIME_WAIT) {
-			e->time_wait++;
-			if (agg->young_after_ms && s->expires_ms > agg->young_after_ms)
-				e->tw_young++;
-			/* The age is TCP_TIMEWAIT_LEN minus the timer left. */
-			if (s->expires_ms > agg->recent_after_ms)
-				e->tw_recent++;
-		}
-	}
+	if ((agg->flags & TWA_AGG_DESTINATIONS) && port_usable(agg, s->sport))
+		count_destination(agg, s);
 	return 0;
+}
+
+/* Judge the ports bind() took; keep the inodes of the sockets on them
+ * (bounded by the inode table) to name their owners. */
+static void finish_bind(struct twa_sockagg *agg)
+{
+	struct twa_ephemeral *e = &agg->facts->ephemeral;
+	struct twa_bindports *b = &agg->bindports;
+	unsigned port;
+
+	if (!b->ports)
+		return;
+	twa_bindports_classify(b, agg->usable, &agg->dests);
+	e->have_bind = true;
+	e->bind_ports = b->bind;
+	e->listener_ports = b->listen;
+	for (port = b->low; port <= b->high; port++) {
+		const struct twa_portent *p = &b->ports[port - b->low];
+
+		if ((p->flags & TWA_PORT_BIND) && p->inode)
+			twa_inomap_put(&agg->bind_inodes, p->inode, 0);
+	}
 }
 
 int twa_sockagg_finish(struct twa_sockagg *agg)
@@ -171,6 +225,7 @@ int twa_sockagg_finish(struct twa_sockagg *agg)
 	e->dumped = (agg->flags & TWA_AGG_DESTINATIONS) != 0;
 	if (!e->dumped)
 		return 0;
+	finish_bind(agg);
 	n = twa_destmap_top(&agg->dests, top, TWA_TOP_DESTINATIONS);
 	if (!n)
 		return 0;
@@ -190,6 +245,8 @@ int twa_sockagg_finish(struct twa_sockagg *agg)
 		d->time_wait = top[i]->time_wait;
 		d->have_tw_recent = true;
 		d->tw_recent = top[i]->tw_recent;
+		d->have_bind_held = e->have_bind;
+		d->bind_held = top[i]->bind_held;
 		d->have_loopback = true;
 		d->loopback = twa_addr_is_loopback(d->family, top[i]->key.local) ||
 			      twa_addr_is_loopback(d->family, top[i]->key.remote);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "advisor/inspect/bindports.h"
 #include "advisor/inspect/destmap.h"
 #include "advisor/facts/facts.h"
 #include "advisor/inspect/inomap.h"
@@ -33,6 +34,10 @@ struct twa_sockagg {
 	 * peer is a local CLOSE_WAIT socket (sockets.fin_wait2_orphans_local_peer). */
 	struct twa_pairset pairs;
 	uint64_t fin_wait2_minisocks;	/* FIN_WAIT2 kept as timewait socks */
+	/* Per port of the range: which ones bind() took (bindports.h). */
+	struct twa_bindports bindports;
+	/* After finish: inodes of the sockets on those ports, for owners. */
+	struct twa_inomap bind_inodes;
 	uint8_t usable[65536 / 8];	/* ephemeral and not reserved */
 };
 

@@ -311,12 +311,22 @@ void rule_port_model(const struct twa_facts *f, const struct twa_destination *d,
 	if (ret->reuse_applies && ret->timestamps)
 		ret->reusable = d->time_wait - ret->young;
 	ret->unavailable = d->in_use > ret->reusable ? d->in_use - ret->reusable : 0;
+	if (f->ephemeral.have_bind) {
+		uint64_t lost = f->ephemeral.bind_ports + f->ephemeral.listener_ports;
+		uint64_t own = d->have_bind_held ? d->bind_held : 0;
+
+		ret->bind_lost = lost > own ? lost - own : 0;
+		ret->unavailable += ret->bind_lost;
+		if (ret->unavailable > f->ephemeral.usable && f->ephemeral.usable)
+			ret->unavailable = f->ephemeral.usable;
+	}
 	if (d->have_rate) {
 		double busy = (double)(d->in_use - (d->in_use < d->time_wait ?
 						     d->in_use : d->time_wait));
 
-		ret->projected = busy + (ret->reuse_applies && ret->timestamps ?
-					 est : d->projected_time_wait);
+		ret->projected = busy + (double)ret->bind_lost +
+				 (ret->reuse_applies && ret->timestamps ?
+				  est : d->projected_time_wait);
 	}
 }
 

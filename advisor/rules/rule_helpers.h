@@ -117,7 +117,11 @@ struct rule_port_model {
 	uint64_t young;		/* TIME_WAIT younger than the delay */
 	bool young_estimated;	/* young comes from the close rate */
 	uint64_t reusable;	/* TIME_WAIT connect() may take over now */
-	uint64_t unavailable;	/* in_use - reusable */
+	/* Ports of the range other destinations hold through bind buckets
+	 * (bind() before connect(), listeners): __inet_hash_connect() skips
+	 * them toward this destination too. */
+	uint64_t bind_lost;
+	uint64_t unavailable;	/* in_use - reusable + bind_lost */
 	double projected;	/* unavailable that the close rate sustains */
 };
 

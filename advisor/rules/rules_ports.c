@@ -39,10 +39,36 @@ static const char explain_ephemeral_exhaustion[] =
 	"ports truly unavailable toward a destination are those in use minus the\n"
 	"TIME_WAIT the kernel could reuse now.\n"
 	"\n"
+	"An IPv6 socket connected to a v4-mapped address (::ffff:a.b.c.d) goes through\n"
+	"tcp_v4_connect() (net/ipv6/tcp_ipv6.c) and takes its port in the IPv4 4-tuple\n"
+	"space: it counts with the IPv4 sockets toward a.b.c.d.\n"
+	"\n"
+	"Ports taken by bind() are lost to EVERY destination: __inet_hash_connect() skips\n"
+	"a port whose bind bucket bind() made (tb->fastreuse or fastreuseport >= 0) and\n"
+	"uses only its own buckets (-1). bind(addr, 0) before connect() takes such a port\n"
+	"(inet_csk_get_port() / inet_csk_find_open_port(), net/ipv4/inet_connection_sock.c)\n"
+	"unless IP_BIND_ADDRESS_NO_PORT is set; a listener's port is one too. So the ports\n"
+	"unavailable toward a destination also count the bind-bucket ports that other\n"
+	"destinations hold. The dump does not show bind buckets; twadvise estimates them:\n"
+	"a listener's port is one; a port shared by two destinations, or a socket with\n"
+	"IP_BIND_ADDRESS_NO_PORT (INET_DIAG_SOCKOPT, 5.10+), is connect()'s; otherwise the\n"
+	"parity (since 4.6 connect() tries ports of the parity of the range's low end\n"
+	"first, bind() to port 0 the other one): a port of bind()'s parity counts when its\n"
+	"destination holds more ports of that parity than of connect()'s and connect()\n"
+	"toward it had not run out of its own; when bind()'s parity is full, the other\n"
+	"ports of those destinations count too. It misses explicit bind() to a port of\n"
+	"connect()'s parity and bind() mixed with more plain connects, and may count a\n"
+	"socket with a per-socket IP_LOCAL_PORT_RANGE (6.3+). Their owners are named\n"
+	"(/proc/PID/fd), and the finding names the pattern when these ports are at least\n"
+	"a quarter of the unavailable ones.\n"
+	"\n"
 	"Evidence: for the destination with the most unavailable ports among the top\n"
 	"ones (per local address, remote address, remote port): ports held, reusable\n"
-	"now and unavailable; whether reuse applies there and why; the TIME_WAIT younger\n"
-	"than tcp_tw_reuse_delay (from each socket's timer; with --samples also the close\n"
+	"now, bind buckets held elsewhere and unavailable; the ports taken by bind()\n"
+	"before connect() and who takes them; every other destination over the warning\n"
+	"line (the first 5, then how many more); whether reuse applies there and why;\n"
+	"the TIME_WAIT younger than tcp_tw_reuse_delay (from each socket's timer; with\n"
+	"--samples also the close\n"
 	"rate x the delay, the larger wins); TcpExt TWRecycled, and its rate with\n"
 	"--samples (rising: reuse works). With --samples, the unavailable ports the close\n"
 	"rate sustains (rate x 60 s of TIME_WAIT, or only the young ones where reuse\n"
@@ -67,7 +93,9 @@ static const char explain_ephemeral_exhaustion[] =
 	"at 60 s); enable tcp_tw_recycle (gone since 4.12).\n"
 	"\n"
 	"Sources: net/ipv4/inet_hashtables.c (__inet_hash_connect,\n"
-	"__inet_check_established); net/ipv4/tcp_ipv4.c (tcp_twsk_unique);\n"
+	"__inet_check_established); net/ipv4/inet_connection_sock.c\n"
+	"(inet_csk_find_open_port); net/ipv6/tcp_ipv6.c (tcp_v6_connect, v4-mapped);\n"
+	"net/ipv4/inet_diag.c (INET_DIAG_SOCKOPT); net/ipv4/tcp_ipv4.c (tcp_twsk_unique);\n"
 	"Documentation/networking/ip-sysctl.rst (ip_local_port_range,\n"
 	"ip_local_reserved_ports, tcp_tw_reuse, tcp_tw_reuse_delay); ip(7)\n"
 	"(IP_BIND_ADDRESS_NO_PORT).\n";
@@ -126,15 +154,21 @@ static int ev_destination(struct twa_finding *out, const struct twa_facts *f,
 			  const struct twa_destination *d, const struct rule_port_model *m)
 {
 	const struct twa_ephemeral *e = &f->ephemeral;
+	char dst[TWA_ADDRPORTSTRLEN];
 
 	RULE_OOM(twa_finding_evidence(out, "worst destination", f->sockets.source,
-				      "%s -> %s:%u: %" PRIu64 " ports (%.1f%%), %" PRIu64 " in TIME_WAIT%s",
-				      d->local, d->remote, d->remote_port, d->in_use,
-				      100 * d->share, d->time_wait,
+				      "%s -> %s: %" PRIu64 " ports (%.1f%%), %" PRIu64 " in TIME_WAIT%s",
+				      d->local, twa_addr_port(d->remote, d->remote_port, dst, sizeof(dst)),
+				      d->in_use, 100 * d->share, d->time_wait,
 				      d->loopback ? ", loopback" : ""));
-	RULE_OOM(twa_finding_evidence(out, "ports toward it", f->sockets.source,
-				      "held %" PRIu64 " / reusable now %" PRIu64 " / unavailable %" PRIu64,
-				      d->in_use, m->reusable, m->unavailable));
+	if (m->bind_lost)
+		RULE_OOM(twa_finding_evidence(out, "ports toward it", f->sockets.source,
+					      "held %" PRIu64 " / reusable now %" PRIu64 " / bind buckets elsewhere %" PRIu64 " / unavailable %" PRIu64,
+					      d->in_use, m->reusable, m->bind_lost, m->unavailable));
+	else
+		RULE_OOM(twa_finding_evidence(out, "ports toward it", f->sockets.source,
+					      "held %" PRIu64 " / reusable now %" PRIu64 " / unavailable %" PRIu64,
+					      d->in_use, m->reusable, m->unavailable));
 	if (d->time_wait)
 		RULE_OOM(ev_reuse(out, f, m));
 	if (e->untracked)
@@ -147,12 +181,90 @@ static int ev_destination(struct twa_finding *out, const struct twa_facts *f,
 	return 0;
 }
 
+/* "python3[412] (600 sockets), nginx[9] (3)": the owners of the ports
+ * bind() took before connect(), the first few. */
+static void bind_owner_names(const struct twa_ephemeral *e, char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < e->n_bind_owners && i < 3 && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s[%d] (%" PRIu64 " socket%s)",
+					i ? ", " : "", e->bind_owners[i].comm,
+					e->bind_owners[i].pid, e->bind_owners[i].count,
+					e->bind_owners[i].count == 1 ? "" : "s");
+	if (e->n_bind_owners > 3 && len < size)
+		snprintf(buf + len, size - len, ", ...");
+}
+
+/* The ports that bind buckets take from every destination, and who. */
+static int ev_bind(struct twa_finding *out, const struct twa_facts *f)
+{
+	const struct twa_ephemeral *e = &f->ephemeral;
+	char who[256];
+
+	if (!e->have_bind || (!e->bind_ports && !e->listener_ports))
+		return 0;
+	if (e->bind_ports)
+		RULE_OOM(twa_finding_evidence(out, "ports taken by bind() before connect()",
+					      f->sockets.source,
+					      "%" PRIu64 " (lost to connect() toward every destination; estimated from port parity)",
+					      e->bind_ports));
+	if (e->listener_ports)
+		RULE_OOM(twa_finding_evidence(out, "listening ports inside the range",
+					      f->sockets.source, "%" PRIu64, e->listener_ports));
+	if (!e->bind_ports || !e->bind_searched)
+		return 0;
+	bind_owner_names(e, who, sizeof(who));
+	return twa_finding_evidence(out, "who binds before connect()", f->sources.owners,
+				    "%s", who[0] ? who : "no readable process holds them");
+}
+
+/* Item: every other destination over the warning line, the first few by
+ * unavailable ports (top destinations kept in the facts), then a count. */
+#define OTHERS_SHOWN 5
+static int ev_others(struct twa_finding *out, const struct twa_facts *f,
+		     const struct twa_destination *worst, double warn, size_t *over)
+{
+	const struct twa_ephemeral *e = &f->ephemeral;
+	char dst[TWA_ADDRPORTSTRLEN];
+	size_t i, shown = 0;
+
+	*over = 0;
+	for (i = 0; i < e->n_dest; i++) {
+		const struct twa_destination *d = &e->dest[i];
+		struct rule_port_model m;
+		double share;
+
+		if (d == worst)
+			continue;
+		rule_port_model(f, d, &m);
+		share = (double)m.unavailable / e->usable;
+		if (share < warn && m.projected / e->usable < warn)
+			continue;
+		if (++*over > OTHERS_SHOWN)
+			continue;
+		shown++;
+		RULE_OOM(twa_finding_evidence(out, "also over the line", f->sockets.source,
+					      "%s -> %s: %" PRIu64 " of %u unavailable (%.1f%%)",
+					      d->local, twa_addr_port(d->remote, d->remote_port,
+								      dst, sizeof(dst)),
+					      m.unavailable, e->usable, 100 * share));
+	}
+	if (*over > shown)
+		RULE_OOM(twa_finding_evidence(out, "also over the line", f->sockets.source,
+					      "and %zu more destination%s", *over - shown,
+					      *over - shown == 1 ? "" : "s"));
+	return 0;
+}
+
 /* tcp_tw_reuse=1 (and timestamps) where it changes what the kernel may
  * reuse toward d, and TIME_WAIT is a real part (a quarter) of the use. */
 static int propose_reuse(struct twa_finding *out, const struct twa_facts *f,
 			 const struct twa_destination *d, const struct rule_port_model *m)
 {
 	bool reuse = rule_reuse1_changes(m);
+	char dst[TWA_ADDRPORTSTRLEN];
 
 	if (d->time_wait * 4 < d->in_use || (!reuse && m->timestamps) ||
 	    (!reuse && !m->reuse_applies))
@@ -163,9 +275,44 @@ static int propose_reuse(struct twa_finding *out, const struct twa_facts *f,
 	if (!m->timestamps)
 		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_timestamps",
 					    twa_facts_sysctl(f, "net.ipv4.tcp_timestamps"), "1"));
-	twa_finding_recommend(out, "tcp_tw_reuse=1 with timestamps lets connect() take over a TIME_WAIT port toward %s:%u once it is older than tcp_tw_reuse_delay (%u ms).",
-			      d->remote, d->remote_port, m->delay_ms);
+	twa_finding_recommend(out, "tcp_tw_reuse=1 with timestamps lets connect() take over a TIME_WAIT port toward %s once it is older than tcp_tw_reuse_delay (%u ms).",
+			      twa_addr_port(d->remote, d->remote_port, dst, sizeof(dst)),
+			      m->delay_ms);
 	return 0;
+}
+
+/* The one line and what to do, naming bind() before connect() when the
+ * ports it takes are a real part (a quarter) of what is unavailable. */
+static void summarize(struct twa_finding *out, const struct twa_facts *f,
+		      const struct twa_destination *d, const struct rule_port_model *m,
+		      double share, double projected, size_t others)
+{
+	const struct twa_ephemeral *e = &f->ephemeral;
+	bool bind = e->bind_ports && m->bind_lost * 4 >= m->unavailable;
+	char dst[TWA_ADDRPORTSTRLEN], cause[160] = "", more[64] = "", rate[160] = "", who[256];
+
+	twa_addr_port(d->remote, d->remote_port, dst, sizeof(dst));
+	if (bind)
+		snprintf(cause, sizeof(cause), "; %" PRIu64 " ports are taken by bind() before connect() and lost to every destination",
+			 e->bind_ports);
+	if (others)
+		snprintf(more, sizeof(more), "; %zu more destination%s over the line",
+			 others, others == 1 ? "" : "s");
+	if (projected > share)
+		snprintf(rate, sizeof(rate), "; at the current close rate (%.1f/s) TIME_WAIT would leave %.0f ports unavailable (%.1f%%)",
+			 d->close_rate, m->projected, 100 * projected);
+	twa_finding_summary(out, "%.1f%% of the usable ephemeral ports toward %s (from %s) are unavailable: %" PRIu64
+			    " of %u (%" PRIu64 " held, %" PRIu64 " in TIME_WAIT, %" PRIu64 " of them reusable now)%s%s%s",
+			    100 * share, dst, d->local, m->unavailable, e->usable, d->in_use,
+			    d->time_wait, m->reusable, cause, more, rate);
+	twa_finding_recommend(out, "connect() fails with EADDRNOTAVAIL when no port is left toward this destination. Open fewer connections: keep-alive and connection pools to %s. Spread connections over more source addresses (IP_BIND_ADDRESS_NO_PORT, then bind() and connect()) or destination ports. Do not bind() to port 0 before connect().",
+			      dst);
+	if (!bind)
+		return;
+	bind_owner_names(e, who, sizeof(who));
+	twa_finding_recommend(out, "%s bind%s sockets to port 0 (or a fixed port) before connect(): such a port gets a bind bucket that __inet_hash_connect() skips for every destination. Set IP_BIND_ADDRESS_NO_PORT before that bind() (the port is then chosen at connect() per 4-tuple), or do not bind() at all.",
+			      who[0] ? who : "A process whose owner could not be read",
+			      e->n_bind_owners == 1 ? "s" : "");
 }
 
 static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_finding *out)
@@ -177,7 +324,7 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 	const struct twa_destination *d;
 	double share, projected = 0, judged;
 	bool recycling;
-	char more[160] = "";
+	size_t others;
 
 	if (!e->present)
 		return 0;
@@ -193,23 +340,16 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 	if (!d || !e->usable)
 		return 0;
 	RULE_OOM(ev_destination(out, f, d, &m));
+	RULE_OOM(ev_bind(out, f));
 	RULE_OOM(rule_ev_tw_recycled(out, f, &recycling));
 	share = (double)m.unavailable / e->usable;
 	projected = m.projected / e->usable;
 	judged = share > projected ? share : projected;
 	if (judged < warn)
 		return 0;
-	if (projected > share)
-		snprintf(more, sizeof(more), "; at the current close rate (%.1f/s) TIME_WAIT would leave %.0f ports unavailable (%.1f%%)",
-			 d->close_rate, m.projected, 100 * projected);
 	out->severity = judged >= crit ? TWA_SEV_CRITICAL : TWA_SEV_WARNING;
-	twa_finding_summary(out, "%.1f%% of the usable ephemeral ports toward %s:%u (from %s) are unavailable: %" PRIu64
-			    " of %u (%" PRIu64 " held, %" PRIu64 " in TIME_WAIT, %" PRIu64 " of them reusable now)%s",
-			    100 * share, d->remote, d->remote_port, d->local, m.unavailable,
-			    e->usable, d->in_use, d->time_wait, m.reusable,
-			    more);
-	twa_finding_recommend(out, "connect() fails with EADDRNOTAVAIL when no port is left toward this destination. Open fewer connections: keep-alive and connection pools to %s:%u. Spread connections over more source addresses (IP_BIND_ADDRESS_NO_PORT, then bind() and connect()) or destination ports. Do not bind() to port 0 before connect().",
-			      d->remote, d->remote_port);
+	RULE_OOM(ev_others(out, f, d, warn, &others));
+	summarize(out, f, d, &m, share, projected, others);
 	RULE_OOM(propose_reuse(out, f, d, &m));
 	RULE_OOM(propose_range(ctx, out));
 	if (recycling)
@@ -297,6 +437,7 @@ static int rule_listener_in_ephemeral_range(const struct twa_rule_ctx *ctx,
 {
 	const struct twa_facts *f = ctx->facts;
 	struct strbuf names = STRBUF_INIT;
+	char at[TWA_ADDRPORTSTRLEN];
 	size_t i, n = 0;
 
 	if (!f->ephemeral.present)
@@ -308,14 +449,16 @@ static int rule_listener_in_ephemeral_range(const struct twa_rule_ctx *ctx,
 			continue;
 		if (n < 5) {
 			if (l->process.pid)
-				strbuf_addf(&names, "%s%s:%u (%s[%d])", n ? ", " : "", l->local,
-					    l->port, l->process.comm, l->process.pid);
+				strbuf_addf(&names, "%s%s (%s[%d])", n ? ", " : "",
+					    twa_addr_port(l->local, l->port, at, sizeof(at)),
+					    l->process.comm, l->process.pid);
 			else
-				strbuf_addf(&names, "%s%s:%u", n ? ", " : "", l->local, l->port);
+				strbuf_addf(&names, "%s%s", n ? ", " : "",
+					    twa_addr_port(l->local, l->port, at, sizeof(at)));
 		}
 		n++;
 		if (twa_finding_evidence(out, "listener in range", f->sockets.source,
-					 "%s:%u", l->local, l->port) < 0) {
+					 "%s", twa_addr_port(l->local, l->port, at, sizeof(at))) < 0) {
 			strbuf_release(&names);
 			return -ENOMEM;
 		}

@@ -242,6 +242,7 @@ static int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding 
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_destination *d;
+	char dst[TWA_ADDRPORTSTRLEN];
 	struct rule_port_model m;
 	char desc[512];
 	bool recycling;
@@ -264,18 +265,16 @@ static int rule_tw_reuse_off(const struct twa_rule_ctx *ctx, struct twa_finding 
 		return 0;
 	out->severity = TWA_SEV_WARNING;
 	RULE_OOM(twa_finding_evidence(out, "TIME_WAIT toward worst destination",
-				      f->sockets.source, "%" PRIu64 " (%s:%u, %s)",
-				      d->time_wait, d->remote, d->remote_port,
+				      f->sockets.source, "%" PRIu64 " (%s, %s)",
+				      d->time_wait, twa_addr_port(d->remote, d->remote_port, dst, sizeof(dst)),
 				      d->loopback ? "loopback" : "not loopback"));
 	RULE_OOM(rule_ev_tw_recycled(out, f, &recycling));
 	if (m.reuse == 0)
-		twa_finding_summary(out, "tcp_tw_reuse is 0 while TIME_WAIT holds %.0f%% of the ephemeral ports toward %s:%u",
-				    100.0 * (double)d->time_wait / f->ephemeral.usable,
-				    d->remote, d->remote_port);
+		twa_finding_summary(out, "tcp_tw_reuse is 0 while TIME_WAIT holds %.0f%% of the ephemeral ports toward %s",
+				    100.0 * (double)d->time_wait / f->ephemeral.usable, dst);
 	else
-		twa_finding_summary(out, "tcp_tw_reuse is 2 (loopback only) while TIME_WAIT holds %.0f%% of the ephemeral ports toward %s:%u, which is not loopback",
-				    100.0 * (double)d->time_wait / f->ephemeral.usable,
-				    d->remote, d->remote_port);
+		twa_finding_summary(out, "tcp_tw_reuse is 2 (loopback only) while TIME_WAIT holds %.0f%% of the ephemeral ports toward %s, which is not loopback",
+				    100.0 * (double)d->time_wait / f->ephemeral.usable, dst);
 	RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_tw_reuse",
 				    twa_facts_sysctl(f, "net.ipv4.tcp_tw_reuse"), "1"));
 	twa_finding_recommend(out, "Enable net.ipv4.tcp_tw_reuse=1 so outgoing connections can reuse TIME_WAIT ports safely (timestamps required).");

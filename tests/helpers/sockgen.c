@@ -21,9 +21,17 @@
  *               are tried (so each needs its own port), then closed with
  *               SO_LINGER 0 (a reset: no new TIME_WAIT); prints
  *               "connected=A eaddrnotavail=B other=C" on stdout
+ * --connect-hold N:PORT  like --connect, but the connected sockets stay
+ *               open until exit (prints the same line)
+ * --bind-connect N:PORT[,PORT...]  N sockets that bind(ADDR, 0) and then
+ *               connect() toward the ports, round robin, held until exit
+ *               (the port is bind()'s: lost to every other connect());
+ *               prints "connected=A eaddrnotavail=B other=C" (a failing
+ *               bind() counts by its errno too)
  * --addr        the address the options after it listen on and connect to
  *               (default: loopback), e.g. one of the host's own addresses
- *               that is not loopback
+ *               that is not loopback, or ::ffff:127.0.0.1 with --ipv6
+ * --ipv4        back to IPv4 for the options after it (after --ipv6)
  *
  * When set up, writes "PID\n" to the ready file (or stdout) and holds the
  * sockets until SIGTERM/SIGINT or SECS (default 120) pass. Every loop is
@@ -171,8 +179,43 @@ static void make_pairs(long n, unsigned port, int mode)
 	close(l);
 }
 
-/* N connects kept open, then reset; counts what the kernel answered. */
-static void try_connects(long n, unsigned port)
+static void report(long ok, long noaddr, long other)
+{
+	printf("connected=%ld eaddrnotavail=%ld other=%ld\n", ok, noaddr, other);
+	fflush(stdout);
+}
+
+/* N sockets bound to (ADDR, 0) before connect(), toward the ports in
+ * turn; held until exit. */
+static void bind_connects(long n, const unsigned *ports, int nports)
+{
+	long k, ok = 0, noaddr = 0, other = 0;
+
+	for (k = 0; k < n && !stop; k++) {
+		struct sockaddr_storage local, ss;
+		socklen_t llen = make_addr(&local, 0);
+		socklen_t len = make_addr(&ss, ports[k % nports]);
+		int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			die("socket");
+		if (bind(fd, (struct sockaddr *)&local, llen) == 0 &&
+		    connect(fd, (struct sockaddr *)&ss, len) == 0) {
+			ok++;
+			continue;	/* held until exit */
+		}
+		if (errno == EADDRNOTAVAIL || errno == EADDRINUSE)
+			noaddr++;
+		else
+			other++;
+		close(fd);
+	}
+	report(ok, noaddr, other);
+}
+
+/* N connects kept open, then reset (unless held); counts what the kernel
+ * answered. */
+static void try_connects(long n, unsigned port, int held)
 {
 	struct linger lg = { 1, 0 };
 	long k, ok = 0, noaddr = 0, other = 0;
@@ -198,13 +241,12 @@ static void try_connects(long n, unsigned port)
 			other++;
 		close(fd);
 	}
-	for (k = 0; k < ok; k++) {
+	for (k = 0; k < ok && !held; k++) {
 		setsockopt(fds[k], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		close(fds[k]);
 	}
 	free(fds);
-	printf("connected=%ld eaddrnotavail=%ld other=%ld\n", ok, noaddr, other);
-	fflush(stdout);
+	report(ok, noaddr, other);
 }
 
 static void make_overflow(const char *spec)
@@ -242,8 +284,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *opt = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(opt, "--ipv6")) {
-			family = AF_INET6;
+		if (!strcmp(opt, "--ipv6") || !strcmp(opt, "--ipv4")) {
+			family = opt[5] == '6' ? AF_INET6 : AF_INET;
 			continue;
 		}
 		if (!arg) {
@@ -273,7 +315,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(opt, "--listen")) {
 			listener(ports[0], (int)n);	/* held until exit */
 		} else if (!strcmp(opt, "--connect")) {
-			try_connects(n, ports[0]);
+			try_connects(n, ports[0], 0);
+		} else if (!strcmp(opt, "--connect-hold")) {
+			try_connects(n, ports[0], 1);
+		} else if (!strcmp(opt, "--bind-connect")) {
+			bind_connects(n, ports, np);
 		} else {
 			fprintf(stderr, "sockgen: unknown option %s\n", opt);
 			return 64;

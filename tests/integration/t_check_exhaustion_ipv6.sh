@@ -13,6 +13,6 @@ run_tw 1 check --format json
 assert_eq "$(jget "$OUT" 'd["inspected"]["destinations_counted"]')" true "destinations counted"
 E='[f for f in d["findings"] if f["rule"] == "ephemeral-exhaustion"][0]'
 assert_eq "$(jget "$OUT" "${E}['severity']")" warning "severity"
-jget "$OUT" "${E}['summary']" | grep -q "toward ::1:20000 (from ::1) are unavailable: 700 of 1000" ||
+jget "$OUT" "${E}['summary']" | grep -q "toward \[::1\]:20000 (from ::1) are unavailable: 700 of 1000" ||
 	fail "summary: $(jget "$OUT" "${E}['summary']")"
 pass_msg "IPv6 sockets are in the bound"

@@ -174,17 +174,18 @@ static void test_destinations(void **state)
 			     feed[i].dst, feed[i].dport, (uint32_t)i + 1));
 	assert_int_equal(twa_sockagg_finish(&agg), 0);
 	assert_true(f.ephemeral.dumped);
-	assert_int_equal(f.ephemeral.dest_total, 5);
-	assert_int_equal(f.ephemeral.n_dest, 5);
+	/* The v4-mapped socket shares the IPv4 port space (tcp_v4_connect). */
+	assert_int_equal(f.ephemeral.dest_total, 4);
+	assert_int_equal(f.ephemeral.n_dest, 4);
 	assert_int_equal(f.ephemeral.untracked, 0);
 	d = &f.ephemeral.dest[0];	/* the largest first */
 	assert_string_equal(d->local, "10.0.0.1");
 	assert_string_equal(d->remote, "10.0.0.2");
 	assert_int_equal(d->remote_port, 443);
 	assert_int_equal(d->family, V4);
-	assert_int_equal(d->in_use, 8);
+	assert_int_equal(d->in_use, 9);
 	assert_int_equal(d->time_wait, 3);
-	assert_true(fabs(d->share - 8.0 / 28221) < 1e-12);
+	assert_true(fabs(d->share - 9.0 / 28221) < 1e-12);
 	assert_false(d->have_rate);
 	d = &f.ephemeral.dest[1];
 	assert_string_equal(d->local, "2001:db8::1");
@@ -194,7 +195,6 @@ static void test_destinations(void **state)
 	assert_int_equal(d->time_wait, 1);
 	assert_int_equal(dest(&f, "10.0.0.1", "10.0.0.2", 80)->in_use, 1);
 	assert_int_equal(dest(&f, "10.0.0.3", "10.0.0.2", 443)->in_use, 1);
-	assert_int_equal(dest(&f, "::ffff:10.0.0.1", "::ffff:10.0.0.2", 443)->in_use, 1);
 	for (i = 1; i < f.ephemeral.n_dest; i++)
 		assert_true(f.ephemeral.dest[i - 1].in_use >= f.ephemeral.dest[i].in_use);
 	/* TIME_WAIT on usable ephemeral ports: 33002, 33003, 40010, v6 50000 */
@@ -587,11 +587,125 @@ static void test_reset(void **state)
 	twa_facts_release(&f);
 }
 
+/* Feed the next n ports from *cursor on (step 2: one parity) toward
+ * 127.0.0.2:dport. */
+static void feed_ports(struct twa_sockagg *agg, unsigned *cursor, unsigned n,
+		       unsigned dport, uint32_t *inode)
+{
+	for (; n; n--, *cursor += 2)
+		add(agg, mk(V4, TWA_TCP_ESTABLISHED, "127.0.0.1", *cursor, "127.0.0.2",
+			    dport, ++*inode));
+}
+
+/* issue 18: 600 bind(addr, 0) + connect() over six destinations take the
+ * 500 odd ports (bind()'s parity when the range starts even) and spill
+ * into 100 even ones; 400 plain connects toward a seventh take the rest
+ * of the even ports. All 600 are bind buckets, lost to the seventh. */
+static void test_bind_before_connect(void **state)
+{
+	struct twa_sockagg agg;
+	struct twa_facts f;
+	uint32_t inode = 0;
+	unsigned k, odd = 40001, even = 40000;
+	size_t i;
+
+	(void)state;
+	setup_facts(&f, 40000, 40999, "");
+	assert_int_equal(twa_sockagg_init(&agg, &f, TWA_AGG_DESTINATIONS, 0), 0);
+	for (k = 0; k < 6; k++) {
+		/* 83 or 84 odd and 16 or 17 even ports each */
+		feed_ports(&agg, &odd, k < 2 ? 84 : 83, 9001 + k, &inode);
+		feed_ports(&agg, &even, k < 4 ? 17 : 16, 9001 + k, &inode);
+	}
+	feed_ports(&agg, &even, 399, 9100, &inode);
+	/* the last even port: a listener (a bind bucket, certain) */
+	add(&agg, mk(V4, TWA_TCP_LISTEN, "0.0.0.0", 40998, "0.0.0.0", 0, ++inode));
+	assert_int_equal(twa_sockagg_finish(&agg), 0);
+	assert_true(f.ephemeral.have_bind);
+	assert_int_equal(f.ephemeral.bind_ports, 600);
+	assert_int_equal(f.ephemeral.listener_ports, 1);
+	for (i = 0; i < f.ephemeral.n_dest; i++) {
+		const struct twa_destination *d = &f.ephemeral.dest[i];
+
+		assert_true(d->have_bind_held);
+		if (d->remote_port == 9100)
+			assert_int_equal(d->bind_held, 0);
+		else
+			assert_int_equal(d->bind_held, d->in_use);
+	}
+	assert_int_equal(agg.bind_inodes.used, 600);
+	twa_sockagg_release(&agg);
+	twa_facts_release(&f);
+}
+
+/* Plain connects that ran out of connect()'s parity spill into bind()'s:
+ * not bind() (850 toward one destination, 500 even + 350 odd); ports
+ * shared by two destinations and IP_BIND_ADDRESS_NO_PORT sockets are
+ * connect() buckets whatever their parity. */
+static void test_bind_not_connect(void **state)
+{
+	struct twa_sockagg agg;
+	struct twa_facts f;
+	struct twa_sock s;
+	uint32_t inode = 0;
+	unsigned odd = 40001, even = 40000;
+
+	(void)state;
+	setup_facts(&f, 40000, 40999, "");
+	assert_int_equal(twa_sockagg_init(&agg, &f, TWA_AGG_DESTINATIONS, 0), 0);
+	feed_ports(&agg, &even, 500, 20000, &inode);
+	feed_ports(&agg, &odd, 350, 20000, &inode);
+	/* a small client on odd ports, each port shared with another destination */
+	odd = 40701;
+	feed_ports(&agg, &odd, 10, 80, &inode);
+	odd = 40701;
+	feed_ports(&agg, &odd, 10, 81, &inode);
+	/* IP_BIND_ADDRESS_NO_PORT on an odd port */
+	s = mk(V4, TWA_TCP_ESTABLISHED, "127.0.0.1", 40901, "127.0.0.5", 80, ++inode);
+	s.bind_no_port = true;
+	add(&agg, s);
+	assert_int_equal(twa_sockagg_finish(&agg), 0);
+	assert_int_equal(f.ephemeral.bind_ports, 0);
+	assert_int_equal(f.ephemeral.listener_ports, 0);
+	twa_sockagg_release(&agg);
+	twa_facts_release(&f);
+}
+
+/* An IPv6 socket connected to ::ffff:127.0.0.1 counts with the IPv4
+ * sockets toward 127.0.0.1: one 4-tuple space (tcp_v4_connect). */
+static void test_v4mapped_one_space(void **state)
+{
+	struct twa_sockagg agg;
+	struct twa_facts f;
+
+	(void)state;
+	setup_facts(&f, 40000, 40999, "");
+	assert_int_equal(twa_sockagg_init(&agg, &f, TWA_AGG_DESTINATIONS, 0), 0);
+	add(&agg, mk(V4, TWA_TCP_ESTABLISHED, "127.0.0.1", 40000, "127.0.0.1", 9100, 1));
+	add(&agg, mk(V6, TWA_TCP_ESTABLISHED, "::ffff:127.0.0.1", 40002, "::ffff:127.0.0.1", 9100, 2));
+	add(&agg, mk(V6, TWA_TCP_TIME_WAIT, "::ffff:127.0.0.1", 40004, "::ffff:127.0.0.1", 9100, 0));
+	add(&agg, mk(V6, TWA_TCP_ESTABLISHED, "::1", 40006, "::1", 9100, 3));
+	assert_int_equal(twa_sockagg_finish(&agg), 0);
+	assert_int_equal(f.ephemeral.n_dest, 2);
+	assert_string_equal(f.ephemeral.dest[0].remote, "127.0.0.1");
+	assert_int_equal(f.ephemeral.dest[0].family, V4);
+	assert_int_equal(f.ephemeral.dest[0].in_use, 3);
+	assert_int_equal(f.ephemeral.dest[0].time_wait, 1);
+	assert_true(f.ephemeral.dest[0].loopback);
+	assert_string_equal(f.ephemeral.dest[1].remote, "::1");
+	assert_int_equal(f.sockets.states[TWA_FAM_INET6][TWA_TCP_ESTABLISHED], 2);
+	twa_sockagg_release(&agg);
+	twa_facts_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_destinations),
+		cmocka_unit_test(test_bind_before_connect),
+		cmocka_unit_test(test_bind_not_connect),
+		cmocka_unit_test(test_v4mapped_one_space),
 		cmocka_unit_test(test_no_ephemeral),
 		cmocka_unit_test(test_listeners),
 		cmocka_unit_test(test_close_wait_inodes),
