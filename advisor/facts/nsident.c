@@ -59,9 +59,11 @@ static void set_container(struct twa_ns_ident *id, const char *runtime, const ch
  * '-' (cgroupfs) or '_' (the systemd driver). */
 static void pod_uid(struct twa_ns_ident *id, const char *comp)
 {
-	const char *p = strstr(comp, "pod");
+	const char *p = starts(comp, "pod") ? comp : strstr(comp, "-pod");
 	size_t i;
 
+	if (p && *p == '-')
+		p++;
 	if (id->pod_uid[0] || !p || strlen(p + 3) < 36)
 		return;
 	p += 3;
