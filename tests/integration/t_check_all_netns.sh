@@ -76,23 +76,23 @@ python3 "$TESTS_DIR/schema_check.py" "$TESTS_DIR/../../docs/schema/netns-finding
 assert_eq "$(jget "$F" 'd["schema"]')" twadvise.netns-findings/1 "schema name"
 assert_eq "$(jget "$F" 'd["status"]')" critical "worst status"
 D="[n for n in d['namespaces'] if n['container'] and n['container']['runtime'] == 'docker'][0]"
-assert_eq "$(jget "$F" "$D['container']['id']")" "$DID" "docker id"
-assert_eq "$(jget "$F" "$D['status']")" critical "docker namespace critical"
-assert_eq "$(jget "$F" "$D['ephemeral_ports']")" "[40000, 40099]" "its own range"
-assert_eq "$(jget "$F" "$D['fix_command']")" "twadvise --netns /proc/$docker/ns/net plan" "fix command"
-jget "$F" "$D['remediation']['container']['run_flags']" | grep -q -- '--sysctl=net.ipv4.ip_local_port_range=' ||
-	fail "docker --sysctl flags: $(jget "$F" "$D['remediation']")"
+assert_eq "$(jget "$F" "${D}['container']['id']")" "$DID" "docker id"
+assert_eq "$(jget "$F" "${D}['status']")" critical "docker namespace critical"
+assert_eq "$(jget "$F" "${D}['ephemeral_ports']")" "[40000, 40099]" "its own range"
+assert_eq "$(jget "$F" "${D}['fix_command']")" "twadvise --netns /proc/$docker/ns/net plan" "fix command"
+jget "$F" "${D}['remediation']['container']['run_flags']" | grep -q -- '--sysctl=net.ipv4.ip_local_port_range=' ||
+	fail "docker --sysctl flags: $(jget "$F" "${D}['remediation']")"
 assert_eq "$(jget "$F" "d['namespaces'][0]['path']")" "/proc/$docker/ns/net" "worst first"
 P="[n for n in d['namespaces'] if n['pod']][0]"
-assert_eq "$(jget "$F" "$P['pod']['uid']")" "$UID_" "pod uid"
-assert_eq "$(jget "$F" "$P['label']")" "pod shop/web-0" "pod name from the pods dir"
-assert_eq "$(jget "$F" "$P['container']['runtime']")" containerd "containerd id"
-assert_eq "$(jget "$F" "$P['sockets']['total'] >= 10")" true "pod sockets counted there"
-assert_eq "$(jget "$F" "[f['rule'] for f in $P['findings']['findings'] if f['rule'] == 'ephemeral-exhaustion']")" "[]" \
+assert_eq "$(jget "$F" "${P}['pod']['uid']")" "$UID_" "pod uid"
+assert_eq "$(jget "$F" "${P}['label']")" "pod shop/web-0" "pod name from the pods dir"
+assert_eq "$(jget "$F" "${P}['container']['runtime']")" containerd "containerd id"
+assert_eq "$(jget "$F" "${P}['sockets']['total'] >= 10")" true "pod sockets counted there"
+assert_eq "$(jget "$F" "[f['rule'] for f in ${P}['findings']['findings'] if f['rule'] == 'ephemeral-exhaustion']")" "[]" \
 	"exhaustion in the docker namespace only"
 B="[n for n in d['namespaces'] if n['name'] == 'twa-blue'][0]"
-assert_eq "$(jget "$F" "$B['path']")" /run/netns/twa-blue "ip netns path"
-assert_eq "$(jget "$F" "$B['ephemeral_ports']")" "[32768, 60999]" "default range there"
+assert_eq "$(jget "$F" "${B}['path']")" /run/netns/twa-blue "ip netns path"
+assert_eq "$(jget "$F" "${B}['ephemeral_ports']")" "[32768, 60999]" "default range there"
 assert_eq "$(jget "$F" "[n['current'] for n in d['namespaces']].count(True)")" 1 "current namespace once"
 assert_eq "$(jget "$F" 'sorted(d["host_wide_keys"])')" '["net.core.netdev_max_backlog", "net.ipv4.tcp_max_orphans"]' "host-wide keys"
 
@@ -112,6 +112,13 @@ grep -q 'pod="shop/web-0"' "$OUT" || fail "prometheus pod label"
 if command -v promtool >/dev/null; then
 	promtool check metrics <"$OUT" || fail "promtool"
 fi
+
+# inspect --all-netns: each namespace's own facts.
+run_tw 0 --all-netns --pods-dir "$TMP/pods" inspect --format json
+assert_eq "$(jget "$OUT" 'd["schema"]')" twadvise.netns-facts/1 "inspect schema"
+assert_eq "$(jget "$OUT" "[n['facts']['sockets']['states']['TIME_WAIT'] for n in d['namespaces'] if n['path'] == '/proc/$docker/ns/net']")" "[90]" \
+	"docker namespace's TIME_WAIT"
+assert_eq "$(jget "$OUT" "[n['label'] for n in d['namespaces'] if n['kind'] == 'pod']")" '["pod shop/web-0"]' "inspect pod label"
 
 # The Kubernetes snippet when the pod's namespace is the one in trouble.
 nsenter -t "$pod" -n sysctl -qw net.ipv4.ip_local_port_range="40000 40099" net.ipv4.tcp_tw_reuse=0
