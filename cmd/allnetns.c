@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
+#ifdef TWA_TEST_HOOKS
+#include <stdlib.h>
+#endif
 
 #include "advisor/inspect/netns.h"
 #include "advisor/inspect/nsdisc.h"
@@ -80,10 +82,13 @@ static int discover(const struct twa_globals *g, struct twa_ns_list *l, struct t
 	rs->unreadable_pid = l->unreadable_pid;
 	twa_strlcpy(rs->unreadable_why, l->unreadable_why, sizeof(rs->unreadable_why));
 	rs->truncated = l->truncated;
-	/* Tests only: a pause between discovery and the first setns, so a
-	 * namespace can vanish in between (tests/integration/t_check_all_netns.sh). */
+#ifdef TWA_TEST_HOOKS
+	/* Test builds only (tests/helpers/twadvise-hooks): a pause of N (<= 30)
+	 * seconds between discovery and the first setns, so a namespace can
+	 * vanish in between (tests/integration/t_check_all_netns.sh). */
 	if (getenv("TWADVISE_TEST_NETNS_PAUSE"))
-		sleep((unsigned)atoi(getenv("TWADVISE_TEST_NETNS_PAUSE")));
+		sleep((unsigned)atoi(getenv("TWADVISE_TEST_NETNS_PAUSE")) % 31);
+#endif
 	return 0;
 }
 

@@ -129,9 +129,10 @@ grep -q "name: net.ipv4.ip_local_port_range" "$OUT" || fail "k8s key"
 grep -q "value: \"1\"    # unsafe: the kubelet needs --allowed-unsafe-sysctls" "$OUT" ||
 	fail "tcp_tw_reuse unsafe: $(grep -A12 securityContext "$OUT")"
 
-# A namespace that vanishes between discovery and setns is gone, not an error.
+# A namespace that vanishes between discovery and setns is gone, not an
+# error (the test build pauses between the two).
 nsenter -t "$docker" -n true
-TWADVISE_TEST_NETNS_PAUSE=2 "$TWADVISE" --all-netns check --format json >"$TMP/gone.json" 2>"$TMP/gone.err" &
+TWADVISE_TEST_NETNS_PAUSE=2 "$HELPERS/twadvise-hooks" --all-netns check --profile "$TESTS_DIR/../../profiles/default.yaml" --format json >"$TMP/gone.json" 2>"$TMP/gone.err" &
 chk=$!
 sleep 1
 for p in "${SOCKGEN_PIDS[@]}"; do
