@@ -87,7 +87,8 @@ $(BUILD)/tests/hooks/%.o: cmd/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DTWA_TEST_HOOKS -c -o $@ $<
 
-$(HOOKS_BIN): $(filter-out $(BUILD)/cmd/apply.o,$(CMD_OBJ)) $(BUILD)/tests/hooks/apply.o $(LIB)
+$(HOOKS_BIN): $(filter-out $(BUILD)/cmd/apply.o $(BUILD)/cmd/allnetns.o,$(CMD_OBJ)) \
+	      $(BUILD)/tests/hooks/apply.o $(BUILD)/tests/hooks/allnetns.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS) -lm
 
@@ -325,4 +326,4 @@ help:
 	@echo "           PKG_CONFIG DEVELOPER=1 (-Werror) SANITIZE=address,undefined"
 	@echo "           FUZZ_SECONDS FUZZ_JOBS FUZZ_CC FUZZ_BUILD VALGRIND_SKIP FUNC_MAX (lint)"
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/tests/hooks/apply.d $(UNIT_BIN:=.d) $(TESTLIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/tests/hooks/apply.d $(BUILD)/tests/hooks/allnetns.d $(UNIT_BIN:=.d) $(TESTLIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

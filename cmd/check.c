@@ -9,10 +9,13 @@
 
 #include "advisor/rules/check_out.h"
 #include "advisor/util/jsonutil.h"
+#include "advisor/rules/ns_out.h"
+#include "cmd/allnetns.h"
 #include "cmd/errors.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/pipeline.h"
+#include "cmd/profile_path.h"
 
 enum { CHECK_OK, CHECK_WARNING, CHECK_CRITICAL, CHECK_UNKNOWN };
 
@@ -131,6 +134,57 @@ static int check_unknown(struct twa_cmd *c, int r)
 	return CHECK_UNKNOWN;
 }
 
+static void render_all(const struct twa_cmd *c, const struct twa_ns_results *rs,
+		       struct strbuf *out)
+{
+	switch (c->format) {
+	case FMT_JSON:
+		twa_ns_write_json(rs, out);
+		break;
+	case FMT_NAGIOS:
+		twa_ns_write_nagios(rs, out);
+		break;
+	case FMT_PROMETHEUS:
+		twa_ns_write_prometheus(rs, out);
+		break;
+	default:
+		twa_ns_write_text(rs, c->g.verbose > 0, c->g.color, out);
+	}
+}
+
+/* --all-netns: the worst namespace's status is the exit code. */
+static int check_all(struct twa_cmd *c, struct check_opts *o, enum twa_status fail_on)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct twa_ns_results rs;
+	struct twa_profile p;
+	size_t i;
+	int r = CHECK_UNKNOWN;
+
+	twa_profile_init(&p);
+	twa_ns_results_init(&rs);
+	if (twa_cmd_load_profile(o->po.profile ? o->po.profile : "default", &p) ||
+	    twa_all_netns_run(&c->g, &o->po, &p, &rs, NULL, NULL)) {
+		r = check_unknown(c, r);
+		goto out;
+	}
+	for (i = 0; o->evidence_only && i < rs.n; i++)
+		if (rs.v[i].state == TWA_NS_JUDGED)
+			twa_findings_evidence_only(&rs.v[i].findings);
+	if (o->evidence_only)
+		twa_ns_results_rejudge(&rs);
+	render_all(c, &rs, &out);
+	if (twa_write_output(&c->g, &out))
+		goto out;
+	r = rs.status >= fail_on ? (int)rs.status :
+	    twa_ns_results_any_unknown(&rs) ? CHECK_UNKNOWN : CHECK_OK;
+out:
+	strbuf_release(&out);
+	twa_ns_results_release(&rs);
+	twa_profile_release(&p);
+	return r;
+}
+
 static int check_exec(struct twa_cmd *c)
 {
 	struct check_opts *o = c->opts;
@@ -141,6 +195,8 @@ static int check_exec(struct twa_cmd *c)
 
 	o->po.samples = (unsigned)o->samples;
 	o->po.keep_history = true;
+	if (c->g.all_netns)
+		return check_all(c, o, fail_on);
 	twa_pipeline_init(&pl);
 	if (twa_pipeline_run(&c->g, &o->po, &pl)) {
 		r = check_unknown(c, r);
@@ -156,6 +212,15 @@ out:
 	strbuf_release(&out);
 	twa_pipeline_release(&pl);
 	return r;
+}
+
+static int check_check(struct twa_cmd *c)
+{
+	const struct check_opts *o = c->opts;
+
+	if (c->g.all_netns && o->po.facts_file)
+		return twa_cmd_usage(c, "--all-netns inspects live namespaces: not with --facts");
+	return twa_cmd_no_operands(c);
 }
 
 static const struct twa_cmd_option options[] = {
@@ -187,10 +252,10 @@ const struct twa_cmd_entry twa_cmd_check = {
 	.options = options,
 	.formats = formats,
 	.format_help = "output format (default text)",
-	.needs = TWA_NEEDS_PIPELINE | TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT,
+	.needs = TWA_NEEDS_PIPELINE | TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT | TWA_NEEDS_ALL_NETNS,
 	.usage_exit = CHECK_UNKNOWN,
 	.opts_size = sizeof(struct check_opts),
-	.check = twa_cmd_no_operands,
+	.check = check_check,
 	.exec = check_exec,
 	.fail = check_unknown,
 };

@@ -35,6 +35,8 @@ enum {
 struct twa_globals {
 	const char *proc_root;
 	const char *netns;
+	bool all_netns;		/* --all-netns: every network namespace, one at a time */
+	const char *pods_dir;	/* --pods-dir: the kubelet's pod log directories */
 	const char *format;
 	const char *output;
 	const char *state_dir;
@@ -97,6 +99,7 @@ enum twa_cmd_needs {
 					 * --netns is entered only to inspect */
 	TWA_NEEDS_OUTPUT = 1 << 2,	/* writes its result to -o FILE (twa_write_output) */
 	TWA_NEEDS_PROFILE = 1 << 3,	/* loads a profile (profile_path.c) */
+	TWA_NEEDS_ALL_NETNS = 1 << 4,	/* takes --all-netns (allnetns.c) */
 };
 
 /*

@@ -3,15 +3,18 @@
 #include "cmd/cmd.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "advisor/facts/facts_json.h"
 #include "advisor/facts/facts_text.h"
 #include "advisor/inspect/inspect.h"
 #include "advisor/util/jsonutil.h"
+#include "cmd/allnetns.h"
 #include "cmd/errors.h"
 #include "cmd/history.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
+#include "cmd/profile_path.h"
 
 enum { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
@@ -41,6 +44,103 @@ static int render(const struct twa_cmd *c, const struct twa_facts *f, struct str
 	}
 }
 
+/* --all-netns: each namespace's facts as it is visited (text), or one
+ * twadvise.netns-facts/1 document holding them (json). */
+struct all_ctx {
+	const struct twa_cmd *c;
+	struct strbuf *out;
+	json_object *list;
+};
+
+static int visit(void *ctx, const struct twa_ns_ident *id, const struct twa_facts *f)
+{
+	struct all_ctx *a = ctx;
+	json_object *o;
+	char l[256], ns[48];
+
+	twa_ns_ident_netns(id, ns, sizeof(ns));
+	twa_ns_ident_label(id, l, sizeof(l));
+	if (a->c->format != FMT_JSON) {
+		strbuf_addf(a->out, "== %s  %s  (--netns %s)\n", l, ns, id->path);
+		return render(a->c, f, a->out);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "netns", json_object_new_string(ns));
+	json_object_object_add(o, "path", json_object_new_string(id->path));
+	json_object_object_add(o, "label", json_object_new_string(l));
+	json_object_object_add(o, "kind", json_object_new_string(twa_ns_ident_kind(id)));
+	json_object_object_add(o, "facts", twa_facts_to_json(f));
+	return json_object_array_add(a->list, o);
+}
+
+/* Namespaces not entered (gone, no right): said, never left out. */
+static void not_entered(const struct all_ctx *a, const struct twa_ns_results *rs)
+{
+	char l[256];
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		const struct twa_ns_result *r = &rs->v[i];
+		json_object *o;
+
+		if (r->state == TWA_NS_JUDGED)
+			continue;
+		twa_ns_ident_label(&r->id, l, sizeof(l));
+		if (a->c->format != FMT_JSON) {
+			strbuf_addf(a->out, "== %s  %s: %s\n", l, twa_ns_state_name(r->state), r->error);
+			continue;
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "path", json_object_new_string(r->id.path));
+		json_object_object_add(o, "label", json_object_new_string(l));
+		json_object_object_add(o, "state", json_object_new_string(twa_ns_state_name(r->state)));
+		json_object_object_add(o, "error", json_object_new_string(r->error));
+		json_object_array_add(a->list, o);
+	}
+	if (rs->unreadable_procs && a->c->format != FMT_JSON)
+		strbuf_addf(a->out, "== the namespace of %u process(es) could not be read (pid %d: %s)\n",
+			    rs->unreadable_procs, rs->unreadable_pid, rs->unreadable_why);
+}
+
+static int inspect_all(struct twa_cmd *c, const struct inspect_opts *o)
+{
+	struct twa_pipeline_opts po = { .samples = (unsigned)o->samples, .interval = o->interval,
+					.force_proc = o->proc, .no_history = o->no_history };
+	struct strbuf out = STRBUF_INIT;
+	struct all_ctx a = { c, &out, json_object_new_array() };
+	json_object *doc = json_object_new_object();
+	struct twa_ns_results rs;
+	struct twa_profile p;
+	int r;
+
+	twa_profile_init(&p);
+	twa_ns_results_init(&rs);
+	r = twa_cmd_load_profile("default", &p);
+	if (!r)
+		r = twa_all_netns_run(&c->g, &po, &p, &rs, visit, &a);
+	json_object_object_add(doc, "schema", json_object_new_string("twadvise.netns-facts/1"));
+	json_object_object_add(doc, "namespaces", a.list);
+	if (!r)
+		not_entered(&a, &rs);
+	json_object_object_add(doc, "unreadable_processes", json_object_new_int64(rs.unreadable_procs));
+	if (!r && c->format == FMT_JSON)
+		twa_json_write(doc, true, &out);
+	if (!r)
+		r = twa_write_output(&c->g, &out);
+	json_object_put(doc);
+	strbuf_release(&out);
+	twa_ns_results_release(&rs);
+	twa_profile_release(&p);
+	return r;
+}
+
+static int inspect_check(struct twa_cmd *c)
+{
+	if (c->g.all_netns && c->g.format && !strcmp(c->g.format, "prometheus"))
+		return twa_cmd_usage(c, "--all-netns inspect writes text or json; for metrics use check --all-netns --format prometheus");
+	return twa_cmd_no_operands(c);
+}
+
 static int inspect_exec(struct twa_cmd *c)
 {
 	const struct inspect_opts *o = c->opts;
@@ -51,6 +151,8 @@ static int inspect_exec(struct twa_cmd *c)
 	struct twa_facts f;
 	int r;
 
+	if (c->g.all_netns)
+		return inspect_all(c, o);
 	if (o->listeners)
 		io.want = TWA_NEED_LISTENERS | TWA_NEED_LISTENER_OWNERS | TWA_NEED_SYSCTLS;
 	twa_facts_init(&f);
@@ -101,8 +203,8 @@ const struct twa_cmd_entry twa_cmd_inspect = {
 	.options = options,
 	.formats = formats,
 	.format_help = "output format (default text)",
-	.needs = TWA_NEEDS_NETNS | TWA_NEEDS_OUTPUT,
+	.needs = TWA_NEEDS_NETNS | TWA_NEEDS_OUTPUT | TWA_NEEDS_ALL_NETNS,
 	.opts_size = sizeof(struct inspect_opts),
-	.check = twa_cmd_no_operands,
+	.check = inspect_check,
 	.exec = inspect_exec,
 };

@@ -30,6 +30,12 @@ const struct twa_cmd_option twa_global_options[] = {
 	G("netns", 0, TWA_OPT_STRING, netns, "NAME|PATH",
 	  "inspect or change another network namespace\n"
 	  "(/run/netns/NAME, or a path like /proc/PID/ns/net)"),
+	G("all-netns", 0, TWA_OPT_FLAG, all_netns, NULL,
+	  "inspect, check or report every network namespace\n"
+	  "(containers, pods, ip netns), one at a time"),
+	G("pods-dir", 0, TWA_OPT_STRING, pods_dir, "DIR",
+	  "the kubelet's pod log directories NAMESPACE_NAME_UID\n"
+	  "that name pods (default /var/log/pods)"),
 	G("format", 0, TWA_OPT_STRING, format, "FORMAT", "output format; each command lists its own"),
 	G("output", 'o', TWA_OPT_STRING, output, "FILE", "write the output to FILE (atomically)"),
 	G("quiet", 'q', TWA_OPT_COUNT, quiet, NULL, "print less"),
@@ -244,6 +250,21 @@ static int check_format(struct twa_cmd *c)
 	return r;
 }
 
+/* --all-netns: only where the command takes it, and not with a single
+ * namespace or a recorded host. */
+static int check_all_netns(struct twa_cmd *c)
+{
+	if (!c->g.all_netns)
+		return c->g.pods_dir ? twa_cmd_usage(c, "--pods-dir goes with --all-netns") : 0;
+	if (!(c->entry->needs & TWA_NEEDS_ALL_NETNS))
+		return twa_cmd_usage(c, "--all-netns is for inspect, check and report; use --netns NAME|PATH here");
+	if (c->g.netns)
+		return twa_cmd_usage(c, "--all-netns and --netns exclude each other");
+	if (c->g.proc_root)
+		return twa_cmd_usage(c, "--all-netns enters live namespaces: not with --proc-root");
+	return 0;
+}
+
 /* Resolve --color against NO_COLOR and the terminal; --state-dir defaults
  * to TWADVISE_STATE_DIR when set (test suites, relocated installs). */
 static void globals_finish(struct twa_globals *g)
@@ -279,6 +300,8 @@ int twa_cmd_run(const struct twa_cmd_entry *e, const struct twa_cmd_entry *const
 		r = check_format(&c);
 	if (r == 0 && e->check)
 		r = e->check(&c);
+	if (r == 0)
+		r = check_all_netns(&c);
 	if (r == 0)
 		globals_finish(&c.g);
 	if (r == 0 && (e->needs & TWA_NEEDS_NETNS))

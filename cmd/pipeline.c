@@ -39,13 +39,32 @@ static int read_facts(const char *file, struct twa_facts *f)
 	return r < 0 ? twa_fail(&err) : 0;
 }
 
-int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *o,
-		   const struct twa_profile *p, struct twa_facts *f)
+/* Inspect the namespace this thread is in, with the counter history and
+ * (boot) the sysctl.d scan: a negative errno with err. */
+static int inspect_here(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+			const struct twa_profile *p, bool boot, struct twa_facts *f,
+			struct twa_err *err)
 {
 	struct twa_inspect_opts io = { .proc_root = g->proc_root, .force_proc = o->force_proc };
 	unsigned samples = o->samples ? o->samples : 1;
-	struct twa_err err = { 0 };
 	double floor;
+	int r;
+
+	io.want = twa_rules_needs(p, &floor) | TWA_NEED_SYSCTLS;
+	io.exhaustion_floor = samples > 1 ? 0 : floor;
+	r = twa_inspect_sampled(&io, samples, o->interval ? o->interval : 1, f, err);
+	if (r < 0)
+		return r;
+	/* Recorded facts (--facts) carry their own history, if any. */
+	twa_cmd_history(g, o->no_history ? TWA_HISTORY_OFF :
+			o->keep_history ? TWA_HISTORY_KEEP : TWA_HISTORY_READ, f);
+	return boot ? twa_boot_scan(g->sysctl_dir, f, err) : 0;
+}
+
+int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+		   const struct twa_profile *p, struct twa_facts *f)
+{
+	struct twa_err err = { 0 };
 	int r;
 
 	if (o->facts_file)
@@ -53,16 +72,18 @@ int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *
 	r = twa_enter_netns(g);
 	if (r)
 		return r;
-	io.want = twa_rules_needs(p, &floor) | TWA_NEED_SYSCTLS;
-	io.exhaustion_floor = samples > 1 ? 0 : floor;
-	if (twa_inspect_sampled(&io, samples, o->interval ? o->interval : 1, f, &err) < 0)
-		return twa_fail(&err);
-	/* Recorded facts (--facts) carry their own history, if any. */
-	twa_cmd_history(g, o->no_history ? TWA_HISTORY_OFF :
-			o->keep_history ? TWA_HISTORY_KEEP : TWA_HISTORY_READ, f);
-	if (twa_boot_scan(g->sysctl_dir, f, &err) < 0)
+	if (inspect_here(g, o, p, true, f, &err) < 0)
 		return twa_fail(&err);
 	return 0;
+}
+
+int twa_pipeline_judge_here(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+			    const struct twa_profile *p, bool boot, struct twa_facts *f,
+			    struct twa_findings *fs, struct twa_err *err)
+{
+	int r = inspect_here(g, o, p, boot, f, err);
+
+	return r < 0 ? r : twa_rules_evaluate(f, p, fs, err);
 }
 
 int twa_pipeline_run(const struct twa_globals *g, const struct twa_pipeline_opts *o,

@@ -41,4 +41,11 @@ int twa_pipeline_run(const struct twa_globals *g, const struct twa_pipeline_opts
 int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *o,
 		   const struct twa_profile *p, struct twa_facts *f);
 
+/* Inspect the namespace this thread is in now (never --netns), keep its
+ * counter history, scan sysctl.d when boot, evaluate: 0 or a negative
+ * errno with err (nothing printed), for --all-netns. */
+int twa_pipeline_judge_here(const struct twa_globals *g, const struct twa_pipeline_opts *o,
+			    const struct twa_profile *p, bool boot, struct twa_facts *f,
+			    struct twa_findings *fs, struct twa_err *err);
+
 #endif

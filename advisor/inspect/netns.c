@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "advisor/util/fsutil.h"
@@ -39,4 +40,39 @@ int twa_netns_enter(const char *spec, struct twa_err *err)
 	}
 	close(fd);
 	return r;
+}
+
+int twa_netns_open_current(struct twa_err *err)
+{
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return twa_err_set(err, -errno, "cannot open this namespace: %s", strerror(errno));
+	return fd;
+}
+
+int twa_netns_enter_inode(const char *path, uint64_t inode, struct twa_err *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = 0;
+
+	if (fd < 0)
+		return twa_err_set_at(err, -errno, path, 0, 0, "%s", strerror(errno));
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != inode) {
+		close(fd);
+		return twa_err_set_at(err, -ESTALE, path, 0, 0, "now another namespace (its process exited)");
+	}
+	if (setns(fd, CLONE_NEWNET) < 0)
+		r = twa_err_set_at(err, -errno, path, 0, 0, "cannot enter: %s%s", strerror(errno),
+				   errno == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : "");
+	close(fd);
+	return r;
+}
+
+int twa_netns_return(int fd, struct twa_err *err)
+{
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return twa_err_set(err, -errno, "cannot return to the original namespace: %s",
+				   strerror(errno));
+	return 0;
 }

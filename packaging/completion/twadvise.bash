@@ -9,7 +9,7 @@
 # bash-completion's own functions do: candidates never contain blanks.
 
 _twadvise_commands="inspect check report plan apply rollback snapshots profiles explain help"
-_twadvise_globals="--proc-root --netns --format --output -o --quiet -q --verbose -v --color --state-dir --sysctl-dir --help -h --version"
+_twadvise_globals="--proc-root --netns --all-netns --pods-dir --format --output -o --quiet -q --verbose -v --color --state-dir --sysctl-dir --help -h --version"
 
 # Options (other than the global ones) of a command.
 _twadvise_options() {
@@ -43,7 +43,7 @@ _twadvise_formats() {
 # Options that take an argument (global and per command).
 _twadvise_takes_arg() {
 	case $1 in
-	--proc-root | --netns | --format | --output | -o | --color | --state-dir | --sysctl-dir | \
+	--proc-root | --netns | --pods-dir | --format | --output | -o | --color | --state-dir | --sysctl-dir | \
 		--profile | --facts | --fail-on | --samples | --interval | --post | --header | \
 		--token-file | --cacert | --timeout | --deadline) return 0 ;;
 	esac
@@ -119,7 +119,7 @@ _twadvise() {
 		COMPREPLY=($(compgen -W "$("$tw" profiles list 2>/dev/null | awk '{ print $1 }')" -- "$cur"))
 		_twadvise_files "$cur"
 		return ;;
-	--proc-root | --state-dir | --sysctl-dir)
+	--proc-root | --state-dir | --sysctl-dir | --pods-dir)
 		_twadvise_dirs "$cur"
 		return ;;
 	--netns)

@@ -36,6 +36,7 @@ EDGES = {
     "advisor/inspect/procfs": "open/read of /proc (or a recorded tree under --proc-root)",
     "advisor/inspect/netlink": "socket(AF_NETLINK)/sendmsg/recvmsg: inet_diag dumps (parsing is diag.c, pure)",
     "advisor/inspect/netns": "open + setns(2) into a network namespace",
+    "advisor/inspect/nsdisc": "opendir /proc and the netns bind-mount dirs, stat of ns/net, read of comm and cgroup",
     "advisor/inspect/owners": "opendir/readlink of /proc/PID/fd to find socket owners",
     "advisor/inspect/host": "clock_gettime and the host's identity read through procfs",
     "advisor/inspect/inspect": "orchestrator: drives procfs, netlink, owners, sysctl_io; clock_gettime for samples",
