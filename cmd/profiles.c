@@ -157,7 +157,7 @@ static void export_profile(const struct twa_profile *p, bool tuned, struct strbu
 		strbuf_addch(out, '\n');
 	}
 	for (i = 0; i < p->n_wants; i++) {
-		char v[256];
+		char v[TWA_SYSCTL_VALUE_SIZE];
 
 		if (!export_value(&p->wants[i], v, sizeof(v)))
 			continue;

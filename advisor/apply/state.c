@@ -2,6 +2,7 @@
 #include "advisor/apply/state.h"
 
 #include <dirent.h>
+#include <libgen.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,6 +51,26 @@ static int check_dir(const char *dir, bool create, struct twa_err *err)
 	return 0;
 }
 
+/* Every directory above the state directory must be one no other user
+ * can change (twa_dir_check_trusted): otherwise one who can write a
+ * parent could exchange the state directory for theirs mid-operation. */
+static int check_parent(const char *dir, struct twa_err *err)
+{
+	char parent[sizeof(((struct twa_state *)0)->dir)];
+	int r;
+
+	twa_strlcpy(parent, dir, sizeof(parent));
+	twa_strlcpy(parent, dirname(parent), sizeof(parent));
+	r = twa_dir_check_trusted(parent, err);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return twa_err_set_at(err, r, dir, 0, 0,
+				      "cannot create the state directory: %s does not exist or is not a directory",
+				      parent);
+	if (r < 0)
+		twa_err_prefix(err, "state directory %s", dir);
+	return r;
+}
+
 int twa_state_open(struct twa_state *s, const char *dir, bool create,
 		   struct twa_err *err)
 {
@@ -59,6 +80,9 @@ int twa_state_open(struct twa_state *s, const char *dir, bool create,
 	s->lock_fd = -1;
 	twa_strlcpy(s->dir, dir ? dir : TWA_STATE_DIR_DEFAULT, sizeof(s->dir));
 	snprintf(s->snapdir, sizeof(s->snapdir), "%s/snapshots", s->dir);
+	r = check_parent(s->dir, err);
+	if (r < 0)
+		return r;
 	r = check_dir(s->dir, create, err);
 	if (r < 0)
 		return r;

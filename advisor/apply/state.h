@@ -18,7 +18,10 @@ struct twa_state {
 /*
  * Open (and with create, make: mode 0700) the state directory and its
  * snapshots/ subdirectory. Refused with -EACCES when either is a symlink,
- * is not owned by the caller, or is writable by group or others.
+ * is not owned by the caller, or is writable by group or others, or when
+ * any directory above it could be changed by another user
+ * (twa_dir_check_trusted: a symlink, owned by neither root nor us, or
+ * writable by others without the sticky bit).
  */
 int twa_state_open(struct twa_state *s, const char *dir, bool create,
 		   struct twa_err *err);

@@ -177,7 +177,7 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 {
 	const struct twa_sysctl_want *w = twa_profile_want(ctx->profile, key);
 	const char *cur = twa_facts_sysctl(ctx->facts, key);
-	char proposal[256], want[160], curbuf[160];
+	char proposal[TWA_SYSCTL_VALUE_SIZE], want[160], curbuf[160];
 	bool ok;
 
 	if (!w)
@@ -262,7 +262,7 @@ int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,
 	if (added) {
 		struct twa_portrange *all = NULL;
 		size_t na = 0;
-		char canon[256];
+		char canon[TWA_SYSCTL_VALUE_SIZE];
 
 		/* Write it back in the kernel's canonical, sorted form. */
 		if (twa_reserved_ports_parse(sb.buf, &all, &na, NULL) == 0) {

@@ -48,6 +48,17 @@ int twa_file_read(const char *path, size_t max, struct strbuf *out,
 /* Remove a regular file; absent is fine; a symlink is refused (-ELOOP). */
 int twa_file_remove(const char *path, struct twa_err *err);
 
+/*
+ * Walk path from / with openat(O_PATH | O_NOFOLLOW), one component at a
+ * time, and refuse (-EACCES) a symbolic link or a directory that another
+ * user could change: each must be owned by root or by us and be writable
+ * by no one else unless sticky (/tmp). Then nobody but root and us can
+ * rename, exchange or replace anything on the path while we use it. A
+ * missing component is -ENOENT, a file -ENOTDIR. Relative paths are
+ * taken from the working directory.
+ */
+int twa_dir_check_trusted(const char *path, struct twa_err *err);
+
 /* fsync a directory so a rename in it is durable. */
 int twa_dir_sync(const char *dir);
 
