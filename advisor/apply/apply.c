@@ -208,33 +208,47 @@ static int write_keys(const struct twa_apply_opts *o, struct twa_apply_result *r
 	return r;
 }
 
+/* What commit() changes, besides the keys in res. */
+struct commit_what {
+	const struct twa_snapshot *snap;	/* to save first; NULL: res->snapshot is saved */
+	const char *mark_target;	/* rollback: the snapshot restored (mark) */
+	bool persist;
+	const char *content;		/* the persisted file; NULL: remove it */
+	size_t len;
+};
+
 /*
- * The changing part of apply and rollback, in this order: save the
- * snapshot; write the keys; then, with persist, replace the persisted
- * file with content (or remove it when content is NULL). A failure after
- * the first write restores the keys.
+ * The changing part of apply and rollback, in this order: for a rollback,
+ * the rollback mark; save the snapshot; write the keys; then, with
+ * persist, replace the persisted file with content (or remove it when
+ * content is NULL). A failure after the first write restores the keys.
+ * The mark goes once the rollback is done or cleanly undone.
  */
 static int commit(const struct twa_apply_opts *o, struct twa_state *st,
-		  const struct twa_snapshot *snap, struct twa_apply_result *res,
-		  bool persist, const char *content, size_t len,
+		  const struct commit_what *w, struct twa_apply_result *res,
 		  struct twa_err *err)
 {
-	int r = twa_state_save(st, snap, err);
+	int r = 0;
 
-	if (r < 0)
-		return r;
-	twa_strlcpy(res->snapshot, snap->id, sizeof(res->snapshot));
-	r = write_keys(o, res, err);
-	if (r < 0 || !persist)
-		return r;
-	r = content ? twa_file_replace(res->persist_path, content, len, 0644, err) :
-		      twa_file_remove(res->persist_path, err);
-	if (r < 0) {
-		undo_after(o, res, err);
-		return r;
+	if (w->snap)
+		twa_strlcpy(res->snapshot, w->snap->id, sizeof(res->snapshot));
+	if (w->mark_target)
+		r = twa_state_mark_rollback(st, res->snapshot, w->mark_target, err);
+	if (r == 0 && w->snap)
+		r = twa_state_save(st, w->snap, err);
+	if (r == 0)
+		r = write_keys(o, res, err);
+	if (r == 0 && w->persist) {
+		r = w->content ? twa_file_replace(res->persist_path, w->content, w->len, 0644, err) :
+				 twa_file_remove(res->persist_path, err);
+		if (r < 0)
+			undo_after(o, res, err);
+		else
+			res->persist_written = true;
 	}
-	res->persist_written = true;
-	return 0;
+	if (w->mark_target && !res->restore_failed)
+		twa_state_clear_rollback_mark(st, NULL);
+	return r;
 }
 
 /* Refuse writes we would not be allowed, before the snapshot. */
@@ -269,6 +283,8 @@ static int persist_path(const struct twa_apply_opts *o, char *buf, size_t size,
 			       "the sysctl directory does not exist: nothing changed (create it or pass --sysctl-dir)");
 	else if (r < 0)
 		twa_err_prefix(err, "sysctl directory: nothing changed");
+	else if (!o->dry_run)	/* under the lock: a killed replace's leftovers */
+		twa_stale_tmp_clean(dir, TWA_PERSIST_FILE);
 	return r;
 }
 
@@ -477,7 +493,8 @@ static int apply_commit(const struct twa_apply_opts *o, const struct twa_plan *p
 	 * or write nothing. */
 	if (persist && (r = render_persist(plan, &snap, now, p, &text, err)) < 0)
 		goto out;
-	r = commit(o, st, &snap, res, persist, text.buf, text.len, err);
+	r = commit(o, st, &(struct commit_what){ &snap, NULL, persist, text.buf, text.len },
+		   res, err);
 out:
 	twa_snapshot_release(&snap);
 	strbuf_release(&text);
@@ -497,6 +514,19 @@ static void scan_boot(const struct twa_apply_opts *o, struct twa_apply_result *r
 	twa_facts_release(&f);
 }
 
+/* apply while a rollback is unfinished would bury it under a new snapshot. */
+static int refuse_if_marked(struct twa_state *st, struct twa_err *err)
+{
+	char undo[64], target[64];
+	int r = twa_state_rollback_mark(st, undo, target, sizeof(undo), err);
+
+	if (r <= 0)
+		return r;
+	return twa_err_set(err, -EAGAIN,
+			   "a rollback of %s was interrupted: finish it with 'twadvise rollback --last' (or undo it with 'twadvise rollback %s') before applying",
+			   target, undo);
+}
+
 int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 	      struct twa_apply_result *res, struct twa_err *err)
 {
@@ -514,6 +544,8 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 		if (r < 0)
 			goto out;
 		r = twa_state_lock(&st, err);
+		if (r == 0)
+			r = refuse_if_marked(&st, err);
 		if (r < 0)
 			goto out;
 	}
@@ -651,13 +683,26 @@ static int read_snapshot_keys(const struct twa_apply_opts *o,
  * commit snap's values and persisted file. */
 static int rollback_commit(const struct twa_apply_opts *o, struct twa_state *st,
 			   const struct twa_snapshot *snap, const struct persist *p,
-			   struct twa_apply_result *res, struct twa_err *err)
+			   const char *reuse_undo, struct twa_apply_result *res,
+			   struct twa_err *err)
 {
+	struct commit_what w = {
+		NULL, snap->id, p->changed, snap->persist_existed ? snap->persist_content : NULL,
+		snap->persist_existed ? strlen(snap->persist_content) : 0,
+	};
 	struct twa_snapshot undo;
 	char now[32];
 	int r;
 
 	twa_snapshot_init(&undo);
+	/* Finishing an interrupted rollback: its undo snapshot holds the
+	 * values from before it began, so it stays the undo. */
+	if (reuse_undo[0] && twa_state_load(st, reuse_undo, &undo, NULL) == 0) {
+		twa_snapshot_release(&undo);
+		twa_strlcpy(res->snapshot, reuse_undo, sizeof(res->snapshot));
+		return commit(o, st, &w, res, err);
+	}
+	twa_snapshot_release(&undo);
 	twa_time_rfc3339(now, sizeof(now));
 	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap->host,
 			   o->netns ? o->netns : snap->netns, snap->profile, now, res) < 0) {
@@ -671,12 +716,38 @@ static int rollback_commit(const struct twa_apply_opts *o, struct twa_state *st,
 		r = twa_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	r = commit(o, st, &undo, res, p->changed,
-		   snap->persist_existed ? snap->persist_content : NULL,
-		   snap->persist_existed ? strlen(snap->persist_content) : 0, err);
+	w.snap = &undo;
+	r = commit(o, st, &w, res, err);
 out:
 	twa_snapshot_release(&undo);
 	return r;
+}
+
+/*
+ * An interrupted rollback (its mark is there) decides what --last means:
+ * finish it (the snapshot it was restoring, reusing its undo snapshot).
+ * Its undo snapshot may be rolled back too (back to before it began);
+ * any other snapshot is refused (-EAGAIN) until one of those is done.
+ */
+static int rollback_resume(struct twa_state *st, const char **id, char *target,
+			   char *reuse_undo, size_t size, struct twa_err *err)
+{
+	char undo[64];
+	int r = twa_state_rollback_mark(st, undo, target, size, err);
+
+	reuse_undo[0] = '\0';
+	if (r <= 0)
+		return r;
+	if (!*id || !strcmp(*id, target)) {
+		*id = target;
+		twa_strlcpy(reuse_undo, undo, size);
+		return 0;
+	}
+	if (!strcmp(*id, undo))
+		return 0;
+	return twa_err_set(err, -EAGAIN,
+			   "a rollback of %s was interrupted: finish it with 'twadvise rollback --last' (or undo it with 'twadvise rollback %s') first",
+			   target, undo);
 }
 
 int twa_rollback(const struct twa_apply_opts *o, const char *id,
@@ -686,6 +757,7 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	struct twa_state st = { .lock_fd = -1 };
 	struct persist p = { .old = STRBUF_INIT };
 	struct strbuf drift = STRBUF_INIT;
+	char target[64], reuse_undo[64];
 	size_t pending = 0;
 	int r;
 
@@ -695,6 +767,9 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	if (r < 0)
 		goto out;
 	r = twa_state_lock(&st, err);
+	if (r < 0)
+		goto out;
+	r = rollback_resume(&st, &id, target, reuse_undo, sizeof(target), err);
 	if (r < 0)
 		goto out;
 	r = load_snapshot(&st, id, &snap, err);
@@ -724,7 +799,7 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	r = check_writable(o, res, err);
 	if (r < 0)
 		goto out;
-	r = rollback_commit(o, &st, &snap, &p, res, err);
+	r = rollback_commit(o, &st, &snap, &p, reuse_undo, res, err);
 out:
 	twa_state_close(&st);
 	twa_snapshot_release(&snap);

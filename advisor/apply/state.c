@@ -116,7 +116,57 @@ int twa_state_lock(struct twa_state *s, struct twa_err *err)
 		/* The pid is only a hint in messages. */
 	}
 	s->lock_fd = fd;
+	/* Under the lock no one else is writing: what a killed apply or
+	 * rollback left half-written goes. */
+	twa_stale_tmp_clean(s->snapdir, ".json");
+	twa_stale_tmp_clean(s->dir, TWA_ROLLBACK_MARK);
 	return 0;
+}
+
+static void mark_path(const struct twa_state *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", s->dir, TWA_ROLLBACK_MARK);
+}
+
+int twa_state_mark_rollback(struct twa_state *s, const char *undo, const char *target,
+			    struct twa_err *err)
+{
+	char path[700], text[160];
+
+	mark_path(s, path, sizeof(path));
+	snprintf(text, sizeof(text), "%s %s\n", undo, target);
+	return twa_file_replace(path, text, strlen(text), 0600, err);
+}
+
+int twa_state_clear_rollback_mark(struct twa_state *s, struct twa_err *err)
+{
+	char path[700];
+
+	mark_path(s, path, sizeof(path));
+	return twa_file_remove(path, err);
+}
+
+int twa_state_rollback_mark(struct twa_state *s, char *undo, char *target, size_t size,
+			    struct twa_err *err)
+{
+	struct strbuf buf = STRBUF_INIT;
+	char path[700], a[64], b[64];
+	bool exists;
+	int r;
+
+	mark_path(s, path, sizeof(path));
+	r = twa_file_read(path, 256, &buf, &exists, err);
+	if (r == 0 && exists &&
+	    (sscanf(buf.buf, "%63s %63s", a, b) != 2 || !twa_snapshot_id_valid(a) ||
+	     !twa_snapshot_id_valid(b)))
+		r = twa_err_set_at(err, -EBADMSG, path, 0, 0,
+				   "not a rollback mark (remove it once the host is as you want it)");
+	if (r == 0 && exists) {
+		snprintf(undo, size, "%s", a);
+		snprintf(target, size, "%s", b);
+	}
+	strbuf_release(&buf);
+	return r < 0 ? r : exists;
 }
 
 void twa_state_close(struct twa_state *s)

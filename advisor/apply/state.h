@@ -29,6 +29,20 @@ int twa_state_open(struct twa_state *s, const char *dir, bool create,
 int twa_state_lock(struct twa_state *s, struct twa_err *err);
 void twa_state_close(struct twa_state *s);
 
+/*
+ * The rollback mark: written before a rollback's first write, removed once
+ * it is done (or cleanly undone). It names the rollback's undo snapshot and
+ * the snapshot being restored, so that after a kill `rollback --last`
+ * finishes that rollback instead of undoing it half way.
+ */
+#define TWA_ROLLBACK_MARK "rollback-in-progress"
+int twa_state_mark_rollback(struct twa_state *s, const char *undo, const char *target,
+			    struct twa_err *err);
+int twa_state_clear_rollback_mark(struct twa_state *s, struct twa_err *err);
+/* 1 with undo and target filled when a mark is there, 0 when not. */
+int twa_state_rollback_mark(struct twa_state *s, char *undo, char *target, size_t size,
+			    struct twa_err *err);
+
 /* Write snapshot s (its id names the file) atomically, mode 0600. */
 int twa_state_save(struct twa_state *s, const struct twa_snapshot *snap,
 		   struct twa_err *err);

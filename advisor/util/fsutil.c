@@ -1,6 +1,7 @@
 /* fsutil.c - atomic, symlink-safe file writes and reads. */
 #include "advisor/util/fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -280,4 +281,40 @@ int twa_dir_check_trusted(const char *path, struct twa_err *err)
 	}
 	close(fd);
 	return r;
+}
+
+/* "<anything>STEM.tmp.<pid>.<nsec>": a temporary file of twa_file_replace. */
+static bool is_stale_tmp(const char *name, const char *stem)
+{
+	const char *t = strstr(name, ".tmp.");
+	size_t sl = strlen(stem);
+
+	if (!t || (size_t)(t - name) < sl || strncmp(t - sl, stem, sl))
+		return false;
+	for (t += 5; *t; t++)
+		if (!((*t >= '0' && *t <= '9') || *t == '.'))
+			return false;
+	return true;
+}
+
+int twa_stale_tmp_clean(const char *dir, const char *stem)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (!is_stale_tmp(de->d_name, stem) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -59,6 +59,11 @@ int twa_file_remove(const char *path, struct twa_err *err);
  */
 int twa_dir_check_trusted(const char *path, struct twa_err *err);
 
+/* Remove what a killed twa_file_replace left in dir: regular files of
+ * ours named "...STEM.tmp.<pid>.<nsec>". Call it only under the lock that
+ * serializes the writers of those files. Returns how many were removed. */
+int twa_stale_tmp_clean(const char *dir, const char *stem);
+
 /* fsync a directory so a rename in it is durable. */
 int twa_dir_sync(const char *dir);
 
