@@ -91,6 +91,8 @@ int twa_sysctl_conf_replay(const char *text, size_t len, const char *file,
 struct collect {
 	struct twa_conf_setting *v;
 	size_t n;
+	const char *file;
+	struct twa_err *err;
 };
 
 static int collect_setting(const char *key, const char *value, unsigned line,
@@ -99,7 +101,11 @@ static int collect_setting(const char *key, const char *value, unsigned line,
 	struct collect *c = ctx;
 	size_t i;
 
-	(void)line;
+	/* Kept whole or refused: a cut key would merge two settings. */
+	if (strlen(key) > TWA_SYSCTL_KEY_MAX || strlen(value) > TWA_SYSCTL_VALUE_MAX)
+		return twa_err_set_at(c->err, -EBADMSG, c->file, line, 1,
+				      "key or value too long (at most %d and %d bytes)",
+				      TWA_SYSCTL_KEY_MAX, TWA_SYSCTL_VALUE_MAX);
 	for (i = 0; i < c->n && strcmp(c->v[i].key, key); i++)
 		;
 	if (i == c->n) {
@@ -111,15 +117,15 @@ static int collect_setting(const char *key, const char *value, unsigned line,
 		c->n++;
 		twa_strlcpy(c->v[i].key, key, sizeof(c->v[i].key));
 	}
-	return twa_sysctl_value_copy(c->v[i].value, sizeof(c->v[i].value), value) < 0 ?
-	       -EFBIG : 0;
+	twa_sysctl_value_copy(c->v[i].value, sizeof(c->v[i].value), value);	/* fits */
+	return 0;
 }
 
 int twa_sysctl_conf_settings(const char *text, size_t len, const char *file,
 			     struct twa_conf_setting **ret, size_t *ret_n,
 			     struct twa_err *err)
 {
-	struct collect c = { NULL, 0 };
+	struct collect c = { NULL, 0, file, err };
 	int r = twa_sysctl_conf_parse(text, len, file, collect_setting, &c, err);
 
 	if (r < 0) {

@@ -70,7 +70,7 @@ int twa_sysctl_read(const char *root, const char *key, char *buf,
 	n = read_value(fd, buf, size);
 	close(fd);
 	if (n == -EFBIG)
-		return twa_err_set_at(err, -EFBIG, path, 0, 0,
+		return twa_err_set_at(err, -ERANGE, path, 0, 0,	/* exit 65: data */
 				      "value longer than %zu bytes: twadvise will not cut it",
 				      size - 2);
 	if (n < 0)

@@ -63,12 +63,22 @@ ports=$(seq 40000 2 40138 | paste -sd,)
 assert_eq "${#ports}" 419 "the list is 419 bytes"
 sysctl -qw net.ipv4.ip_local_reserved_ports="$ports"
 assert_eq "$(sysctl -n net.ipv4.ip_local_reserved_ports)" "$ports" "kernel holds the list"
-plan "$TMP/ports.json" web "net.ipv4.ip_local_reserved_ports=$ports=$ports,50000"
+# The plan comes from a check: a listener inside the ephemeral range makes
+# listener-in-ephemeral-range propose the list plus its port.
+python3 -c 'import socket, time; s = socket.socket(); s.bind(("127.0.0.1", 45001)); s.listen(); time.sleep(60)' &
+SOCKGEN_PIDS+=($!)
+for _ in $(seq 100); do ss -Hltn 'sport = :45001' | grep -q . && break; sleep 0.05; done
+run_tw 0 plan --profile web-server -o "$TMP/ports.json"
+assert_eq "$(jget "$TMP/ports.json" '[c["from"] for c in d["changes"] if c["key"] == "net.ipv4.ip_local_reserved_ports"][0]')" \
+	"$ports" "plan keeps the 419-byte list whole"
+assert_eq "$(jget "$TMP/ports.json" '[c["to"] for c in d["changes"] if c["key"] == "net.ipv4.ip_local_reserved_ports"][0]')" \
+	"$ports,45001" "plan proposes the list plus the listener"
 run_tw 0 apply "$TMP/ports.json" --persist "${S[@]}" --format json
 snap=$(jget "$OUT" 'd["snapshot"]')
-assert_eq "$(sysctl -n net.ipv4.ip_local_reserved_ports)" "$ports,50000" "applied whole"
-assert_eq "$(jget "$TMP/state/snapshots/$snap.json" 'd["values"][0]["value"]')" "$ports" "snapshot whole"
-grep -qx "net.ipv4.ip_local_reserved_ports = $ports,50000" "$CONF" || fail "persisted cut: $(cat "$CONF")"
+assert_eq "$(sysctl -n net.ipv4.ip_local_reserved_ports)" "$ports,45001" "applied whole"
+assert_eq "$(jget "$TMP/state/snapshots/$snap.json" '[v["value"] for v in d["values"] if v["key"] == "net.ipv4.ip_local_reserved_ports"][0]')" \
+	"$ports" "snapshot whole"
+grep -qx "net.ipv4.ip_local_reserved_ports = $ports,45001" "$CONF" || fail "persisted cut: $(cat "$CONF")"
 run_tw 0 apply "$TMP/ports.json" --persist "${S[@]}"
 grep -q "nothing to change" "$OUT" || fail "second apply saw drift: $(cat "$OUT")"
 run_tw 0 rollback "$snap" "${S[@]}"
