@@ -270,8 +270,10 @@ int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,
 						     .has = TWA_WANT_VALUE };
 			bool ok;
 
-			twa_strlcpy(w.value, sb.buf, sizeof(w.value));
-			twa_want_check(&w, cur ? cur : "", &ok, canon, sizeof(canon));
+			/* A list too long to keep whole is no proposal, never a cut one. */
+			if (twa_sysctl_value_copy(w.value, sizeof(w.value), sb.buf) < 0 ||
+			    twa_want_check(&w, cur ? cur : "", &ok, canon, sizeof(canon)) < 0)
+				ok = true;
 			if (!ok && canon[0])
 				r = twa_finding_change(out, "net.ipv4.ip_local_reserved_ports",
 						       cur ? cur : "", canon);
