@@ -131,14 +131,14 @@ static void result_text(const struct twa_apply_result *res, const char *what,
 	}
 	for (i = 0; i < res->n; i++) {
 		const struct twa_applied *k = &res->keys[i];
-		char from[256], to[256];
+		char from[TWA_SYSCTL_VALUE_SIZE], to[TWA_SYSCTL_VALUE_SIZE];
 
 		twa_sysctl_value_display(k->from, from, sizeof(from));
 		twa_sysctl_value_display(k->to, to, sizeof(to));
 		if (k->state == TWA_CHANGE_DONE) {
 			strbuf_addf(out, "  %-36s %s (already)\n", k->key, to);
 		} else if (k->expected[0]) {
-			char exp[256];
+			char exp[TWA_SYSCTL_VALUE_SIZE];
 
 			twa_sysctl_value_display(k->expected, exp, sizeof(exp));
 			strbuf_addf(out, "  %-36s %s -> %s (drifted: expected %s, found %s)\n",

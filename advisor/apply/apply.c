@@ -38,9 +38,11 @@ static int add_key(struct twa_apply_result *res, const char *key, const char *fr
 	v = &v[res->n++];
 	memset(v, 0, sizeof(*v));
 	twa_strlcpy(v->key, key, sizeof(v->key));
-	twa_strlcpy(v->from, from, sizeof(v->from));
-	twa_strlcpy(v->to, to, sizeof(v->to));
 	v->state = state;
+	/* Values were checked or read whole: one that does not fit is an error. */
+	if (twa_sysctl_value_copy(v->from, sizeof(v->from), from) < 0 ||
+	    twa_sysctl_value_copy(v->to, sizeof(v->to), to) < 0)
+		return -EFBIG;
 	return 0;
 }
 
@@ -58,10 +60,10 @@ static int snapshot_begin(struct twa_snapshot *snap, const char *operation,
 	twa_strlcpy(snap->netns, netns, sizeof(snap->netns));
 	twa_strlcpy(snap->profile, profile, sizeof(snap->profile));
 	for (i = 0; i < res->n; i++) {
-		if (twa_snapshot_add(snap, res->keys[i].key, res->keys[i].from) < 0)
+		if (twa_snapshot_add(snap, res->keys[i].key, res->keys[i].from) < 0 ||
+		    /* So a later rollback can tell drift from our own write. */
+		    twa_snapshot_set_written(snap, res->keys[i].to) < 0)
 			return -ENOMEM;
-		/* So a later rollback can tell drift from our own write. */
-		twa_snapshot_set_written(snap, res->keys[i].to);
 	}
 	return 0;
 }
@@ -71,7 +73,60 @@ static bool needs_write(const struct twa_applied *k)
 	return k->state == TWA_CHANGE_PENDING || k->state == TWA_CHANGE_DRIFTED;
 }
 
-/* Undo the keys written so far, newest first. Returns how many failed. */
+/* How often settle() writes again the keys that another key's write
+ * changed, before it gives up. */
+#define SETTLE_PASSES 2
+
+/*
+ * Read every key back, not only the ones written: writing one sysctl may
+ * change another (net.ipv4.conf.all.forwarding resets every
+ * conf.*.forwarding). Keys that differ from what they should hold (to, or
+ * from when restoring) are written again, up to SETTLE_PASSES times; the
+ * last pass only reads. When restoring, keys whose own restore failed
+ * (still written) are left to the caller's message. Returns how many keys
+ * still differ, named in msg.
+ */
+static size_t settle(const struct twa_apply_opts *o, struct twa_apply_result *res,
+		     bool restoring, struct strbuf *msg)
+{
+	size_t bad = 0, i, start = msg->len;
+	unsigned pass;
+
+	for (pass = 0; pass <= SETTLE_PASSES; pass++) {
+		bad = 0;
+		if (msg->len > start) {	/* only this pass's findings count */
+			msg->len = start;
+			msg->buf[start] = '\0';
+		}
+		for (i = 0; i < res->n; i++) {
+			struct twa_applied *k = &res->keys[i];
+			const char *want = restoring ? k->from : k->to;
+			char back[TWA_SYSCTL_VALUE_SIZE + 1];
+			struct twa_err e = { 0 };
+
+			if (restoring && k->written)
+				continue;
+			if (twa_sysctl_read(o->proc_root, k->key, back, sizeof(back), &e) == 0 &&
+			    twa_sysctl_value_equal(back, want))
+				continue;
+			bad++;
+			strbuf_addf(msg, "%s%s is '%s' at the end, not '%s'", msg->len ? "; " : "",
+				    k->key, e.code ? "(unreadable)" : back, want);
+			if (pass == SETTLE_PASSES ||
+			    twa_sysctl_write(o->proc_root, k->key, want, &e) < 0 || restoring)
+				continue;
+			if (!k->written)
+				res->written++;
+			k->written = true;
+		}
+		if (!bad)
+			return 0;
+	}
+	return bad;
+}
+
+/* Undo the keys written so far, newest first, then read every key back.
+ * Returns how many failed. */
 static unsigned restore_written(const struct twa_apply_opts *o,
 				struct twa_apply_result *res, struct strbuf *msg)
 {
@@ -81,7 +136,7 @@ static unsigned restore_written(const struct twa_apply_opts *o,
 	while (i-- > 0) {
 		struct twa_applied *k = &res->keys[i];
 		struct twa_err e = { 0 };
-		char back[4096];
+		char back[TWA_SYSCTL_VALUE_SIZE + 1];
 
 		if (!k->written)
 			continue;
@@ -95,7 +150,7 @@ static unsigned restore_written(const struct twa_apply_opts *o,
 		}
 		k->written = false;
 	}
-	return failed;
+	return failed + (unsigned)settle(o, res, true, msg);
 }
 
 /* Restore what was written after a later step failed, and say so. */
@@ -115,18 +170,20 @@ static void undo_after(const struct twa_apply_opts *o, struct twa_apply_result *
 	strbuf_release(&msg);
 }
 
-/* Write every key that needs it, reading each back. On failure restore
- * what was written and return the error (naming the key). */
+/* Write every key that needs it, reading each back right away; then read
+ * every key back once more (settle). On failure restore what was written
+ * and return the error (naming the key). */
 static int write_keys(const struct twa_apply_opts *o, struct twa_apply_result *res,
 		      struct twa_err *err)
 {
+	struct strbuf msg = STRBUF_INIT;
 	unsigned n = 0;
 	size_t i;
 	int r = 0;
 
-	for (i = 0; i < res->n; i++) {
+	for (i = 0; i < res->n && r == 0; i++) {
 		struct twa_applied *k = &res->keys[i];
-		char back[4096];
+		char back[TWA_SYSCTL_VALUE_SIZE + 1];
 
 		if (!needs_write(k))
 			continue;
@@ -138,46 +195,61 @@ static int write_keys(const struct twa_apply_opts *o, struct twa_apply_result *r
 		if (o->after_write)
 			o->after_write(++n, o->hook_ctx);
 		r = twa_sysctl_read(o->proc_root, k->key, back, sizeof(back), err);
-		if (r < 0)
-			break;
-		if (!twa_sysctl_value_equal(back, k->to)) {
+		if (r == 0 && !twa_sysctl_value_equal(back, k->to))
 			r = twa_err_set(err, -EINVAL, "%s: the kernel kept '%s' after writing '%s'",
 					k->key, back, k->to);
-			break;
-		}
 	}
+	if (r == 0 && settle(o, res, false, &msg))
+		r = twa_err_set(err, -EINVAL,
+				"the keys do not hold together (writing one changes another): %s",
+				strbuf_failed(&msg) ? "(out of memory)" : msg.buf);
+	strbuf_release(&msg);
 	if (r < 0)
 		undo_after(o, res, err);
 	return r;
 }
 
+/* What commit() changes, besides the keys in res. */
+struct commit_what {
+	const struct twa_snapshot *snap;	/* to save first; NULL: res->snapshot is saved */
+	const char *mark_target;	/* rollback: the snapshot restored (mark) */
+	bool persist;
+	const char *content;		/* the persisted file; NULL: remove it */
+	size_t len;
+};
+
 /*
- * The changing part of apply and rollback, in this order: save the
- * snapshot; write the keys; then, with persist, replace the persisted
- * file with content (or remove it when content is NULL). A failure after
- * the first write restores the keys.
+ * The changing part of apply and rollback, in this order: for a rollback,
+ * the rollback mark; save the snapshot; write the keys; then, with
+ * persist, replace the persisted file with content (or remove it when
+ * content is NULL). A failure after the first write restores the keys.
+ * The mark goes once the rollback is done or cleanly undone.
  */
 static int commit(const struct twa_apply_opts *o, struct twa_state *st,
-		  const struct twa_snapshot *snap, struct twa_apply_result *res,
-		  bool persist, const char *content, size_t len,
+		  const struct commit_what *w, struct twa_apply_result *res,
 		  struct twa_err *err)
 {
-	int r = twa_state_save(st, snap, err);
+	int r = 0;
 
-	if (r < 0)
-		return r;
-	twa_strlcpy(res->snapshot, snap->id, sizeof(res->snapshot));
-	r = write_keys(o, res, err);
-	if (r < 0 || !persist)
-		return r;
-	r = content ? twa_file_replace(res->persist_path, content, len, 0644, err) :
-		      twa_file_remove(res->persist_path, err);
-	if (r < 0) {
-		undo_after(o, res, err);
-		return r;
+	if (w->snap)
+		twa_strlcpy(res->snapshot, w->snap->id, sizeof(res->snapshot));
+	if (w->mark_target)
+		r = twa_state_mark_rollback(st, res->snapshot, w->mark_target, err);
+	if (r == 0 && w->snap)
+		r = twa_state_save(st, w->snap, err);
+	if (r == 0)
+		r = write_keys(o, res, err);
+	if (r == 0 && w->persist) {
+		r = w->content ? twa_file_replace(res->persist_path, w->content, w->len, 0644, err) :
+				 twa_file_remove(res->persist_path, err);
+		if (r < 0)
+			undo_after(o, res, err);
+		else
+			res->persist_written = true;
 	}
-	res->persist_written = true;
-	return 0;
+	if (w->mark_target && !res->restore_failed)
+		twa_state_clear_rollback_mark(st, NULL);
+	return r;
 }
 
 /* Refuse writes we would not be allowed, before the snapshot. */
@@ -197,17 +269,32 @@ static int check_writable(const struct twa_apply_opts *o,
 	return 0;
 }
 
-static void persist_path(const struct twa_apply_opts *o, char *buf, size_t size)
+/* The persisted file's path, once its directory is known to exist and to
+ * be changeable by no one but root and us: checked before anything is
+ * written, so a missing --sysctl-dir changes nothing (-ENOENT). */
+static int persist_path(const struct twa_apply_opts *o, char *buf, size_t size,
+			struct twa_err *err)
 {
-	snprintf(buf, size, "%s/%s", o->sysctl_dir ? o->sysctl_dir : TWA_SYSCTL_DIR_DEFAULT,
-		 TWA_PERSIST_FILE);
+	const char *dir = o->sysctl_dir ? o->sysctl_dir : TWA_SYSCTL_DIR_DEFAULT;
+	int r = twa_dir_check_trusted(dir, err);
+
+	snprintf(buf, size, "%s/%s", dir, TWA_PERSIST_FILE);
+	if (r == -ENOENT)
+		twa_err_set_at(err, r, dir, 0, 0,
+			       "the sysctl directory does not exist: nothing changed (create it or pass --sysctl-dir)");
+	else if (r < 0)
+		twa_err_prefix(err, "sysctl directory: nothing changed");
+	else if (!o->dry_run)	/* under the lock: a killed replace's leftovers */
+		twa_stale_tmp_clean(dir, TWA_PERSIST_FILE);
+	return r;
 }
 
 /* The persisted file after this plan: its old settings, the plan's keys
  * set to their targets. *ret_changed says whether any setting differs. */
 static int persist_merge(const struct twa_plan *plan, const struct strbuf *old,
 			 bool existed, const char *path, struct twa_conf_setting **ret,
-			 size_t *ret_n, bool *ret_changed, struct twa_err *err)
+			 size_t *ret_n, size_t *ret_n_old, bool *ret_changed,
+			 struct twa_err *err)
 {
 	struct twa_conf_setting *v = NULL;
 	size_t n = 0, i, j;
@@ -215,10 +302,18 @@ static int persist_merge(const struct twa_plan *plan, const struct strbuf *old,
 
 	*ret_changed = false;
 	if (existed) {
+		/* Our file holds only what we write: anything else in it is
+		 * refused, not carried forward. */
+		r = twa_persist_content_check(old->buf, old->len, path, err);
+		if (r < 0) {
+			twa_err_prefix(err, "the persisted file has a line twadvise would not write (fix or remove it)");
+			return r;
+		}
 		r = twa_sysctl_conf_settings(old->buf, old->len, path, &v, &n, err);
 		if (r < 0)
 			return r;
 	}
+	*ret_n_old = n;
 	for (i = 0; i < plan->n; i++) {
 		for (j = 0; j < n && strcmp(v[j].key, plan->changes[i].key); j++)
 			;
@@ -236,7 +331,8 @@ static int persist_merge(const struct twa_plan *plan, const struct strbuf *old,
 			*ret_changed = true;
 		}
 		if (!twa_sysctl_value_equal(v[j].value, plan->changes[i].to)) {
-			twa_strlcpy(v[j].value, plan->changes[i].to, sizeof(v[j].value));
+			/* fits: plan values are checked at parse time */
+			twa_sysctl_value_copy(v[j].value, sizeof(v[j].value), plan->changes[i].to);
 			*ret_changed = true;
 		}
 	}
@@ -252,6 +348,7 @@ struct persist {
 	bool changed;		/* this operation rewrites or removes it */
 	struct twa_conf_setting *settings;	/* apply: the content after the plan */
 	size_t n_settings;
+	size_t n_old;		/* the first n_old settings come from the old file */
 };
 
 static void persist_release(struct persist *p)
@@ -290,7 +387,7 @@ static int read_plan_keys(const struct twa_apply_opts *o, const struct twa_plan 
 	for (i = 0; i < plan->n; i++) {
 		const struct twa_plan_change *c = &plan->changes[i];
 		struct twa_err e = { 0 };
-		char cur[4096];
+		char cur[TWA_SYSCTL_VALUE_SIZE + 1];
 		enum twa_change_state cs;
 
 		r = twa_sysctl_read(o->proc_root, c->key, cur, sizeof(cur), &e);
@@ -335,12 +432,36 @@ static int persist_load(const struct twa_apply_opts *o, const struct twa_plan *p
 {
 	int r;
 
-	persist_path(o, res->persist_path, sizeof(res->persist_path));
+	r = persist_path(o, res->persist_path, sizeof(res->persist_path), err);
+	if (r < 0)
+		return r;
 	r = twa_file_read(res->persist_path, TWA_PERSIST_MAX_BYTES, &p->old, &p->existed, err);
 	if (r < 0)
 		return r;
 	return persist_merge(plan, &p->old, p->existed, res->persist_path, &p->settings,
-			     &p->n_settings, &p->changed, err);
+			     &p->n_settings, &p->n_old, &p->changed, err);
+}
+
+/* The new persisted file: the keys the plan names and those of the file it
+ * replaces (which the snapshot keeps), nothing else. */
+static int render_persist(const struct twa_plan *plan, const struct twa_snapshot *snap,
+			  const char *now, const struct persist *p, struct strbuf *text,
+			  struct twa_err *err)
+{
+	const char **named = calloc(p->n_settings + plan->n + 1, sizeof(*named));
+	size_t i, n = 0;
+	int r;
+
+	if (!named)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < plan->n; i++)
+		named[n++] = plan->changes[i].key;
+	for (i = 0; i < p->n_old; i++)	/* the old file's come first */
+		named[n++] = p->settings[i].key;
+	r = twa_persist_render(plan->profile, snap->id, now, p->settings, p->n_settings,
+			       named, n, text, err);
+	free(named);
+	return r;
 }
 
 /* Snapshot the keys (and the persisted file as it was), render the new
@@ -369,13 +490,12 @@ static int apply_commit(const struct twa_apply_opts *o, const struct twa_plan *p
 		r = twa_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	/* Never a truncated file: render fully or write nothing. */
-	if (persist && twa_persist_render(plan->profile, snap.id, now, p->settings,
-					  p->n_settings, &text) < 0) {
-		r = twa_err_set(err, -ENOMEM, "out of memory");
+	/* Never a truncated file, never a key nobody named: render fully
+	 * or write nothing. */
+	if (persist && (r = render_persist(plan, &snap, now, p, &text, err)) < 0)
 		goto out;
-	}
-	r = commit(o, st, &snap, res, persist, text.buf, text.len, err);
+	r = commit(o, st, &(struct commit_what){ &snap, NULL, persist, text.buf, text.len },
+		   res, err);
 out:
 	twa_snapshot_release(&snap);
 	strbuf_release(&text);
@@ -395,6 +515,19 @@ static void scan_boot(const struct twa_apply_opts *o, struct twa_apply_result *r
 	twa_facts_release(&f);
 }
 
+/* apply while a rollback is unfinished would bury it under a new snapshot. */
+static int refuse_if_marked(struct twa_state *st, struct twa_err *err)
+{
+	char undo[64], target[64];
+	int r = twa_state_rollback_mark(st, undo, target, sizeof(undo), err);
+
+	if (r <= 0)
+		return r;
+	return twa_err_set(err, -EAGAIN,
+			   "a rollback of %s was interrupted: finish it with 'twadvise rollback --last' (or undo it with 'twadvise rollback %s') before applying",
+			   target, undo);
+}
+
 int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 	      struct twa_apply_result *res, struct twa_err *err)
 {
@@ -412,6 +545,8 @@ int twa_apply(const struct twa_apply_opts *o, const struct twa_plan *plan,
 		if (r < 0)
 			goto out;
 		r = twa_state_lock(&st, err);
+		if (r == 0)
+			r = refuse_if_marked(&st, err);
 		if (r < 0)
 			goto out;
 	}
@@ -476,7 +611,9 @@ static int rollback_persist_load(const struct twa_apply_opts *o,
 {
 	int r;
 
-	persist_path(o, res->persist_path, sizeof(res->persist_path));
+	r = persist_path(o, res->persist_path, sizeof(res->persist_path), err);
+	if (r < 0)
+		return r;
 	/* Never write where an edited snapshot points: only our file. */
 	if (strcmp(snap->persist_path, res->persist_path))
 		return twa_err_set(err, -EBADMSG,
@@ -488,6 +625,11 @@ static int rollback_persist_load(const struct twa_apply_opts *o,
 	p->changed = snap->persist_existed ?
 		     !p->existed || strcmp(p->old.buf, snap->persist_content) :
 		     p->existed;
+	/* Parsed already; checked again where it is about to become a file. */
+	if (p->changed && snap->persist_existed)
+		return twa_persist_content_check(snap->persist_content,
+						 strlen(snap->persist_content),
+						 snap->persist_path, err);
 	return 0;
 }
 
@@ -516,7 +658,7 @@ static int read_snapshot_keys(const struct twa_apply_opts *o,
 	for (i = 0; i < snap->n; i++) {
 		const struct twa_snapshot_value *v = &snap->values[i];
 		enum twa_change_state cs;
-		char cur[4096];
+		char cur[TWA_SYSCTL_VALUE_SIZE + 1];
 
 		r = twa_sysctl_read(o->proc_root, v->key, cur, sizeof(cur), err);
 		if (r < 0)
@@ -542,13 +684,26 @@ static int read_snapshot_keys(const struct twa_apply_opts *o,
  * commit snap's values and persisted file. */
 static int rollback_commit(const struct twa_apply_opts *o, struct twa_state *st,
 			   const struct twa_snapshot *snap, const struct persist *p,
-			   struct twa_apply_result *res, struct twa_err *err)
+			   const char *reuse_undo, struct twa_apply_result *res,
+			   struct twa_err *err)
 {
+	struct commit_what w = {
+		NULL, snap->id, p->changed, snap->persist_existed ? snap->persist_content : NULL,
+		snap->persist_existed ? strlen(snap->persist_content) : 0,
+	};
 	struct twa_snapshot undo;
 	char now[32];
 	int r;
 
 	twa_snapshot_init(&undo);
+	/* Finishing an interrupted rollback: its undo snapshot holds the
+	 * values from before it began, so it stays the undo. */
+	if (reuse_undo[0] && twa_state_load(st, reuse_undo, &undo, NULL) == 0) {
+		twa_snapshot_release(&undo);
+		twa_strlcpy(res->snapshot, reuse_undo, sizeof(res->snapshot));
+		return commit(o, st, &w, res, err);
+	}
+	twa_snapshot_release(&undo);
 	twa_time_rfc3339(now, sizeof(now));
 	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap->host,
 			   o->netns ? o->netns : snap->netns, snap->profile, now, res) < 0) {
@@ -562,12 +717,38 @@ static int rollback_commit(const struct twa_apply_opts *o, struct twa_state *st,
 		r = twa_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
-	r = commit(o, st, &undo, res, p->changed,
-		   snap->persist_existed ? snap->persist_content : NULL,
-		   snap->persist_existed ? strlen(snap->persist_content) : 0, err);
+	w.snap = &undo;
+	r = commit(o, st, &w, res, err);
 out:
 	twa_snapshot_release(&undo);
 	return r;
+}
+
+/*
+ * An interrupted rollback (its mark is there) decides what --last means:
+ * finish it (the snapshot it was restoring, reusing its undo snapshot).
+ * Its undo snapshot may be rolled back too (back to before it began);
+ * any other snapshot is refused (-EAGAIN) until one of those is done.
+ */
+static int rollback_resume(struct twa_state *st, const char **id, char *target,
+			   char *reuse_undo, size_t size, struct twa_err *err)
+{
+	char undo[64];
+	int r = twa_state_rollback_mark(st, undo, target, size, err);
+
+	reuse_undo[0] = '\0';
+	if (r <= 0)
+		return r;
+	if (!*id || !strcmp(*id, target)) {
+		*id = target;
+		twa_strlcpy(reuse_undo, undo, size);
+		return 0;
+	}
+	if (!strcmp(*id, undo))
+		return 0;
+	return twa_err_set(err, -EAGAIN,
+			   "a rollback of %s was interrupted: finish it with 'twadvise rollback --last' (or undo it with 'twadvise rollback %s') first",
+			   target, undo);
 }
 
 int twa_rollback(const struct twa_apply_opts *o, const char *id,
@@ -577,6 +758,7 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	struct twa_state st = { .lock_fd = -1 };
 	struct persist p = { .old = STRBUF_INIT };
 	struct strbuf drift = STRBUF_INIT;
+	char target[64], reuse_undo[64];
 	size_t pending = 0;
 	int r;
 
@@ -586,6 +768,9 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	if (r < 0)
 		goto out;
 	r = twa_state_lock(&st, err);
+	if (r < 0)
+		goto out;
+	r = rollback_resume(&st, &id, target, reuse_undo, sizeof(target), err);
 	if (r < 0)
 		goto out;
 	r = load_snapshot(&st, id, &snap, err);
@@ -615,7 +800,7 @@ int twa_rollback(const struct twa_apply_opts *o, const char *id,
 	r = check_writable(o, res, err);
 	if (r < 0)
 		goto out;
-	r = rollback_commit(o, &st, &snap, &p, res, err);
+	r = rollback_commit(o, &st, &snap, &p, reuse_undo, res, err);
 out:
 	twa_state_close(&st);
 	twa_snapshot_release(&snap);

@@ -9,6 +9,7 @@
 #include "advisor/util/err.h"
 #include "advisor/facts/facts.h"
 #include "advisor/apply/plan.h"
+#include "advisor/facts/sysctl_key.h"
 
 struct twa_apply_opts {
 	const char *proc_root;	/* /proc/sys under it (tests); NULL: live */
@@ -28,13 +29,13 @@ struct twa_apply_opts {
 
 struct twa_applied {
 	char key[96];
-	char from[256];
-	char to[256];
+	char from[TWA_SYSCTL_VALUE_SIZE];
+	char to[TWA_SYSCTL_VALUE_SIZE];
 	enum twa_change_state state;	/* before the operation */
 	bool written;
 	/* rollback, state DRIFTED: what the snapshot's operation wrote (the
 	 * key now has from instead). */
-	char expected[256];
+	char expected[TWA_SYSCTL_VALUE_SIZE];
 };
 
 struct twa_apply_result {

@@ -31,7 +31,7 @@ struct conf_file {
 
 struct setting {
 	char key[96];
-	char value[256];
+	char value[TWA_SYSCTL_VALUE_SIZE];
 	char file[512];
 };
 

@@ -78,8 +78,10 @@ int twa_plan_from_findings(const struct twa_facts *f,
 				continue;
 			memset(&c, 0, sizeof(c));
 			twa_strlcpy(c.key, ch->key, sizeof(c.key));
-			twa_strlcpy(c.from, cur, sizeof(c.from));
-			twa_strlcpy(c.to, ch->to, sizeof(c.to));
+			if (twa_sysctl_value_copy(c.from, sizeof(c.from), cur) < 0 ||
+			    twa_sysctl_value_copy(c.to, sizeof(c.to), ch->to) < 0)
+				return twa_err_set(err, -EFBIG, "plan: %s: value longer than %d bytes",
+						   ch->key, TWA_SYSCTL_VALUE_MAX);
 			twa_strlcpy(c.rule, fd->rule, sizeof(c.rule));
 			twa_strlcpy(c.reason, fd->summary, sizeof(c.reason));
 			r = plan_add(p, &c);
@@ -112,7 +114,7 @@ void twa_plan_fingerprint(const struct twa_plan *p, bool use_to, char *out,
 	if (sorted)
 		qsort(sorted, p->n, sizeof(*sorted), cmp_change);
 	for (i = 0; sorted && i < p->n; i++) {
-		char v[260];
+		char v[TWA_SYSCTL_VALUE_SIZE];
 
 		twa_sysctl_value_normalize(use_to ? sorted[i]->to : sorted[i]->from, v,
 					   sizeof(v));
@@ -199,6 +201,19 @@ int twa_plan_check_value(const char *key, const char *value, struct twa_err *err
 	return 0;
 }
 
+/* rule and reason are shown, never written to a file: any text (UTF-8
+ * too) but one line without control characters. */
+static int one_line(const char *text, struct twa_err *err)
+{
+	size_t i;
+
+	for (i = 0; text[i]; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			return twa_err_set(err, -EINVAL, "rule or reason has a control character at byte %zu",
+					   i + 1);
+	return 0;
+}
+
 static int changes_from_json(json_object *list, const char *file, void *rec,
 			     struct twa_err *err)
 {
@@ -223,7 +238,8 @@ static int changes_from_json(json_object *list, const char *file, void *rec,
 			return r;
 		if (twa_sysctl_key_check(c.key, err) < 0 ||
 		    twa_sysctl_value_check(c.from, err) < 0 ||
-		    twa_plan_check_value(c.key, c.to, err) < 0) {
+		    twa_plan_check_value(c.key, c.to, err) < 0 ||
+		    one_line(c.rule, err) < 0 || one_line(c.reason, err) < 0) {
 			twa_err_prefix(err, "%s: %s", file, path);
 			return twa_err_recode(err, -EBADMSG);
 		}
@@ -249,6 +265,27 @@ static const struct twa_json_field plan_fields[] = {
 	{ 0 },
 };
 
+/* The plan's own fields reach the persisted file's header and messages:
+ * one printable line each, like values. */
+static int plan_fields_check(const struct twa_plan *p, const char *file,
+			     struct twa_err *err)
+{
+	const struct {
+		const char *name, *text;
+	} f[] = {
+		{ "host", p->host }, { "netns", p->netns }, { "profile", p->profile },
+		{ "created", p->created }, { "fingerprint", p->fingerprint },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (twa_text_line_check(f[i].text, TWA_SYSCTL_VALUE_MAX, err) < 0) {
+			twa_err_prefix(err, "%s: %s", file, f[i].name);
+			return twa_err_recode(err, -EBADMSG);
+		}
+	return 0;
+}
+
 int twa_plan_parse(const char *buf, size_t len, const char *file,
 		   struct twa_plan *p, struct twa_err *err)
 {
@@ -265,6 +302,8 @@ int twa_plan_parse(const char *buf, size_t len, const char *file,
 		r = twa_err_set_at(err, -EBADMSG, file, 0, 0, "a plan is a JSON object");
 	else if ((r = twa_json_check_schema(o, file, "plan", TWA_PLAN_SCHEMA, err)) >= 0)
 		r = twa_json_dispatch(o, plan_fields, file, "plan", p, err);
+	if (r >= 0)
+		r = plan_fields_check(p, file, err);
 	json_object_put(o);
 	return r < 0 ? r : 0;
 }
@@ -293,7 +332,7 @@ int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 	strbuf_addf(out, "plan for %s (%s), profile %s: %zu change%s\n", p->host, p->netns,
 		    p->profile, p->n, p->n == 1 ? "" : "s");
 	for (i = 0; i < p->n; i++) {
-		char from[256], to[256];
+		char from[TWA_SYSCTL_VALUE_SIZE], to[TWA_SYSCTL_VALUE_SIZE];
 
 		twa_sysctl_value_display(p->changes[i].from, from, sizeof(from));
 		twa_sysctl_value_display(p->changes[i].to, to, sizeof(to));

@@ -11,6 +11,7 @@
 #include "advisor/util/err.h"
 #include "advisor/facts/facts.h"
 #include "advisor/rules/findings.h"
+#include "advisor/facts/sysctl_key.h"
 
 #define TWA_PLAN_SCHEMA "twadvise.plan/1"
 #define TWA_PLAN_MAX_BYTES (1u << 20)
@@ -18,8 +19,8 @@
 
 struct twa_plan_change {
 	char key[96];
-	char from[256];		/* the value when the plan was made */
-	char to[256];
+	char from[TWA_SYSCTL_VALUE_SIZE];		/* the value when the plan was made */
+	char to[TWA_SYSCTL_VALUE_SIZE];
 	char rule[48];
 	char reason[512];
 };

@@ -12,6 +12,8 @@
 #include "advisor/util/parse.h"
 #include "advisor/facts/record.h"
 #include "advisor/facts/sysctl_key.h"
+#include "advisor/apply/plan.h"
+#include "advisor/apply/sysctl_conf.h"
 
 void twa_snapshot_init(struct twa_snapshot *s)
 {
@@ -31,7 +33,7 @@ int twa_snapshot_add(struct twa_snapshot *s, const char *key, const char *value)
 {
 	struct twa_snapshot_value *v;
 
-	if (s->n >= TWA_SNAPSHOT_MAX_KEYS)
+	if (s->n >= TWA_SNAPSHOT_MAX_KEYS || strlen(value) > TWA_SYSCTL_VALUE_MAX)
 		return -E2BIG;
 	v = realloc(s->values, (s->n + 1) * sizeof(*v));
 	if (!v)
@@ -39,21 +41,21 @@ int twa_snapshot_add(struct twa_snapshot *s, const char *key, const char *value)
 	s->values = v;
 	v = &v[s->n++];
 	twa_strlcpy(v->key, key, sizeof(v->key));
-	twa_strlcpy(v->value, value, sizeof(v->value));
+	twa_sysctl_value_copy(v->value, sizeof(v->value), value);	/* fits: checked above */
 	v->has_written = false;
 	v->written[0] = '\0';
 	return 0;
 }
 
-void twa_snapshot_set_written(struct twa_snapshot *s, const char *written)
+int twa_snapshot_set_written(struct twa_snapshot *s, const char *written)
 {
 	struct twa_snapshot_value *v;
 
 	if (!s->n)
-		return;
+		return -EINVAL;
 	v = &s->values[s->n - 1];
 	v->has_written = true;
-	twa_strlcpy(v->written, written, sizeof(v->written));
+	return twa_sysctl_value_copy(v->written, sizeof(v->written), written);
 }
 
 int twa_snapshot_set_persist(struct twa_snapshot *s, const char *path,
@@ -157,6 +159,16 @@ static const struct twa_json_field persist_fields[] = {
 static int snapshot_check(const struct twa_snapshot *s, const char *file,
 			  struct twa_err *err)
 {
+	const char *const text[] = { s->created, s->host, s->netns, s->profile,
+				      s->plan_fingerprint, s->rolls_back };
+	size_t i;
+
+	/* One printable line each: they reach file headers and messages. */
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		if (twa_text_line_check(text[i], TWA_SYSCTL_VALUE_MAX, err) < 0) {
+			twa_err_prefix(err, "%s", file);
+			return twa_err_recode(err, -EBADMSG);
+		}
 	if (!twa_snapshot_id_valid(s->id))
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0,
 				      "bad snapshot id '%.64s'", s->id);
@@ -189,14 +201,14 @@ static int values_from_json(json_object *vals, const char *file,
 			return r;
 		if (twa_sysctl_key_check(v.key, err) < 0 ||
 		    twa_sysctl_value_check(v.value, err) < 0 ||
-		    (v.has_written && twa_sysctl_value_check(v.written, err) < 0)) {
+		    (v.has_written && twa_plan_check_value(v.key, v.written, err) < 0)) {
 			twa_err_prefix(err, "%s: %s", file, path);
 			return twa_err_recode(err, -EBADMSG);
 		}
 		if ((r = twa_snapshot_add(s, v.key, v.value)) < 0)
 			return twa_err_set(err, r, "out of memory");
-		if (v.has_written)
-			twa_snapshot_set_written(s, v.written);
+		if (v.has_written && twa_snapshot_set_written(s, v.written) < 0)
+			return twa_err_set(err, -EBADMSG, "%s: written: too long", path);
 	}
 	return 0;
 }
@@ -221,9 +233,20 @@ static int persist_from_json(json_object *p, const char *file,
 		    strlen(json_object_get_string(content)) != clen)
 			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
 					      "persist.content too large or contains NUL");
+		/* Rollback writes it back verbatim: the same grammar as any
+		 * file twadvise writes, checked again before the write. */
+		if (twa_persist_content_check(json_object_get_string(content), clen, file,
+					      err) < 0) {
+			twa_err_prefix(err, "persist.content");
+			return -EBADMSG;
+		}
 		s->persist_content = strdup(json_object_get_string(content));
 		if (!s->persist_content)
 			return twa_err_set(err, -ENOMEM, "out of memory");
+	}
+	if (twa_text_line_check(s->persist_path, sizeof(s->persist_path) - 1, err) < 0) {
+		twa_err_prefix(err, "%s: persist.path", file);
+		return twa_err_recode(err, -EBADMSG);
 	}
 	if (s->persist_existed != (s->persist_content != NULL))
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0,

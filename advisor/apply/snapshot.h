@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "advisor/util/err.h"
+#include "advisor/facts/sysctl_key.h"
 
 #define TWA_SNAPSHOT_SCHEMA "twadvise.snapshot/1"
 #define TWA_SNAPSHOT_MAX_BYTES (2u << 20)
@@ -17,11 +18,11 @@
 
 struct twa_snapshot_value {
 	char key[96];
-	char value[256];	/* before the operation: what rollback restores */
+	char value[TWA_SYSCTL_VALUE_SIZE];	/* before the operation: what rollback restores */
 	/* What the operation set the key to ("written" in JSON). Snapshots of
 	 * twadvise before 0.2 lack it: rollback cannot check drift then. */
 	bool has_written;
-	char written[256];
+	char written[TWA_SYSCTL_VALUE_SIZE];
 };
 
 struct twa_snapshot {
@@ -44,9 +45,10 @@ struct twa_snapshot {
 
 void twa_snapshot_init(struct twa_snapshot *s);
 void twa_snapshot_release(struct twa_snapshot *s);
+/* -E2BIG for a value longer than TWA_SYSCTL_VALUE_MAX (never cut). */
 int twa_snapshot_add(struct twa_snapshot *s, const char *key, const char *value);
 /* Record what the operation writes to the last key added. */
-void twa_snapshot_set_written(struct twa_snapshot *s, const char *written);
+int twa_snapshot_set_written(struct twa_snapshot *s, const char *written);
 int twa_snapshot_set_persist(struct twa_snapshot *s, const char *path,
 			     const char *content, size_t len);
 

@@ -3,6 +3,7 @@
 #include "advisor/apply/state.h"
 
 #include <dirent.h>
+#include <libgen.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -51,6 +52,26 @@ static int check_dir(const char *dir, bool create, struct twa_err *err)
 	return 0;
 }
 
+/* Every directory above the state directory must be one no other user
+ * can change (twa_dir_check_trusted): otherwise one who can write a
+ * parent could exchange the state directory for theirs mid-operation. */
+static int check_parent(const char *dir, struct twa_err *err)
+{
+	char parent[sizeof(((struct twa_state *)0)->dir)];
+	int r;
+
+	twa_strlcpy(parent, dir, sizeof(parent));
+	twa_strlcpy(parent, dirname(parent), sizeof(parent));
+	r = twa_dir_check_trusted(parent, err);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return twa_err_set_at(err, r, dir, 0, 0,
+				      "cannot create the state directory: %s does not exist or is not a directory",
+				      parent);
+	if (r < 0)
+		twa_err_prefix(err, "state directory %s", dir);
+	return r;
+}
+
 int twa_state_open(struct twa_state *s, const char *dir, bool create,
 		   struct twa_err *err)
 {
@@ -60,6 +81,9 @@ int twa_state_open(struct twa_state *s, const char *dir, bool create,
 	s->lock_fd = -1;
 	twa_strlcpy(s->dir, dir ? dir : TWA_STATE_DIR_DEFAULT, sizeof(s->dir));
 	snprintf(s->snapdir, sizeof(s->snapdir), "%s/snapshots", s->dir);
+	r = check_parent(s->dir, err);
+	if (r < 0)
+		return r;
 	r = check_dir(s->dir, create, err);
 	if (r < 0)
 		return r;
@@ -93,7 +117,57 @@ int twa_state_lock(struct twa_state *s, struct twa_err *err)
 		/* The pid is only a hint in messages. */
 	}
 	s->lock_fd = fd;
+	/* Under the lock no one else is writing: what a killed apply or
+	 * rollback left half-written goes. */
+	twa_stale_tmp_clean(s->snapdir, ".json");
+	twa_stale_tmp_clean(s->dir, TWA_ROLLBACK_MARK);
 	return 0;
+}
+
+static void mark_path(const struct twa_state *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", s->dir, TWA_ROLLBACK_MARK);
+}
+
+int twa_state_mark_rollback(struct twa_state *s, const char *undo, const char *target,
+			    struct twa_err *err)
+{
+	char path[700], text[160];
+
+	mark_path(s, path, sizeof(path));
+	snprintf(text, sizeof(text), "%s %s\n", undo, target);
+	return twa_file_replace(path, text, strlen(text), 0600, err);
+}
+
+int twa_state_clear_rollback_mark(struct twa_state *s, struct twa_err *err)
+{
+	char path[700];
+
+	mark_path(s, path, sizeof(path));
+	return twa_file_remove(path, err);
+}
+
+int twa_state_rollback_mark(struct twa_state *s, char *undo, char *target, size_t size,
+			    struct twa_err *err)
+{
+	struct strbuf buf = STRBUF_INIT;
+	char path[700], a[64], b[64];
+	bool exists;
+	int r;
+
+	mark_path(s, path, sizeof(path));
+	r = twa_file_read(path, 256, &buf, &exists, err);
+	if (r == 0 && exists &&
+	    (sscanf(buf.buf, "%63s %63s", a, b) != 2 || !twa_snapshot_id_valid(a) ||
+	     !twa_snapshot_id_valid(b)))
+		r = twa_err_set_at(err, -EBADMSG, path, 0, 0,
+				   "not a rollback mark (remove it once the host is as you want it)");
+	if (r == 0 && exists) {
+		snprintf(undo, size, "%s", a);
+		snprintf(target, size, "%s", b);
+	}
+	strbuf_release(&buf);
+	return r < 0 ? r : exists;
 }
 
 void twa_state_close(struct twa_state *s)

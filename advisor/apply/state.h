@@ -19,13 +19,30 @@ struct twa_state {
 /*
  * Open (and with create, make: mode 0700) the state directory and its
  * snapshots/ subdirectory. Refused with -EACCES when either is a symlink,
- * is not owned by the caller, or is writable by group or others.
+ * is not owned by the caller, or is writable by group or others, or when
+ * any directory above it could be changed by another user
+ * (twa_dir_check_trusted: a symlink, owned by neither root nor us, or
+ * writable by others without the sticky bit).
  */
 int twa_state_open(struct twa_state *s, const char *dir, bool create,
 		   struct twa_err *err);
 /* Exclusive lock for an apply or rollback; -EAGAIN when another holds it. */
 int twa_state_lock(struct twa_state *s, struct twa_err *err);
 void twa_state_close(struct twa_state *s);
+
+/*
+ * The rollback mark: written before a rollback's first write, removed once
+ * it is done (or cleanly undone). It names the rollback's undo snapshot and
+ * the snapshot being restored, so that after a kill `rollback --last`
+ * finishes that rollback instead of undoing it half way.
+ */
+#define TWA_ROLLBACK_MARK "rollback-in-progress"
+int twa_state_mark_rollback(struct twa_state *s, const char *undo, const char *target,
+			    struct twa_err *err);
+int twa_state_clear_rollback_mark(struct twa_state *s, struct twa_err *err);
+/* 1 with undo and target filled when a mark is there, 0 when not. */
+int twa_state_rollback_mark(struct twa_state *s, char *undo, char *target, size_t size,
+			    struct twa_err *err);
 
 /* Write snapshot s (its id names the file) atomically, mode 0600. */
 int twa_state_save(struct twa_state *s, const struct twa_snapshot *snap,

@@ -92,6 +92,8 @@ int twa_sysctl_conf_replay(const char *text, size_t len, const char *file,
 struct collect {
 	struct twa_conf_setting *v;
 	size_t n;
+	const char *file;
+	struct twa_err *err;
 };
 
 static int collect_setting(const char *key, const char *value, unsigned line,
@@ -100,7 +102,11 @@ static int collect_setting(const char *key, const char *value, unsigned line,
 	struct collect *c = ctx;
 	size_t i;
 
-	(void)line;
+	/* Kept whole or refused: a cut key would merge two settings. */
+	if (strlen(key) > TWA_SYSCTL_KEY_MAX || strlen(value) > TWA_SYSCTL_VALUE_MAX)
+		return twa_err_set_at(c->err, -EBADMSG, c->file, line, 1,
+				      "key or value too long (at most %d and %d bytes)",
+				      TWA_SYSCTL_KEY_MAX, TWA_SYSCTL_VALUE_MAX);
 	for (i = 0; i < c->n && strcmp(c->v[i].key, key); i++)
 		;
 	if (i == c->n) {
@@ -112,7 +118,7 @@ static int collect_setting(const char *key, const char *value, unsigned line,
 		c->n++;
 		twa_strlcpy(c->v[i].key, key, sizeof(c->v[i].key));
 	}
-	twa_strlcpy(c->v[i].value, value, sizeof(c->v[i].value));
+	twa_sysctl_value_copy(c->v[i].value, sizeof(c->v[i].value), value);	/* fits */
 	return 0;
 }
 
@@ -120,7 +126,7 @@ int twa_sysctl_conf_settings(const char *text, size_t len, const char *file,
 			     struct twa_conf_setting **ret, size_t *ret_n,
 			     struct twa_err *err)
 {
-	struct collect c = { NULL, 0 };
+	struct collect c = { NULL, 0, file, err };
 	int r = twa_sysctl_conf_parse(text, len, file, collect_setting, &c, err);
 
 	if (r < 0) {
@@ -132,20 +138,103 @@ int twa_sysctl_conf_settings(const char *text, size_t len, const char *file,
 	return 0;
 }
 
-int twa_persist_render(const char *profile, const char *snapshot,
-		       const char *date, const struct twa_conf_setting *v,
-		       size_t n, struct strbuf *out)
+/* A header field: text from a plan or snapshot never starts a line of its
+ * own (a newline or any control character comes out as \xNN). */
+static void header_field(struct strbuf *out, const char *label, const char *text)
 {
 	size_t i;
 
+	strbuf_addf(out, "# %s: ", label);
+	for (i = 0; text[i] && i < 256; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			strbuf_addch(out, (char)c);
+		else
+			strbuf_addf(out, "\\x%02x", c);
+	}
+	strbuf_addch(out, '\n');
+}
+
+static bool is_named(const char *key, const char *const *named, size_t n_named)
+{
+	size_t i;
+
+	for (i = 0; i < n_named; i++)
+		if (!strcmp(named[i], key))
+			return true;
+	return false;
+}
+
+/* One setting the persisted file may hold: a key of the grammar that the
+ * plan or snapshot names, a value of the grammar. */
+static int setting_check(const struct twa_conf_setting *v, const char *const *named,
+			 size_t n_named, struct twa_err *err)
+{
+	if (twa_sysctl_key_check(v->key, err) < 0 || twa_sysctl_value_check(v->value, err) < 0) {
+		twa_err_prefix(err, "refusing to write %.96s to the persisted file", v->key);
+		return twa_err_recode(err, -EINVAL);
+	}
+	if (!is_named(v->key, named, n_named))
+		return twa_err_set(err, -EINVAL,
+				   "refusing to write %s to the persisted file: neither the plan nor the snapshot names it",
+				   v->key);
+	return 0;
+}
+
+int twa_persist_render(const char *profile, const char *snapshot,
+		       const char *date, const struct twa_conf_setting *v,
+		       size_t n, const char *const *named, size_t n_named,
+		       struct strbuf *out, struct twa_err *err)
+{
+	size_t i;
+	int r;
+
 	strbuf_addstr(out, "# Written by twadvise: do not edit by hand.\n"
 			   "# 'twadvise rollback' restores the previous content of this file.\n");
-	strbuf_addf(out, "# profile: %s\n# snapshot: %s\n# date: %s\n", profile, snapshot, date);
+	header_field(out, "profile", profile);
+	header_field(out, "snapshot", snapshot);
+	header_field(out, "date", date);
 	for (i = 0; i < n; i++) {
-		char value[256];
+		char value[TWA_SYSCTL_VALUE_SIZE];
 
+		r = setting_check(&v[i], named, n_named, err);
+		if (r < 0)
+			return r;
 		twa_sysctl_value_display(v[i].value, value, sizeof(value));
 		strbuf_addf(out, "%s = %s\n", v[i].key, value);
 	}
-	return strbuf_failed(out) ? -ENOMEM : 0;
+	return strbuf_failed(out) ? twa_err_set(err, -ENOMEM, "out of memory") : 0;
+}
+
+struct content_ctx {
+	const char *file;
+	struct twa_err *err;
+};
+
+static int content_setting(const char *key, const char *value, unsigned line, void *ctx)
+{
+	const struct content_ctx *c = ctx;
+	struct twa_err e = { 0 };
+
+	if (twa_sysctl_key_check(key, &e) < 0 || twa_sysctl_value_check(value, &e) < 0)
+		return twa_err_set_at(c->err, -EBADMSG, c->file, line, 1, "%s", e.msg);
+	return 0;
+}
+
+int twa_persist_content_check(const char *text, size_t len, const char *file,
+			      struct twa_err *err)
+{
+	struct content_ctx c = { file, err };
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (ch != '\n' && ch != '\t' && (ch < 0x20 || ch > 0x7e))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "persisted file content has a control or non-ASCII byte at %zu: refusing it",
+					      i + 1);
+	}
+	return twa_sysctl_conf_parse(text, len, file, content_setting, &c, err) < 0 ? -EBADMSG : 0;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "advisor/util/err.h"
+#include "advisor/facts/sysctl_key.h"
 
 /* Called per "key = value" line with the key in dotted form. */
 typedef int (*twa_sysctl_conf_cb)(const char *key, const char *value,
@@ -34,7 +35,7 @@ struct strbuf;
 /* One setting of a persisted file. */
 struct twa_conf_setting {
 	char key[96];
-	char value[256];
+	char value[TWA_SYSCTL_VALUE_SIZE];
 };
 
 /* The settings of sysctl.d text, last one per key, in first-seen order.
@@ -44,10 +45,20 @@ int twa_sysctl_conf_settings(const char *text, size_t len, const char *file,
 			     struct twa_err *err);
 
 /* twadvise's persisted file: a header naming the profile, snapshot and
- * date, then "key = value" for each setting. -ENOMEM when out has failed
- * (strbuf_failed): its text is then incomplete and must not be written. */
+ * date (escaped: a newline in them cannot start a line), then "key = value"
+ * for each setting. Every setting must be a key of the grammar that named
+ * lists (the plan's keys and those of the file it replaces) and a value of
+ * the grammar, or nothing is rendered: -EINVAL in err. -ENOMEM when out
+ * has failed: its text is then incomplete and must not be written. */
 int twa_persist_render(const char *profile, const char *snapshot,
 		       const char *date, const struct twa_conf_setting *v,
-		       size_t n, struct strbuf *out);
+		       size_t n, const char *const *named, size_t n_named,
+		       struct strbuf *out, struct twa_err *err);
+
+/* Content that may be restored as the persisted file: printable ASCII,
+ * tabs and newlines only, every line blank, a comment or "key = value"
+ * of the key and value grammar. -EBADMSG at file:line otherwise. */
+int twa_persist_content_check(const char *text, size_t len, const char *file,
+			      struct twa_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "advisor/facts/addr.h"
 #include "advisor/facts/tcpstate.h"
+#include "advisor/facts/sysctl_key.h"
 
 #define TWA_FACTS_SCHEMA "twadvise.facts/1"
 
@@ -203,8 +204,8 @@ int twa_history_state_from_name(const char *name, enum twa_history_state *ret);
 /* Boot-time truth for the keys twadvise persists (sysctl.d scan). */
 struct twa_boot_override {
 	char key[96];
-	char ours[256];		/* value in our persisted file */
-	char theirs[256];	/* value that wins at boot */
+	char ours[TWA_SYSCTL_VALUE_SIZE];		/* value in our persisted file */
+	char theirs[TWA_SYSCTL_VALUE_SIZE];	/* value that wins at boot */
 	char file[512];		/* the file it comes from */
 };
 

@@ -44,12 +44,13 @@ bool twa_sysctl_key_valid(const char *key)
 	return twa_sysctl_key_check(key, NULL) == 0;
 }
 
-int twa_sysctl_value_check(const char *value, struct twa_err *err)
+int twa_text_line_check(const char *value, size_t max, struct twa_err *err)
 {
 	size_t i, len = strlen(value);
 
-	if (len > TWA_SYSCTL_VALUE_MAX)
-		return twa_err_set(err, -EINVAL, "value too long (%zu bytes)", len);
+	if (len > max)
+		return twa_err_set(err, -EINVAL, "value too long (%zu bytes, at most %zu)",
+				   len, max);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)value[i];
 
@@ -60,6 +61,24 @@ int twa_sysctl_value_check(const char *value, struct twa_err *err)
 					   "value has a control or non-ASCII character at byte %zu",
 					   i + 1);
 	}
+	return 0;
+}
+
+int twa_sysctl_value_check(const char *value, struct twa_err *err)
+{
+	return twa_text_line_check(value, TWA_SYSCTL_VALUE_MAX, err);
+}
+
+int twa_sysctl_value_copy(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size) {
+		if (size)
+			dst[0] = '\0';
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
 	return 0;
 }
 
@@ -103,13 +122,37 @@ void twa_sysctl_value_normalize(const char *in, char *out, size_t size)
 	out[o] = '\0';
 }
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* The next word of a value: *p moves past it and the blanks before it. */
+static size_t next_word(const char **p, const char **word)
+{
+	size_t n = 0;
+
+	while (is_blank(**p))
+		(*p)++;
+	*word = *p;
+	while ((*p)[n] && !is_blank((*p)[n]))
+		n++;
+	*p += n;
+	return n;
+}
+
+/* Word by word, so values of any length compare whole (no buffer). */
 bool twa_sysctl_value_equal(const char *a, const char *b)
 {
-	char na[4096], nb[4096];
+	for (;;) {
+		const char *wa, *wb;
+		size_t na = next_word(&a, &wa), nb = next_word(&b, &wb);
 
-	twa_sysctl_value_normalize(a, na, sizeof(na));
-	twa_sysctl_value_normalize(b, nb, sizeof(nb));
-	return !strcmp(na, nb);
+		if (na != nb || memcmp(wa, wb, na))
+			return false;
+		if (!na)
+			return true;
+	}
 }
 
 void twa_sysctl_value_display(const char *in, char *out, size_t size)

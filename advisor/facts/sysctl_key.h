@@ -9,7 +9,12 @@
 #include "advisor/util/err.h"
 
 #define TWA_SYSCTL_KEY_MAX 95
-#define TWA_SYSCTL_VALUE_MAX 255
+/* The longest value: the kernel takes at most a page less one byte from
+ * one write to /proc/sys (proc_do_large_bitmap, proc_dostring), and
+ * twadvise writes the value and a newline. Every value buffer is
+ * TWA_SYSCTL_VALUE_SIZE; a longer value is an error, never cut. */
+#define TWA_SYSCTL_VALUE_MAX 4094
+#define TWA_SYSCTL_VALUE_SIZE (TWA_SYSCTL_VALUE_MAX + 1)
 
 /* A key twadvise may touch: dot-separated segments of [a-z0-9_-], under
  * "net.", at most TWA_SYSCTL_KEY_MAX bytes. No '/', "..", NUL or empty
@@ -21,6 +26,14 @@ int twa_sysctl_key_check(const char *key, struct twa_err *err);
 /* A value that may be written: printable ASCII and tabs only, no newline
  * or control character, at most TWA_SYSCTL_VALUE_MAX bytes. */
 int twa_sysctl_value_check(const char *value, struct twa_err *err);
+
+/* Copy a value into a TWA_SYSCTL_VALUE_SIZE-or-larger buffer: -E2BIG
+ * (dst "") when it does not fit, so no value is ever cut. */
+int twa_sysctl_value_copy(char *dst, size_t size, const char *src);
+
+/* A line of text that may reach a file's header or comment: printable
+ * ASCII and tabs, no newline or control character, at most max bytes. */
+int twa_text_line_check(const char *text, size_t max, struct twa_err *err);
 
 /* "net.ipv4.tcp_tw_reuse" -> "net/ipv4/tcp_tw_reuse". The key must be valid. */
 int twa_sysctl_key_to_path(const char *key, char *buf, size_t size);

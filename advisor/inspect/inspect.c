@@ -24,7 +24,7 @@ static int read_sysctls(const char *root, struct twa_facts *f,
 			struct twa_err *err)
 {
 	const struct twa_sysctl_def *d;
-	char value[4096];
+	char value[TWA_SYSCTL_VALUE_SIZE + 1];
 
 	for (d = twa_sysctl_defs; d->key; d++) {
 		int r = twa_sysctl_read(root, d->key, value, sizeof(value), NULL);

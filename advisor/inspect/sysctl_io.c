@@ -29,6 +29,32 @@ static int sysctl_path(const char *root, const char *key, char *buf,
 	return 0;
 }
 
+/* Read the whole value: -EFBIG when it (and its newline) does not fit. */
+static ssize_t read_value(int fd, char *buf, size_t size)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	for (;;) {
+		char extra;
+
+		if (off + 1 >= size) {
+			do
+				n = read(fd, &extra, 1);
+			while (n < 0 && errno == EINTR);
+			return n == 0 ? (ssize_t)off : n < 0 ? -errno : -EFBIG;
+		}
+		do
+			n = read(fd, buf + off, size - 1 - off);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return (ssize_t)off;
+		off += (size_t)n;
+	}
+}
+
 int twa_sysctl_read(const char *root, const char *key, char *buf,
 		    size_t size, struct twa_err *err)
 {
@@ -42,14 +68,15 @@ int twa_sysctl_read(const char *root, const char *key, char *buf,
 	fd = twa_file_open(path, O_RDONLY | O_NOFOLLOW, 0, NULL, NULL, err);
 	if (fd < 0)
 		return fd;
-	do
-		n = read(fd, buf, size - 1);
-	while (n < 0 && errno == EINTR);
-	r = n < 0 ? -errno : 0;
+	n = read_value(fd, buf, size);
 	close(fd);
-	if (r < 0)
-		return twa_err_set_at(err, r, path, 0, 0, "cannot read: %s",
-				      strerror(-r));
+	if (n == -EFBIG)
+		return twa_err_set_at(err, -ERANGE, path, 0, 0,	/* exit 65: data */
+				      "value longer than %zu bytes: twadvise will not cut it",
+				      size - 2);
+	if (n < 0)
+		return twa_err_set_at(err, (int)n, path, 0, 0, "cannot read: %s",
+				      strerror((int)-n));
 	buf[n] = '\0';
 	/* Normalised once here: "40000\t41999" becomes "40000 41999" in
 	 * facts, plans and snapshots alike (in place: it never grows). */
@@ -60,7 +87,7 @@ int twa_sysctl_read(const char *root, const char *key, char *buf,
 int twa_sysctl_write(const char *root, const char *key, const char *value,
 		     struct twa_err *err)
 {
-	char path[512], line[TWA_SYSCTL_VALUE_MAX + 2];
+	char path[512], line[TWA_SYSCTL_VALUE_SIZE + 1];
 	size_t len;
 	ssize_t n;
 	int fd, r;

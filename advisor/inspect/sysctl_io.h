@@ -7,7 +7,9 @@
 
 #include "advisor/util/err.h"
 
-/* Read key (validated first) into buf, trailing newline removed. root is
+/* Read key (validated first) into buf, trailing newline removed; a
+ * value that does not fit (size should be TWA_SYSCTL_VALUE_SIZE + 1, for
+ * the newline) is -ERANGE, never cut. root is
  * --proc-root: ROOT/sys/... instead of /proc/sys/... . -ENOENT when the
  * kernel has no such sysctl. */
 int twa_sysctl_read(const char *root, const char *key, char *buf,

@@ -226,7 +226,7 @@ static int check_want(struct pctx *c, const struct twa_ynode *val,
 		return at(c, val, "%s: min_size needs a value to propose (e.g. value: \"10000 65535\")",
 			  d->key);
 	if (w->has & TWA_WANT_VALUE) {
-		char proposal[256];
+		char proposal[TWA_SYSCTL_VALUE_SIZE];
 		bool ok;
 
 		/* The value to propose must itself satisfy the bounds. */

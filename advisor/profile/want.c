@@ -2,6 +2,7 @@
 /* want.c - what a profile wants of one sysctl, and whether a value meets it (pure). */
 #include "advisor/profile/want.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +33,8 @@ static bool ports_contained(const struct twa_portrange *want, size_t nw,
 }
 
 /* The union of two port lists in the kernel's syntax, sorted and merged. */
-static void ports_union(const struct twa_portrange *a, size_t na,
+/* -E2BIG (out "") when the union does not fit: never a cut list. */
+static int ports_union(const struct twa_portrange *a, size_t na,
 			const struct twa_portrange *b, size_t nb, char *out,
 			size_t size)
 {
@@ -61,12 +63,15 @@ static void ports_union(const struct twa_portrange *a, size_t na,
 				snprintf(out + len, size - len, "%s%u", len ? "," : "", lo) :
 				snprintf(out + len, size - len, "%s%u-%u", len ? "," : "", lo, port - 1);
 
-			if (n < 0 || (size_t)n >= size - len)
-				return;
+			if (n < 0 || (size_t)n >= size - len) {
+				out[0] = '\0';
+				return -E2BIG;
+			}
 			len += (size_t)n;
 			in = false;
 		}
 	}
+	return 0;
 }
 
 int twa_want_check(const struct twa_sysctl_want *w, const char *current,
@@ -74,6 +79,7 @@ int twa_want_check(const struct twa_sysctl_want *w, const char *current,
 {
 	const struct twa_sysctl_def *d = twa_sysctl_def_find(w->key);
 	bool ok = true;
+	int r = 0;
 
 	proposal[0] = '\0';
 	if (!current) {
@@ -117,7 +123,7 @@ int twa_want_check(const struct twa_sysctl_want *w, const char *current,
 			snprintf(proposal, size, "%s", w->value);
 		} else if (!ports_contained(want, nw, have, nh)) {
 			ok = false;
-			ports_union(have, nh, want, nw, proposal, size);
+			r = ports_union(have, nh, want, nw, proposal, size);
 		}
 		free(want);
 		free(have);
@@ -127,7 +133,7 @@ int twa_want_check(const struct twa_sysctl_want *w, const char *current,
 			snprintf(proposal, size, "%s", w->value);
 	}
 	*ret_ok = ok;
-	return 0;
+	return r;
 }
 
 void twa_want_describe(const struct twa_sysctl_want *w, char *buf, size_t size)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "advisor/facts/sysctl_key.h"
 
 enum {
 	TWA_WANT_VALUE = 1 << 0,	/* exact value, or the one to propose */
@@ -17,7 +18,7 @@ enum {
 struct twa_sysctl_want {
 	char key[96];
 	unsigned has;		/* TWA_WANT_* bits */
-	char value[256];
+	char value[TWA_SYSCTL_VALUE_SIZE];
 	int64_t min, max, min_size;
 	char reason[256];
 	char origin[64];	/* the profile that set it */
@@ -26,7 +27,8 @@ struct twa_sysctl_want {
 /*
  * Does current satisfy w? *ret_ok says so; when not, proposal (size bytes)
  * gets the value to write. current NULL (absent on this kernel) is never
- * satisfied and has no proposal ("" ).
+ * satisfied and has no proposal ("" ). -E2BIG (proposal "") when the
+ * proposal would not fit in size: a list is never cut.
  */
 int twa_want_check(const struct twa_sysctl_want *w, const char *current,
 		   bool *ret_ok, char *proposal, size_t size);

@@ -144,6 +144,9 @@ int twa_finding_change(struct twa_finding *f, const char *key,
 	struct twa_change *c;
 	size_t i;
 
+	/* A value that does not fit is refused, never cut. */
+	if (strlen(from ? from : "") > TWA_SYSCTL_VALUE_MAX || strlen(to) > TWA_SYSCTL_VALUE_MAX)
+		return -E2BIG;
 	for (i = 0; i < f->n_changes; i++)
 		if (!strcmp(f->changes[i].key, key))
 			break;
@@ -340,7 +343,7 @@ static int finding_from_json(json_object *x, const char *file, const char *path,
 	}
 	for (k = 0; ch && k < json_object_array_length(ch) && k < 1000; k++) {
 		json_object *c = json_object_array_get_idx(ch, k);
-		char key[96] = "", from[256] = "", to[256] = "", sub[96];
+		char key[96] = "", from[TWA_SYSCTL_VALUE_SIZE] = "", to[TWA_SYSCTL_VALUE_SIZE] = "", sub[96];
 
 		snprintf(sub, sizeof(sub), "%s.changes[%zu]", path, k);
 		if (!json_object_is_type(c, json_type_object))

@@ -10,6 +10,7 @@
 
 #include "advisor/util/err.h"
 #include "advisor/util/strbuf.h"
+#include "advisor/facts/sysctl_key.h"
 
 #define TWA_FINDINGS_SCHEMA "twadvise.findings/1"
 
@@ -48,8 +49,8 @@ struct twa_evidence {
 /* A proposed sysctl change. */
 struct twa_change {
 	char key[96];
-	char from[256];
-	char to[256];
+	char from[TWA_SYSCTL_VALUE_SIZE];
+	char to[TWA_SYSCTL_VALUE_SIZE];
 	/* Only the profile's value, not a need live evidence shows: yields to
 	 * other rules' proposals of the key (twa_findings_resolve). Not in
 	 * JSON: findings are resolved before they are written. */

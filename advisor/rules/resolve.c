@@ -124,7 +124,7 @@ static void union_lists(const struct proposal *v, size_t n, char *out, size_t si
 	twa_strlcpy(out, prop_change(&v[0])->to, size);
 	for (i = 1; i < n; i++) {
 		struct twa_sysctl_want w = { .has = TWA_WANT_VALUE };
-		char merged[256];
+		char merged[TWA_SYSCTL_VALUE_SIZE];
 		bool ok;
 
 		twa_strlcpy(w.key, prop_change(&v[i])->key, sizeof(w.key));
@@ -139,7 +139,7 @@ static void union_lists(const struct proposal *v, size_t n, char *out, size_t si
 static void supersede(struct twa_finding *f, size_t k, const struct twa_finding *owner,
 		      const char *target)
 {
-	char key[96], to[256];
+	char key[96], to[TWA_SYSCTL_VALUE_SIZE];
 
 	twa_strlcpy(key, f->changes[k].key, sizeof(key));
 	twa_strlcpy(to, f->changes[k].to, sizeof(to));
@@ -155,7 +155,7 @@ static int resolve_key(struct twa_findings *fs, const char *key)
 {
 	enum twa_resolve_kind kind = twa_resolve_kind_of(key);
 	struct proposal *v = NULL;
-	char target[256];
+	char target[TWA_SYSCTL_VALUE_SIZE];
 	size_t n = 0, i, owner = 0;
 	struct twa_finding *of;
 

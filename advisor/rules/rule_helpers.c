@@ -178,7 +178,7 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 {
 	const struct twa_sysctl_want *w = twa_profile_want(ctx->profile, key);
 	const char *cur = twa_facts_sysctl(ctx->facts, key);
-	char proposal[256], want[160], curbuf[160];
+	char proposal[TWA_SYSCTL_VALUE_SIZE], want[160], curbuf[160];
 	bool ok;
 
 	if (!w)
@@ -263,7 +263,7 @@ int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,
 	if (added) {
 		struct twa_portrange *all = NULL;
 		size_t na = 0;
-		char canon[256];
+		char canon[TWA_SYSCTL_VALUE_SIZE];
 
 		/* Write it back in the kernel's canonical, sorted form. */
 		if (twa_reserved_ports_parse(sb.buf, &all, &na, NULL) == 0) {
@@ -271,8 +271,10 @@ int rule_reserve_listeners(struct twa_finding *out, const struct twa_facts *f,
 						     .has = TWA_WANT_VALUE };
 			bool ok;
 
-			twa_strlcpy(w.value, sb.buf, sizeof(w.value));
-			twa_want_check(&w, cur ? cur : "", &ok, canon, sizeof(canon));
+			/* A list too long to keep whole is no proposal, never a cut one. */
+			if (twa_sysctl_value_copy(w.value, sizeof(w.value), sb.buf) < 0 ||
+			    twa_want_check(&w, cur ? cur : "", &ok, canon, sizeof(canon)) < 0)
+				ok = true;
 			if (!ok && canon[0])
 				r = twa_finding_change(out, "net.ipv4.ip_local_reserved_ports",
 						       cur ? cur : "", canon);

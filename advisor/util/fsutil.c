@@ -2,9 +2,11 @@
 /* fsutil.c - atomic, symlink-safe file writes and reads. */
 #include "advisor/util/fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,4 +210,112 @@ int twa_file_remove(const char *path, struct twa_err *err)
 	twa_strlcpy(dir, path, sizeof(dir));
 	twa_dir_sync(dirname(dir));
 	return 0;
+}
+
+/* May this directory lie on the way to a file twadvise trusts? Owned by
+ * root or by us, and writable by no one else unless sticky (/tmp): then
+ * no other user can rename, exchange or replace what lies below it. */
+static int trusted_dir_stat(const struct stat *st, const char *shown, struct twa_err *err)
+{
+	if (S_ISLNK(st->st_mode))
+		return twa_err_set_at(err, -EACCES, shown, 0, 0,
+				      "is a symbolic link: refusing to follow it on the way to a trusted directory");
+	if (!S_ISDIR(st->st_mode))
+		return twa_err_set_at(err, -ENOTDIR, shown, 0, 0, "is not a directory");
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return twa_err_set_at(err, -EACCES, shown, 0, 0,
+				      "is owned by uid %u, neither root nor us: that user could swap what lies below it; refusing it",
+				      (unsigned)st->st_uid);
+	if ((st->st_mode & 022) && !(st->st_mode & S_ISVTX))
+		return twa_err_set_at(err, -EACCES, shown, 0, 0,
+				      "is writable by group or others (mode %04o) and not sticky: they could swap what lies below it; refusing it",
+				      (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/* path made absolute (relative to the working directory). */
+static int absolute_path(const char *path, char *buf, size_t size, struct twa_err *err)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(buf, size, "%s", path);
+	else if (!getcwd(cwd, sizeof(cwd)))
+		return twa_err_set_at(err, -errno, path, 0, 0, "cannot resolve: %s", strerror(errno));
+	else
+		n = snprintf(buf, size, "%s/%s", cwd, path);
+	if (n < 0 || (size_t)n >= size)
+		return twa_err_set_at(err, -ENAMETOOLONG, path, 0, 0, "path too long");
+	return 0;
+}
+
+int twa_dir_check_trusted(const char *path, struct twa_err *err)
+{
+	char abs[PATH_MAX], shown[PATH_MAX], *comp, *save = NULL;
+	size_t shown_len = 0;
+	struct stat st;
+	int fd, nfd, r;
+
+	r = absolute_path(path, abs, sizeof(abs), err);
+	if (r < 0)
+		return r;
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return twa_err_set_at(err, -errno, "/", 0, 0, "%s", strerror(errno));
+	r = trusted_dir_stat(&st, "/", err);
+	for (comp = strtok_r(abs, "/", &save); comp && r == 0; comp = strtok_r(NULL, "/", &save)) {
+		shown_len += (size_t)snprintf(shown + shown_len, sizeof(shown) - shown_len, "/%s", comp);
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, ".."))
+			r = twa_err_set_at(err, -EACCES, path, 0, 0, "has a '..' component: refusing it");
+		else if ((nfd = openat(fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			r = twa_err_set_at(err, -errno, shown, 0, 0, "%s", strerror(errno));
+		else {
+			close(fd);
+			fd = nfd;
+			r = fstat(fd, &st) < 0 ? twa_err_set_at(err, -errno, shown, 0, 0, "%s",
+								  strerror(errno)) :
+						 trusted_dir_stat(&st, shown, err);
+		}
+	}
+	close(fd);
+	return r;
+}
+
+/* "<anything>STEM.tmp.<pid>.<nsec>": a temporary file of twa_file_replace. */
+static bool is_stale_tmp(const char *name, const char *stem)
+{
+	const char *t = strstr(name, ".tmp.");
+	size_t sl = strlen(stem);
+
+	if (!t || (size_t)(t - name) < sl || strncmp(t - sl, stem, sl))
+		return false;
+	for (t += 5; *t; t++)
+		if (!((*t >= '0' && *t <= '9') || *t == '.'))
+			return false;
+	return true;
+}
+
+int twa_stale_tmp_clean(const char *dir, const char *stem)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (!is_stale_tmp(de->d_name, stem) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -49,6 +49,22 @@ int twa_file_read(const char *path, size_t max, struct strbuf *out,
 /* Remove a regular file; absent is fine; a symlink is refused (-ELOOP). */
 int twa_file_remove(const char *path, struct twa_err *err);
 
+/*
+ * Walk path from / with openat(O_PATH | O_NOFOLLOW), one component at a
+ * time, and refuse (-EACCES) a symbolic link or a directory that another
+ * user could change: each must be owned by root or by us and be writable
+ * by no one else unless sticky (/tmp). Then nobody but root and us can
+ * rename, exchange or replace anything on the path while we use it. A
+ * missing component is -ENOENT, a file -ENOTDIR. Relative paths are
+ * taken from the working directory.
+ */
+int twa_dir_check_trusted(const char *path, struct twa_err *err);
+
+/* Remove what a killed twa_file_replace left in dir: regular files of
+ * ours named "...STEM.tmp.<pid>.<nsec>". Call it only under the lock that
+ * serializes the writers of those files. Returns how many were removed. */
+int twa_stale_tmp_clean(const char *dir, const char *stem);
+
 /* fsync a directory so a rename in it is durable. */
 int twa_dir_sync(const char *dir);
 

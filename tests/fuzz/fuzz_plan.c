@@ -7,8 +7,43 @@
 
 #include "advisor/util/jsonutil.h"
 #include "advisor/apply/plan.h"
+#include "advisor/apply/sysctl_conf.h"
 #include "advisor/util/strbuf.h"
 #include "fuzz.h"
+
+/* Issue 17's property: the persisted file rendered from a plan holds the
+ * plan's keys and nothing else, whatever its header fields say (header:
+ * the plan's profile, or the raw input with its newlines). */
+static void fuzz_plan_render(const struct twa_plan *p, const char *header)
+{
+	struct twa_conf_setting *v = calloc(p->n + 1, sizeof(*v)), *back = NULL;
+	const char **named = calloc(p->n + 1, sizeof(*named));
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j, n_back = 0;
+
+	FUZZ_ASSERT(v && named);
+	for (i = 0; i < p->n; i++) {
+		snprintf(v[i].key, sizeof(v[i].key), "%s", p->changes[i].key);
+		FUZZ_ASSERT(twa_sysctl_value_copy(v[i].value, sizeof(v[i].value),
+						  p->changes[i].to) == 0);
+		named[i] = p->changes[i].key;
+	}
+	FUZZ_ASSERT(twa_persist_render(header, "snap-1", p->created, v, p->n, named, p->n,
+				       &sb, NULL) == 0);
+	FUZZ_ASSERT(twa_persist_content_check(sb.buf, sb.len, "r.conf", NULL) == 0);
+	FUZZ_ASSERT(twa_sysctl_conf_settings(sb.buf, sb.len, "r.conf", &back, &n_back,
+					     NULL) == 0);
+	FUZZ_ASSERT(n_back == p->n);	/* no line more: nothing injected */
+	for (j = 0; j < n_back; j++) {
+		for (i = 0; i < p->n && strcmp(back[j].key, named[i]); i++)
+			;
+		FUZZ_ASSERT(i < p->n);	/* a key the plan names */
+	}
+	free(back);
+	free(named);
+	free(v);
+	strbuf_release(&sb);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,6 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	twa_plan_fingerprint(&p, true, fp2, sizeof(fp2));
 	FUZZ_ASSERT(!strncmp(fp, "sha256:", 7) && strlen(fp) == 71);
 	FUZZ_ASSERT(twa_plan_write_text(&p, &sb) == 0);
+	fuzz_plan_render(&p, p.profile);
+	{
+		char *raw = fuzz_cstr(data, size);
+
+		fuzz_plan_render(&p, raw);
+		free(raw);
+	}
 	strbuf_reset(&sb);
 	/* What twadvise writes, twadvise reads back unchanged. */
 	o = twa_plan_to_json(&p);

@@ -7,8 +7,55 @@
 
 #include "advisor/util/jsonutil.h"
 #include "advisor/apply/snapshot.h"
+#include "advisor/apply/sysctl_conf.h"
 #include "advisor/util/strbuf.h"
 #include "fuzz.h"
+
+/* Issue 17's property: what a rollback of this snapshot writes to the
+ * persisted file (its content, verbatim) passes the persisted-file
+ * grammar, holds only net. keys, and a file rendered from its values
+ * holds the snapshot's keys and nothing else. */
+static void fuzz_snapshot_render(const struct twa_snapshot *s)
+{
+	struct twa_conf_setting *v = calloc(s->n + 1, sizeof(*v)), *back = NULL;
+	const char **named = calloc(s->n + 1, sizeof(*named));
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j, n_back = 0;
+
+	FUZZ_ASSERT(v && named);
+	if (s->persist_content) {
+		size_t len = strlen(s->persist_content);
+
+		FUZZ_ASSERT(twa_persist_content_check(s->persist_content, len, "c", NULL) == 0);
+		FUZZ_ASSERT(twa_sysctl_conf_settings(s->persist_content, len, "c", &back,
+						     &n_back, NULL) == 0);
+		for (j = 0; j < n_back; j++)
+			FUZZ_ASSERT(twa_sysctl_key_valid(back[j].key));
+		free(back);
+		back = NULL;
+	}
+	for (i = 0; i < s->n; i++) {
+		snprintf(v[i].key, sizeof(v[i].key), "%s", s->values[i].key);
+		FUZZ_ASSERT(twa_sysctl_value_copy(v[i].value, sizeof(v[i].value),
+						  s->values[i].value) == 0);
+		named[i] = s->values[i].key;
+	}
+	if (twa_persist_render(s->profile, s->id, s->created, v, s->n, named, s->n, &sb,
+			       NULL) == 0) {
+		FUZZ_ASSERT(twa_sysctl_conf_settings(sb.buf, sb.len, "r", &back, &n_back,
+						     NULL) == 0);
+		FUZZ_ASSERT(n_back <= s->n);
+		for (j = 0; j < n_back; j++) {
+			for (i = 0; i < s->n && strcmp(back[j].key, named[i]); i++)
+				;
+			FUZZ_ASSERT(i < s->n);
+		}
+	}
+	free(back);
+	free(named);
+	free(v);
+	strbuf_release(&sb);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(!strcmp(s.operation, "apply") || !strcmp(s.operation, "rollback"));
 	FUZZ_ASSERT(s.n <= TWA_SNAPSHOT_MAX_KEYS);
 	FUZZ_ASSERT(!s.has_persist || s.persist_existed == (s.persist_content != NULL));
+	fuzz_snapshot_render(&s);
 	o = twa_snapshot_to_json(&s);
 	FUZZ_ASSERT(o);
 	FUZZ_ASSERT(twa_json_write(o, true, &sb) == 0);

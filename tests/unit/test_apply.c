@@ -1223,7 +1223,7 @@ static void test_rollback_foreign_persist_path(void **state)
 	snprintf(json, sizeof(json),
 		 "{\"schema\": \"twadvise.snapshot/1\", \"id\": \"20260101-000000-000000\", \"operation\": \"apply\","
 		 " \"values\": [{\"key\": \"net.ipv4.tcp_tw_reuse\", \"value\": \"0\"}],"
-		 " \"persist\": {\"path\": \"%s\", \"existed\": true, \"content\": \"owned\\n\"}}",
+		 " \"persist\": {\"path\": \"%s\", \"existed\": true, \"content\": \"net.ipv4.tcp_tw_reuse = 1\\n\"}}",
 		 victim);
 	plant_snapshot("20260101-000000-000000", json);
 	assert_int_equal(twa_rollback(&o, "20260101-000000-000000", &res, &err), -EBADMSG);

@@ -246,12 +246,12 @@ static const char *advice_violation(const struct twa_facts *f,
 				return snprintf(why, size, "%s proposes %s=%.64s: %.200s", fd->rule,
 						c->key, c->to, err.msg), why;
 			if (!strcmp(c->key, "net.ipv4.tcp_tw_recycle") && strcmp(c->to, "0"))
-				return snprintf(why, size, "%s proposes tcp_tw_recycle=%s", fd->rule,
+				return snprintf(why, size, "%s proposes tcp_tw_recycle=%.64s", fd->rule,
 						c->to), why;
 			if (!strcmp(c->key, "net.ipv4.tcp_fin_timeout") &&
 			    (double)f->sockets.fin_wait2_orphans < fw2_threshold(p))
 				return snprintf(why, size,
-						"%s proposes tcp_fin_timeout=%s with only %llu orphaned FIN_WAIT2 sockets (threshold %.0f)",
+						"%s proposes tcp_fin_timeout=%.64s with only %llu orphaned FIN_WAIT2 sockets (threshold %.0f)",
 						fd->rule, c->to,
 						(unsigned long long)f->sockets.fin_wait2_orphans,
 						fw2_threshold(p)), why;

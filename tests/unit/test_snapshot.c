@@ -25,10 +25,9 @@
 static const char persist_text[] =
 	"# Written by twadvise: do not edit by hand.\n"
 	"# profile: reverse-proxy\n"
-	"net.ipv4.ip_local_port_range = 10000 65535\r\n"
+	"net.ipv4.ip_local_port_range = 10000 65535\n"
 	"net.ipv4.tcp_tw_reuse\t=\t1\n"
 	"; \"quoted\" \\backslash\\ 'single' </script><!-- {\"json\": [1]} -->\n"
-	"# caf\xc3\xa9 \xe2\x9c\x93 \x01\x1b[31m\x7f\n"
 	"-net.ipv4.tcp_fin_timeout = 30";
 
 static void build(struct twa_snapshot *s, bool persist, bool existed)
@@ -43,6 +42,7 @@ static void build(struct twa_snapshot *s, bool persist, bool existed)
 	snprintf(s->plan_fingerprint, sizeof(s->plan_fingerprint),
 		 "sha256:2d5b347019308757650f29f2582003e1ff5ec2f6bcb98d33a56b720578147af3");
 	assert_int_equal(twa_snapshot_add(s, "net.ipv4.tcp_tw_reuse", "2"), 0);
+	assert_int_equal(twa_snapshot_set_written(s, "1"), 0);
 	assert_int_equal(twa_snapshot_add(s, "net.ipv4.ip_local_port_range", "32768\t60999"), 0);
 	assert_int_equal(twa_snapshot_add(s, "net.ipv4.ip_local_reserved_ports", ""), 0);
 	if (persist)
@@ -219,7 +219,8 @@ static const struct edit {
 	{ "operation", "\"operation\": \"apply\"", "\"operation\": \"delete\"",
 	  "operation 'delete' is not apply or rollback" },
 	{ "values missing", "\"values\":", "\"vals\":", "snapshot.values: missing" },
-	{ "value entry not an object", "{\n      \"key\": \"net.ipv4.tcp_tw_reuse\",\n      \"value\": \"2\"\n    }",
+	{ "value entry not an object",
+	  "{\n      \"key\": \"net.ipv4.tcp_tw_reuse\",\n      \"value\": \"2\",\n      \"written\": \"1\"\n    }",
 	  "\"net.ipv4.tcp_tw_reuse=2\"", "values[0]: expected an object" },
 	{ "key outside net.", "\"key\": \"net.ipv4.tcp_tw_reuse\"", "\"key\": \"kernel.core_pattern\"",
 	  "values[0]: sysctl 'kernel.core_pattern' is outside net." },
@@ -244,12 +245,18 @@ static const struct edit {
 	  "value has a control or non-ASCII character at byte 2" },
 	{ "value with NUL", "\"value\": \"2\"", "\"value\": \"2\\u0000 3\"",
 	  "values[0].value: string too long or contains NUL" },
-	{ "value too long", "\"value\": \"2\"",
-	  "\"value\": \"1111111111111111111111111111111111111111111111111111111111111111"
-	  "1111111111111111111111111111111111111111111111111111111111111111"
-	  "1111111111111111111111111111111111111111111111111111111111111111"
-	  "1111111111111111111111111111111111111111111111111111111111111111\"",
-	  "values[0].value: string too long or contains NUL" },
+	{ "persist content with a foreign key", "\"existed\": false,\n    \"content\": null",
+	  "\"existed\": true,\n    \"content\": \"# x\\nkernel.core_pattern = |/tmp/p %p\\n\"",
+	  "outside net." },
+	{ "persist content with a carriage return", "\"existed\": false,\n    \"content\": null",
+	  "\"existed\": true,\n    \"content\": \"# x\\rkernel.core_pattern = |/x\\n\"",
+	  "control or non-ASCII byte at 4" },
+	{ "persist content with a bare word", "\"existed\": false,\n    \"content\": null",
+	  "\"existed\": true,\n    \"content\": \"words\\n\"", "expected 'key = value'" },
+	{ "profile with a newline", "\"profile\": \"reverse-proxy\"",
+	  "\"profile\": \"x\\nnet.core.somaxconn = 1\"", "control or non-ASCII character" },
+	{ "written out of range", "\"written\": \"1\"", "\"written\": \"9\"",
+	  "out of range" },
 	{ "persist existed without content", "\"existed\": false", "\"existed\": true",
 	  "persist: 'existed' and 'content' disagree" },
 	{ "persist content that did not exist", "\"content\": null",
@@ -345,7 +352,7 @@ static void test_oversize(void **state)
 	content = malloc(TWA_PERSIST_MAX_BYTES + 2);
 	assert_non_null(content);
 	for (i = 0; i < TWA_PERSIST_MAX_BYTES + 1; i++)
-		content[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
+		content[i] = i % 64 == 63 ? '\n' : i % 64 == 0 ? '#' : 'a' + (char)(i % 26);
 	content[TWA_PERSIST_MAX_BYTES + 1] = '\0';
 	build(&s, false, false);
 	assert_int_equal(twa_snapshot_set_persist(&s, "/etc/sysctl.d/90-twadvise.conf", content,

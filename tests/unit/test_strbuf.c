@@ -242,28 +242,31 @@ static void settings(struct twa_conf_setting *v, size_t n)
  * fails, twa_persist_render says -ENOMEM. */
 static void test_persist_render_enomem(void **state)
 {
-	struct twa_conf_setting v[40];
+	static struct twa_conf_setting v[40];
+	const char *named[40];
 	struct strbuf out = STRBUF_INIT;
 	unsigned k, total;
 
 	(void)state;
 	settings(v, N(v));
+	for (k = 0; k < N(v); k++)
+		named[k] = v[k].key;
 	arm(0);
-	assert_int_equal(twa_persist_render("p", "snap", "date", v, N(v), &out), 0);
+	assert_int_equal(twa_persist_render("p", "snap", "date", v, N(v), named, N(v), &out, NULL), 0);
 	total = allocs;
 	assert_true(total >= 2);	/* a malloc, then realloc as it grows */
 	assert_false(strbuf_failed(&out));
 	strbuf_release(&out);
 	for (k = 1; k <= total; k++) {
 		arm(k);
-		assert_int_equal(twa_persist_render("p", "snap", "date", v, N(v), &out), -ENOMEM);
+		assert_int_equal(twa_persist_render("p", "snap", "date", v, N(v), named, N(v), &out, NULL), -ENOMEM);
 		arm(0);
 		assert_true(strbuf_failed(&out));
 		strbuf_release(&out);
 	}
 	/* a buffer that had already failed */
 	make_failed(&out);
-	assert_int_equal(twa_persist_render("p", "snap", "date", NULL, 0, &out), -ENOMEM);
+	assert_int_equal(twa_persist_render("p", "snap", "date", NULL, 0, NULL, 0, &out, NULL), -ENOMEM);
 	strbuf_release(&out);
 }
 

@@ -217,8 +217,11 @@ static void test_persist_render(void **state)
 	snprintf(v[1].value, sizeof(v[1].value), "10000\t65535");
 	snprintf(v[2].key, sizeof(v[2].key), "net.ipv4.ip_local_reserved_ports");
 	snprintf(v[2].value, sizeof(v[2].value), "8080,9000-9010");
+	const char *named[] = { "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_tw_reuse",
+				"net.ipv4.ip_local_port_range" };
+
 	assert_int_equal(twa_persist_render("reverse-proxy", "20260101-120000-000001",
-					    "2026-01-01T12:00:00Z", v, 3, &out), 0);
+					    "2026-01-01T12:00:00Z", v, 3, named, 3, &out, &err), 0);
 	assert_string_equal(out.buf,
 			    "# Written by twadvise: do not edit by hand.\n"
 			    "# 'twadvise rollback' restores the previous content of this file.\n"
@@ -239,10 +242,72 @@ static void test_persist_render(void **state)
 	free(back);
 	/* no settings: the header alone */
 	strbuf_reset(&out);
-	assert_int_equal(twa_persist_render("p", "s", "d", NULL, 0, &out), 0);
+	assert_int_equal(twa_persist_render("p", "s", "d", NULL, 0, NULL, 0, &out, &err), 0);
 	assert_non_null(strstr(out.buf, "# profile: p\n# snapshot: s\n# date: d\n"));
 	assert_int_equal(out.buf[out.len - 1], '\n');
 	strbuf_release(&out);
+}
+
+/* Issue 17: nothing but named keys of the grammar reaches the file, and a
+ * newline in a header field cannot start a line. */
+static void test_persist_render_refuses(void **state)
+{
+	struct twa_conf_setting v[2];
+	struct strbuf out = STRBUF_INIT;
+	struct twa_conf_setting *back = NULL;
+	struct twa_err err = { 0 };
+	const char *named[] = { "net.ipv4.tcp_tw_reuse" };
+	size_t n = 0;
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	snprintf(v[0].key, sizeof(v[0].key), "net.ipv4.tcp_tw_reuse");
+	snprintf(v[0].value, sizeof(v[0].value), "1");
+	assert_int_equal(twa_persist_render("x\nkernel.core_pattern = |/tmp/p %p\r", "s", "d",
+					    v, 1, named, 1, &out, &err), 0);
+	assert_non_null(strstr(out.buf, "# profile: x\\x0akernel.core_pattern = |/tmp/p %p\\x0d\n"));
+	assert_int_equal(twa_sysctl_conf_settings(out.buf, out.len, "r", &back, &n, &err), 0);
+	assert_int_equal(n, 1);
+	free(back);
+	/* a key the plan does not name */
+	snprintf(v[1].key, sizeof(v[1].key), "net.core.somaxconn");
+	snprintf(v[1].value, sizeof(v[1].value), "4096");
+	strbuf_reset(&out);
+	assert_int_equal(twa_persist_render("p", "s", "d", v, 2, named, 1, &out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "neither the plan nor the snapshot names it"));
+	/* a key outside the grammar, named or not */
+	snprintf(v[1].key, sizeof(v[1].key), "kernel.core_pattern");
+	strbuf_reset(&out);
+	assert_int_equal(twa_persist_render("p", "s", "d", &v[1], 1, (const char *[]){ "kernel.core_pattern" },
+					    1, &out, &err), -EINVAL);
+	/* a value with a newline */
+	snprintf(v[0].value, sizeof(v[0].value), "1\nnet.core.somaxconn = 1");
+	strbuf_reset(&out);
+	assert_int_equal(twa_persist_render("p", "s", "d", v, 1, named, 1, &out, &err), -EINVAL);
+	strbuf_release(&out);
+}
+
+static void test_persist_content_check(void **state)
+{
+	static const char *const bad[] = {
+		"net.ipv4.tcp_tw_reuse = 1\nkernel.core_pattern = |/x\n",
+		"# fine\rkernel.core_pattern = |/x\n",
+		"net.ipv4.tcp_tw_reuse = 1\x1b[2J\n",
+		"just words\n",
+		"net/ipv4/../../x = 1\n",
+	};
+	static const char good[] = "# Written by twadvise\n\n; c\nnet.ipv4.tcp_tw_reuse = 1\n"
+				   "-net/ipv4/tcp_fin_timeout = 30\n";
+	struct twa_err err = { 0 };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(twa_persist_content_check(good, sizeof(good) - 1, "f", &err), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(twa_persist_content_check(bad[i], strlen(bad[i]), "f", &err),
+				 -EBADMSG);
+		assert_string_equal(err.file, "f");
+	}
 }
 
 int main(void)
@@ -253,6 +318,8 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_persist_render),
+		cmocka_unit_test(test_persist_render_refuses),
+		cmocka_unit_test(test_persist_content_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,7 +196,7 @@ static void test_value_check(void **state)
 	big[TWA_SYSCTL_VALUE_MAX] = '7';
 	big[TWA_SYSCTL_VALUE_MAX + 1] = '\0';
 	assert_int_equal(twa_sysctl_value_check(big, &err), -EINVAL);
-	assert_string_equal(err.msg, "value too long (256 bytes)");
+	assert_string_equal(err.msg, "value too long (4095 bytes, at most 4094)");
 }
 
 static void test_normalize(void **state)
