@@ -239,7 +239,7 @@ $(LINT_STEPS:%=lint-%): lint-%:
 lint-cycles: lint-objs
 lint-objs: $(LIB_OBJ) $(CMD_OBJ)
 
-## install: binary, profiles, man page, bash completion, systemd units, Ansible module
+## install: binary, profiles, man page, bash completion, systemd units, Ansible module, collection, role, alert rules
 # (PREFIX, DESTDIR, BINDIR, DATADIR, MANDIR, SYSCONFDIR, LOCALSTATEDIR, BASHCOMPDIR,
 # SYSTEMDUNITDIR). The man page, the unit and the examples name the paths
 # this install uses.
@@ -247,6 +247,14 @@ INSTALL ?= install
 PROFILES = $(sort $(wildcard profiles/*.yaml))
 ANSIBLE_EXAMPLES = $(sort $(wildcard packaging/ansible/examples/*.yml)) \
 		   packaging/ansible/examples/inventory.example
+# The twadvise.twadvise collection: its sources, the tarball
+# `ansible-galaxy collection build` makes of them, and its role (installed
+# on its own as well, under $(DATADIR)/twadvise/ansible/roles).
+COLL_DIR = packaging/ansible/collection
+COLL_SRC = $(shell find $(COLL_DIR) -type f ! -name '*.tar.gz' 2>/dev/null)
+COLL_TARBALL = $(BUILD)/twadvise-twadvise-$(VERSION).tar.gz
+ROLE_FILES = $(sort $(wildcard $(COLL_DIR)/roles/twadvise/*/*.yml))
+PROM_RULES = packaging/prometheus/twadvise.rules.yml packaging/prometheus/twadvise.rules.test.yml
 TWA_SHARE = $(DESTDIR)$(DATADIR)/twadvise
 INSTALL_PATHS = -e 's|/usr/bin/twadvise|$(BINDIR)/twadvise|g' \
 		-e 's|/usr/share/twadvise|$(DATADIR)/twadvise|g' \
@@ -262,10 +270,26 @@ $(BUILD)/cmd/profile_path.o: $(BUILD)/paths.stamp
 .PHONY: FORCE
 FORCE:
 
-install: $(BIN)
+## collection: build the Ansible collection tarball (ansible-galaxy, offline) into build/
+.PHONY: collection
+collection: $(COLL_TARBALL)
+$(COLL_TARBALL): $(COLL_SRC)
+	@mkdir -p $(BUILD)
+	@grep -qx 'version: $(VERSION)' $(COLL_DIR)/galaxy.yml || \
+		{ echo "$(COLL_DIR)/galaxy.yml: version is not $(VERSION)" >&2; exit 1; }
+	HOME=$(CURDIR)/$(BUILD)/galaxy-home ansible-galaxy collection build --force \
+		--output-path $(BUILD) $(COLL_DIR)
+
+install: $(BIN) $(COLL_TARBALL)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(TWA_SHARE)/profiles $(TWA_SHARE)/ansible/library \
 		$(TWA_SHARE)/ansible/examples $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(SYSTEMDUNITDIR)
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(TWA_SHARE)/prometheus \
+		$(addprefix $(TWA_SHARE)/ansible/roles/twadvise/,defaults meta tasks vars)
+	$(INSTALL) -m 0644 $(COLL_TARBALL) $(TWA_SHARE)/ansible/
+	for f in $(ROLE_FILES); do \
+		$(INSTALL) -m 0644 $$f $(TWA_SHARE)/ansible/roles/twadvise/$${f#$(COLL_DIR)/roles/twadvise/} || exit 1; \
+	done
+	$(INSTALL) -m 0644 $(PROM_RULES) $(TWA_SHARE)/prometheus/
 	$(INSTALL) -d -m 0700 $(DESTDIR)$(LOCALSTATEDIR)/lib/twadvise
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/twadvise
 	$(INSTALL) -m 0644 $(PROFILES) $(TWA_SHARE)/profiles/
@@ -287,8 +311,13 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDUNITDIR)/twadvise-check.timer \
 		$(addprefix $(TWA_SHARE)/profiles/,$(notdir $(PROFILES))) \
 		$(TWA_SHARE)/ansible/library/twadvise.py \
-		$(addprefix $(TWA_SHARE)/ansible/examples/,$(notdir $(ANSIBLE_EXAMPLES)) ansible.cfg)
+		$(addprefix $(TWA_SHARE)/ansible/examples/,$(notdir $(ANSIBLE_EXAMPLES)) ansible.cfg) \
+		$(TWA_SHARE)/ansible/$(notdir $(COLL_TARBALL)) \
+		$(ROLE_FILES:$(COLL_DIR)/roles/%=$(TWA_SHARE)/ansible/roles/%) \
+		$(addprefix $(TWA_SHARE)/prometheus/,$(notdir $(PROM_RULES)))
 	for d in $(TWA_SHARE)/profiles $(TWA_SHARE)/ansible/library $(TWA_SHARE)/ansible/examples \
+		$(addprefix $(TWA_SHARE)/ansible/roles/twadvise/,defaults meta tasks vars) \
+		$(TWA_SHARE)/ansible/roles/twadvise $(TWA_SHARE)/ansible/roles $(TWA_SHARE)/prometheus \
 		$(TWA_SHARE)/ansible $(TWA_SHARE) $(DESTDIR)$(LOCALSTATEDIR)/lib/twadvise; do \
 		if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; \
 	done

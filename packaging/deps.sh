@@ -10,12 +10,13 @@
 set -eu
 
 build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev"
-# prometheus: promtool checks every Prometheus output; python3-jsonschema
+# prometheus: promtool checks every Prometheus output and the alert rules;
+# ansible-lint checks the collection (offline); python3-jsonschema
 # checks every JSON document against docs/schema (t_contracts.sh).
-test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible groff-base prometheus python3-jsonschema"
+test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible ansible-lint groff-base prometheus python3-jsonschema"
 bench="$build iproute2 util-linux procps net-tools"
 fuzz="$build clang libclang-rt-14-dev"
-package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion libcmocka-dev cpio"
+package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion libcmocka-dev cpio ansible-core"
 valgrind="$test valgrind"
 # make lint: python3 runs tests/lint/structure.py, nm (binutils) reads objects.
 lint="$build clang shellcheck python3 binutils"

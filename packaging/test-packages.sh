@@ -34,6 +34,8 @@ expect_contents() {
 		share/bash-completion/completions/twadvise systemd/system/twadvise-check.service \
 		systemd/system/twadvise-check.timer share/twadvise/ansible/library/twadvise.py \
 		share/twadvise/ansible/examples/fleet-report.yml share/twadvise/ansible/examples/apply-profile.yml \
+		share/twadvise/ansible/twadvise-twadvise-0.1.0.tar.gz share/twadvise/ansible/roles/twadvise/tasks/main.yml \
+		share/twadvise/ansible/roles/twadvise/defaults/main.yml share/twadvise/prometheus/twadvise.rules.yml \
 		var/lib/twadvise; do
 		grep -q "$p" "$listing" || fail "package lacks $p"
 	done

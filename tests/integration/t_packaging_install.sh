@@ -41,6 +41,16 @@ usr/share/twadvise/ansible/examples/apply-profile.yml
 usr/share/twadvise/ansible/examples/fleet-report.yml
 usr/share/twadvise/ansible/examples/inventory.example
 usr/share/twadvise/ansible/library/twadvise.py
+usr/share/twadvise/ansible/roles/twadvise/defaults/main.yml
+usr/share/twadvise/ansible/roles/twadvise/meta/argument_specs.yml
+usr/share/twadvise/ansible/roles/twadvise/meta/main.yml
+usr/share/twadvise/ansible/roles/twadvise/tasks/install.yml
+usr/share/twadvise/ansible/roles/twadvise/tasks/main.yml
+usr/share/twadvise/ansible/roles/twadvise/tasks/timer.yml
+usr/share/twadvise/ansible/roles/twadvise/vars/main.yml
+usr/share/twadvise/ansible/twadvise-twadvise-$(sed -n 's/^VERSION = //p' "$REPO/Makefile").tar.gz
+usr/share/twadvise/prometheus/twadvise.rules.test.yml
+usr/share/twadvise/prometheus/twadvise.rules.yml
 $profiles
 EOF
 )
