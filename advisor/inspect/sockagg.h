@@ -32,6 +32,9 @@ struct twa_sockagg {
 	 * peer is a local CLOSE_WAIT socket (sockets.fin_wait2_orphans_local_peer). */
 	struct twa_pairset pairs;
 	uint64_t fin_wait2_minisocks;	/* FIN_WAIT2 kept as timewait socks */
+	/* With TWA_AGG_LISTENERS: request sockets (SYN_RECV) per local
+	 * port, the listeners' SYN queues; allocated at the first one. */
+	uint32_t *syn_recv;
 	uint8_t usable[65536 / 8];	/* ephemeral and not reserved */
 };
 
