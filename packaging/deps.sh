@@ -9,7 +9,8 @@
 set -eu
 
 build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev"
-test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible groff-base"
+# nftables: integration tests drop packets inside their own namespaces.
+test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible groff-base nftables"
 bench="$build iproute2 util-linux procps net-tools"
 fuzz="$build clang libclang-rt-14-dev"
 package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion libcmocka-dev cpio"
