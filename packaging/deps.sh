@@ -12,8 +12,9 @@ set -eu
 build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev"
 # prometheus: promtool checks every Prometheus output and the alert rules;
 # ansible-lint checks the collection (offline); python3-jsonschema
-# checks every JSON document against docs/schema (t_contracts.sh).
-test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible ansible-lint groff-base prometheus python3-jsonschema"
+# checks every JSON document against docs/schema (t_contracts.sh);
+# nftables: integration tests drop packets inside their own namespaces.
+test="$build libcmocka-dev iproute2 util-linux procps python3 ca-certificates openssl chromium ansible ansible-lint groff-base prometheus python3-jsonschema nftables"
 bench="$build iproute2 util-linux procps net-tools"
 fuzz="$build clang libclang-rt-14-dev"
 package="$build debhelper dpkg-dev fakeroot lintian rpm bash-completion libcmocka-dev cpio ansible-core"

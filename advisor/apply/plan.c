@@ -27,6 +27,7 @@ void twa_plan_release(struct twa_plan *p)
 	if (!p)
 		return;
 	free(p->changes);
+	free(p->host_only);
 	twa_plan_init(p);
 }
 
@@ -51,6 +52,26 @@ static int plan_add(struct twa_plan *p, const struct twa_plan_change *c)
 		return -ENOMEM;
 	p->changes = v;
 	v[p->n++] = *c;
+	return 0;
+}
+
+/* A change the namespace cannot make: kept apart, once per key. */
+static int plan_add_host_only(struct twa_plan *p, const struct twa_plan_change *c)
+{
+	struct twa_plan_change *v;
+	size_t i;
+
+	for (i = 0; i < p->n_host_only; i++)
+		if (!strcmp(p->host_only[i].key, c->key))
+			return 0;
+	v = realloc(p->host_only, (p->n_host_only + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->host_only = v;
+	v[p->n_host_only] = *c;
+	twa_strlcpy(v[p->n_host_only].reason, "read-only in this network namespace (a host-global key): change it on the host, in the initial network namespace",
+		    sizeof(v->reason));
+	p->n_host_only++;
 	return 0;
 }
 
@@ -84,7 +105,8 @@ int twa_plan_from_findings(const struct twa_facts *f,
 						   ch->key, TWA_SYSCTL_VALUE_MAX);
 			twa_strlcpy(c.rule, fd->rule, sizeof(c.rule));
 			twa_strlcpy(c.reason, fd->summary, sizeof(c.reason));
-			r = plan_add(p, &c);
+			r = twa_facts_sysctl_readonly(f, ch->key) ? plan_add_host_only(p, &c) :
+			    plan_add(p, &c);
 			if (r < 0)
 				return twa_err_set(err, r, "plan: %s", strerror(-r));
 		}
@@ -155,6 +177,11 @@ json_object *twa_plan_to_json(const struct twa_plan *p)
 		json_object_array_add(list, twa_rec_to_json(plan_change_fields,
 							    &p->changes[i]));
 	json_object_object_add(o, "changes", list);
+	list = json_object_new_array();
+	for (i = 0; i < p->n_host_only; i++)
+		json_object_array_add(list, twa_rec_to_json(plan_change_fields,
+							    &p->host_only[i]));
+	json_object_object_add(o, "not_proposed", list);
 	return o;
 }
 
@@ -320,13 +347,28 @@ enum twa_change_state twa_plan_change_state(const struct twa_plan_change *c,
 	return TWA_CHANGE_DRIFTED;
 }
 
+static void write_host_only(const struct twa_plan *p, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_host_only; i++)
+		strbuf_addf(out, "  not proposed: %s %s -> %s (%s): read-only in this network namespace; change it on the host\n",
+			    p->host_only[i].key, p->host_only[i].from, p->host_only[i].to,
+			    p->host_only[i].rule);
+}
+
 int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 {
 	size_t i;
 
 	if (!p->n) {
-		strbuf_addf(out, "nothing to change: %s meets profile '%s'\n",
-			    p->host[0] ? p->host : "this host", p->profile);
+		if (p->n_host_only)
+			strbuf_addf(out, "nothing this network namespace can change (profile '%s')\n",
+				    p->profile);
+		else
+			strbuf_addf(out, "nothing to change: %s meets profile '%s'\n",
+				    p->host[0] ? p->host : "this host", p->profile);
+		write_host_only(p, out);
 		return strbuf_failed(out) ? -ENOMEM : 0;
 	}
 	strbuf_addf(out, "plan for %s (%s), profile %s: %zu change%s\n", p->host, p->netns,
@@ -340,5 +382,6 @@ int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 		strbuf_addf(out, "  %-36s   (%s: %.160s)\n", "", p->changes[i].rule,
 			    p->changes[i].reason);
 	}
+	write_host_only(p, out);
 	return strbuf_failed(out) ? -ENOMEM : 0;
 }

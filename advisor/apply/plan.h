@@ -33,6 +33,12 @@ struct twa_plan {
 	char fingerprint[80];	/* "sha256:<hex>" of the keys' from values */
 	struct twa_plan_change *changes;
 	size_t n;
+	/* Proposed by a finding but read-only in the target namespace (a
+	 * host-global key seen from a child): not applied here; reason says
+	 * to change it on the host. Written as "not_proposed", never read
+	 * back (apply acts on changes only). */
+	struct twa_plan_change *host_only;
+	size_t n_host_only;
 };
 
 void twa_plan_init(struct twa_plan *p);
@@ -42,7 +48,8 @@ void twa_plan_release(struct twa_plan *p);
  * (the engine resolved one target per key, twa_findings_resolve, so every
  * proposal of a key agrees; for findings read from elsewhere the first
  * wins; a change already in place is left out). from is the facts'
- * current value. */
+ * current value. A key the target namespace cannot write (facts: read-only)
+ * goes to host_only instead. */
 int twa_plan_from_findings(const struct twa_facts *f,
 			   const struct twa_findings *fs, struct twa_plan *p,
 			   struct twa_err *err);

@@ -166,6 +166,7 @@ int twa_facts_set_sysctl(struct twa_facts *f, const char *key, const char *value
 		return r;
 	}
 	twa_strlcpy(f->sysctls[f->n_sysctls].key, key, sizeof(f->sysctls->key));
+	f->sysctls[f->n_sysctls].readonly = false;
 	f->sysctls[f->n_sysctls++].value = copy;
 	return 0;
 }
@@ -178,6 +179,16 @@ const char *twa_facts_sysctl(const struct twa_facts *f, const char *key)
 		if (!strcmp(f->sysctls[i].key, key))
 			return f->sysctls[i].value;
 	return NULL;
+}
+
+bool twa_facts_sysctl_readonly(const struct twa_facts *f, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_sysctls; i++)
+		if (!strcmp(f->sysctls[i].key, key))
+			return f->sysctls[i].readonly;
+	return false;
 }
 
 int twa_facts_sysctl_int(const struct twa_facts *f, const char *key,
@@ -262,7 +273,11 @@ bool twa_listener_near_limit(const struct twa_listener *l)
 
 bool twa_listener_notable(const struct twa_listener *l)
 {
-	return twa_listener_near_limit(l) || l->in_ephemeral_range;
+	/* A SYN queue at its limit too (inet_csk_reqsk_queue_is_full), or
+	 * past 3/4 of the smallest tcp_max_syn_backlog (128): the least a
+	 * queue holds when cookies are off and SYNs drop at that bound. */
+	return twa_listener_near_limit(l) || l->in_ephemeral_range ||
+	       (l->backlog >= 0 && (int64_t)l->syn_recv > l->backlog) || l->syn_recv > 96;
 }
 
 bool twa_ephemeral_contains(const struct twa_ephemeral *e, unsigned port)

@@ -43,6 +43,9 @@ struct twa_rate_vec {
 struct twa_sysctl {
 	char key[96];
 	char *value;	/* as the kernel prints it, newline stripped */
+	/* Nobody may write it here: /proc/sys mode without a write bit (a
+	 * host-global key seen from a child network namespace). */
+	bool readonly;
 };
 
 struct twa_host {
@@ -64,6 +67,9 @@ struct twa_sockets {
 	 * socket of this namespace: a local client closed, the local server
 	 * never did. A lower bound when the pair table was full. */
 	uint64_t fin_wait2_orphans_local_peer;
+	/* FIN_WAIT1 with no owning socket: closed locally, their FIN not
+	 * acknowledged yet (tcp_orphan_retries governs them). */
+	uint64_t fin_wait1_orphans;
 	unsigned skipped;		/* TWA_TCPF() mask of states not dumped */
 };
 
@@ -146,6 +152,9 @@ struct twa_listener {
 	unsigned port;
 	uint64_t queue;		/* accept queue now */
 	int64_t backlog;	/* its limit; -1 when the source lacks it */
+	/* Request sockets (SYN_RECV) on its port now: its SYN queue, which
+	 * the kernel bounds by the same backlog (inet_csk_reqsk_queue_is_full). */
+	uint64_t syn_recv;
 	bool in_ephemeral_range;	/* and not reserved */
 	uint32_t inode;
 	struct twa_process process;
@@ -254,6 +263,8 @@ int twa_facts_set_sysctl(struct twa_facts *f, const char *key, const char *value
 const char *twa_facts_sysctl(const struct twa_facts *f, const char *key);
 /* Parse a sysctl as a whole integer; -ENOENT when absent, -EINVAL when not
  * a single integer. */
+/* Present and read-only in the namespace inspected. */
+bool twa_facts_sysctl_readonly(const struct twa_facts *f, const char *key);
 int twa_facts_sysctl_int(const struct twa_facts *f, const char *key,
 			 int64_t *ret);
 
@@ -282,7 +293,8 @@ const struct twa_destination *twa_facts_worst_destination(const struct twa_facts
 /* A listener whose accept queue is at least this full is "near its limit". */
 #define TWA_LISTENER_NEAR_LIMIT 0.5
 bool twa_listener_near_limit(const struct twa_listener *l);
-/* Near its limit, or on an unreserved ephemeral port: worth naming. */
+/* Near its limit, its SYN queue full, or on an unreserved ephemeral
+ * port: worth naming. */
 bool twa_listener_notable(const struct twa_listener *l);
 
 /* True when port lies in [low, high] and outside the reserved ranges. */

@@ -39,6 +39,7 @@ const struct twa_field twa_listener_fields[] = {
 	TWA_FIELD(struct twa_listener, port, "port", "PORT", TWA_F_UINT),
 	TWA_FIELD(struct twa_listener, queue, "queue", "QUEUE", TWA_F_U64),
 	TWA_FIELD(struct twa_listener, backlog, "backlog", "BACKLOG", TWA_F_I64_OPT),
+	TWA_FIELD_MAYBE(struct twa_listener, syn_recv, "syn_recv", "SYN_RECV", TWA_F_U64),
 	TWA_FIELD(struct twa_listener, in_ephemeral_range, "in_ephemeral_range",
 		  "EPHEMERAL", TWA_F_BOOL),
 	TWA_FIELD(struct twa_listener, process, "process", "PROCESS", TWA_F_PROCESS),
@@ -127,6 +128,8 @@ static json_object *sockets_to_json(const struct twa_facts *f)
 			       json_object_new_int64((int64_t)s->fin_wait2_orphans));
 	json_object_object_add(o, "fin_wait2_orphans_local_peer",
 			       json_object_new_int64((int64_t)s->fin_wait2_orphans_local_peer));
+	json_object_object_add(o, "fin_wait1_orphans",
+			       json_object_new_int64((int64_t)s->fin_wait1_orphans));
 	skipped = json_object_new_array();
 	for (st = 1; st < TWA_TCP_STATE_MAX; st++)
 		if (s->skipped & TWA_TCPF(st))
@@ -290,6 +293,12 @@ json_object *twa_facts_to_json(const struct twa_facts *f)
 		json_object_object_add(sys, f->sysctls[i].key,
 				       json_object_new_string(f->sysctls[i].value));
 	json_object_object_add(o, "sysctls", sys);
+	sys = json_object_new_array();
+	for (i = 0; i < f->n_sysctls; i++)
+		if (f->sysctls[i].readonly)
+			json_object_array_add(sys, json_object_new_string(f->sysctls[i].key));
+	/* Keys this namespace cannot write (host-global ones in a child). */
+	json_object_object_add(o, "sysctls_readonly", sys);
 	json_object_object_add(o, "ephemeral", f->ephemeral.present ?
 			       ephemeral_to_json(&f->ephemeral) : NULL);
 	json_object_object_add(o, "listeners", f->have_listeners ?
@@ -455,6 +464,7 @@ static const struct twa_json_field sockets_tail_fields[] = {
 		   0, INT64_MAX),
 	TWA_JD_INT(FACT(sockets.fin_wait2_orphans_local_peer), "fin_wait2_orphans_local_peer",
 		   false, 0, INT64_MAX),
+	TWA_JD_INT(FACT(sockets.fin_wait1_orphans), "fin_wait1_orphans", false, 0, INT64_MAX),
 	TWA_JD_ARRAY("skipped", false, skipped_from_json),
 	{ 0 },
 };
@@ -509,6 +519,27 @@ static int sysctls_from_json(json_object *v, const char *file, void *rec,
 					      "sysctls.%.96s: name or value too long", key);
 		if (twa_facts_set_sysctl(FACTS(rec), key, json_object_get_string(val)) < 0)
 			return twa_err_set(err, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* "sysctls_readonly": keys of "sysctls" nobody may write in that
+ * namespace; names of absent keys are ignored. */
+static int readonly_from_json(json_object *v, const char *file, void *rec,
+			      struct twa_err *err)
+{
+	struct twa_facts *f = FACTS(rec);
+	size_t i, k, n = json_object_array_length(v);
+
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_string))
+			return twa_err_set_at(err, -EBADMSG, file, 0, 0,
+					      "sysctls_readonly[%zu]: expected a key", i);
+		for (k = 0; k < f->n_sysctls; k++)
+			if (!strcmp(f->sysctls[k].key, json_object_get_string(e)))
+				f->sysctls[k].readonly = true;
 	}
 	return 0;
 }
@@ -835,6 +866,7 @@ static const struct twa_json_field facts_fields[] = {
 	{ "sockstat", TWA_JSON_OBJECT, .fn = sockstat_from_json, HAVE(have_sockstat) },
 	TWA_JD_OBJECT("counters", false, counters_from_json),
 	TWA_JD_OBJECT("sysctls", false, sysctls_from_json),
+	TWA_JD_ARRAY("sysctls_readonly", false, readonly_from_json),
 	{ "ephemeral", TWA_JSON_OBJECT, .fn = ephemeral_from_json, HAVE(ephemeral.present) },
 	{ "listeners", TWA_JSON_ARRAY, .fn = listeners_from_json, HAVE(have_listeners) },
 	{ "close_wait_owners", TWA_JSON_ARRAY, .fn = owners_from_json,

@@ -18,6 +18,8 @@ const char *const twa_history_counters[] = {
 	"TCPTimeWaitOverflow",				/* time-wait-overflow */
 	"TCPAbortOnMemory",				/* orphans-near-limit */
 	"TCPReqQFullDrop", "TCPReqQFullDoCookies",	/* syn-backlog-low */
+	"SyncookiesSent",
+	"TCPAbortOnTimeout",				/* fin-wait1-orphans */
 	"TWRecycled", "TW", "TWKilled",			/* TIME_WAIT reuse and churn */
 	"ActiveOpens", "PassiveOpens", "AttemptFails", "EstabResets",
 	NULL,

@@ -27,7 +27,8 @@ static int read_sysctls(const char *root, struct twa_facts *f,
 	char value[TWA_SYSCTL_VALUE_SIZE + 1];
 
 	for (d = twa_sysctl_defs; d->key; d++) {
-		int r = twa_sysctl_read(root, d->key, value, sizeof(value), NULL);
+		bool ro = false;
+		int r = twa_sysctl_read_ro(root, d->key, value, sizeof(value), &ro, NULL);
 
 		if (r == -ENOENT || r == -ENOTDIR)
 			continue;	/* this kernel lacks it: absent */
@@ -36,6 +37,7 @@ static int read_sysctls(const char *root, struct twa_facts *f,
 		r = twa_facts_set_sysctl(f, d->key, value);
 		if (r < 0)
 			return twa_err_set(err, r, "out of memory");
+		f->sysctls[f->n_sysctls - 1].readonly = ro;
 	}
 	snprintf(f->sources.sysctls, sizeof(f->sources.sysctls), "%s/sys",
 		 root ? root : "/proc");
@@ -292,7 +294,8 @@ static void plan_sockets(const struct twa_inspect_opts *o, struct twa_facts *f,
 		sp->flags |= TWA_AGG_CLOSE_WAIT;
 	if (!(o->want & (TWA_NEED_STATES | TWA_NEED_DESTINATIONS |
 			 TWA_NEED_CLOSE_WAIT_OWNERS)))
-		sp->states = TWA_TCPF(TWA_TCP_LISTEN);	/* backlogs alone */
+		/* Backlogs alone: the listeners and their SYN queues. */
+		sp->states = TWA_TCPF(TWA_TCP_LISTEN) | TWA_TCPF(TWA_TCP_SYN_RECV);
 	else if (!sp->proc && bound_rules_out(f, o->exhaustion_floor)) {
 		sp->skip_tw = true;
 		sp->states &= ~TWA_TCPF(TWA_TCP_TIME_WAIT);

@@ -72,6 +72,8 @@ void twa_sockagg_release(struct twa_sockagg *agg)
 	twa_pairset_release(&agg->pairs);
 	twa_bindports_release(&agg->bindports);
 	twa_inomap_release(&agg->bind_inodes);
+	free(agg->syn_recv);
+	agg->syn_recv = NULL;
 }
 
 void twa_sockagg_reset(struct twa_sockagg *agg)
@@ -81,6 +83,9 @@ void twa_sockagg_reset(struct twa_sockagg *agg)
 	memset(f->sockets.states, 0, sizeof(f->sockets.states));
 	f->ephemeral.time_wait = 0;
 	f->sockets.fin_wait2_orphans = 0;
+	f->sockets.fin_wait1_orphans = 0;
+	free(agg->syn_recv);
+	agg->syn_recv = NULL;
 	f->sockets.fin_wait2_orphans_local_peer = 0;
 	f->n_listeners = 0;
 	agg->fin_wait2_minisocks = 0;
@@ -166,6 +171,17 @@ int twa_sockagg_add(const struct twa_sock *s, void *ctx)
 		if (port_usable(agg, s->sport))
 			twa_bindports_listener(&agg->bindports, s->sport);
 		return 0;
+	case TWA_TCP_SYN_RECV:
+		if ((agg->flags & TWA_AGG_LISTENERS) && !agg->syn_recv &&
+		    !(agg->syn_recv = calloc(65536, sizeof(*agg->syn_recv))))
+			return -ENOMEM;
+		if (agg->syn_recv && agg->syn_recv[s->sport] < UINT32_MAX)
+			agg->syn_recv[s->sport]++;
+		break;
+	case TWA_TCP_FIN_WAIT1:
+		if (!s->inode)
+			f->sockets.fin_wait1_orphans++;
+		break;
 	case TWA_TCP_CLOSE_WAIT:
 		if ((agg->flags & TWA_AGG_CLOSE_WAIT) && s->inode)
 			twa_inomap_put(&agg->close_wait, s->inode, 0);
@@ -217,6 +233,10 @@ int twa_sockagg_finish(struct twa_sockagg *agg)
 	struct twa_ephemeral *e = &agg->facts->ephemeral;
 	size_t n, i;
 
+	/* A request socket's local port is its listener's. */
+	for (i = 0; agg->syn_recv && i < agg->facts->n_listeners; i++)
+		agg->facts->listeners[i].syn_recv =
+			agg->syn_recv[agg->facts->listeners[i].port & 0xffff];
 	free(e->dest);
 	e->dest = NULL;
 	e->n_dest = 0;

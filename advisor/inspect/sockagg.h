@@ -38,6 +38,9 @@ struct twa_sockagg {
 	struct twa_bindports bindports;
 	/* After finish: inodes of the sockets on those ports, for owners. */
 	struct twa_inomap bind_inodes;
+	/* With TWA_AGG_LISTENERS: request sockets (SYN_RECV) per local
+	 * port, the listeners' SYN queues; allocated at the first one. */
+	uint32_t *syn_recv;
 	uint8_t usable[65536 / 8];	/* ephemeral and not reserved */
 };
 

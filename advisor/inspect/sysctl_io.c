@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "advisor/util/fsutil.h"
@@ -58,7 +59,14 @@ static ssize_t read_value(int fd, char *buf, size_t size)
 int twa_sysctl_read(const char *root, const char *key, char *buf,
 		    size_t size, struct twa_err *err)
 {
+	return twa_sysctl_read_ro(root, key, buf, size, NULL, err);
+}
+
+int twa_sysctl_read_ro(const char *root, const char *key, char *buf,
+		       size_t size, bool *readonly, struct twa_err *err)
+{
 	char path[512];
+	struct stat st;
 	ssize_t n;
 	int fd, r;
 
@@ -68,6 +76,10 @@ int twa_sysctl_read(const char *root, const char *key, char *buf,
 	fd = twa_file_open(path, O_RDONLY | O_NOFOLLOW, 0, NULL, NULL, err);
 	if (fd < 0)
 		return fd;
+	/* The kernel shows a table entry's mode: no write bit, nobody may
+	 * write it here (root included, proc_sys_permission()). */
+	if (readonly)
+		*readonly = fstat(fd, &st) == 0 && !(st.st_mode & 0222);
 	n = read_value(fd, buf, size);
 	close(fd);
 	if (n == -EFBIG)
@@ -117,6 +129,7 @@ int twa_sysctl_write(const char *root, const char *key, const char *value,
 int twa_sysctl_check_writable(const char *root, const char *key,
 			      struct twa_err *err)
 {
+	struct stat st;
 	char path[512];
 	int fd, r;
 
@@ -124,6 +137,10 @@ int twa_sysctl_check_writable(const char *root, const char *key,
 	if (r < 0)
 		return r;
 	fd = twa_file_open(path, O_WRONLY | O_NOFOLLOW, 0, NULL, NULL, err);
+	if ((fd == -EACCES || fd == -EPERM) && stat(path, &st) == 0 && !(st.st_mode & 0222))
+		return twa_err_set_at(err, fd, path, 0, 0, "cannot write %s: read-only in this "
+				      "network namespace (a host-global setting: change it on the "
+				      "host, in the initial network namespace)", key);
 	if (fd == -EACCES || fd == -EPERM)
 		return twa_err_set_at(err, fd, path, 0, 0, "cannot write %s: %s%s", key,
 				      strerror(-fd),

@@ -3,6 +3,7 @@
 #ifndef TWA_SYSCTL_IO_H
 #define TWA_SYSCTL_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "advisor/util/err.h"
@@ -14,6 +15,11 @@
  * kernel has no such sysctl. */
 int twa_sysctl_read(const char *root, const char *key, char *buf,
 		    size_t size, struct twa_err *err);
+
+/* The same, and *readonly (when not NULL): the key has no write bit in
+ * this namespace (a host-global key seen from a child namespace). */
+int twa_sysctl_read_ro(const char *root, const char *key, char *buf,
+		       size_t size, bool *readonly, struct twa_err *err);
 
 /* Write value (validated) to key. The kernel's error comes back as is:
  * -EINVAL for a value it refuses, -EACCES/-EPERM without the right. */

@@ -53,6 +53,12 @@ static const struct twa_rule_param params_fin_wait2_orphans[] = {
 	{ NULL, 0, 0, 0, NULL },
 };
 
+static const struct twa_rule_param params_fin_wait1_orphans[] = {
+	{ "warning", 500, 1, 1e9, "orphaned FIN_WAIT1 sockets that warn" },
+	{ "orphan_retries", 3, 1, 15, "tcp_orphan_retries to propose when they do" },
+	{ NULL, 0, 0, 0, NULL },
+};
+
 static const struct twa_rule_param params_fin_timeout_misconception[] = {
 	{ "time_wait", 1000, 0, 1e9, "TIME_WAIT sockets from which a lowered tcp_fin_timeout is pointed out" },
 	{ NULL, 0, 0, 0, NULL },
@@ -126,6 +132,11 @@ const struct twa_rule twa_rules[TWA_RULE_COUNT + 1] = {
 		"orphaned FIN_WAIT2 sockets",
 		S | Y, params_fin_wait2_orphans,
 	},
+	[TWA_RULE_FIN_WAIT1_ORPHANS] = {
+		"fin-wait1-orphans",
+		"orphaned FIN_WAIT1 sockets retransmitting to dead peers",
+		S | Y | C, params_fin_wait1_orphans,
+	},
 	[TWA_RULE_FIN_TIMEOUT_MISCONCEPTION] = {
 		"fin-timeout-misconception",
 		"tcp_fin_timeout and TIME_WAIT",
@@ -138,8 +149,8 @@ const struct twa_rule twa_rules[TWA_RULE_COUNT + 1] = {
 	},
 	[TWA_RULE_SYN_BACKLOG_LOW] = {
 		"syn-backlog-low",
-		"net.ipv4.tcp_max_syn_backlog",
-		Y | C, no_params,
+		"SYN queues: listen() backlogs, tcp_max_syn_backlog, SYN cookies",
+		Y | C | L | LO, no_params,
 	},
 	[TWA_RULE_ORPHANS_NEAR_LIMIT] = {
 		"orphans-near-limit",

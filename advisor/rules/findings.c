@@ -89,25 +89,36 @@ void twa_findings_release(struct twa_findings *fs)
 	for (i = 0; i < fs->n_checked; i++)
 		free(fs->checked[i]);
 	free(fs->checked);
-	for (i = 0; i < fs->n_not_judged; i++)
-		free(fs->not_judged[i]);
 	free(fs->not_judged);
 	twa_findings_init(fs);
 }
 
-int twa_findings_mark(struct twa_findings *fs, const char *id, bool judged)
+int twa_findings_mark_checked(struct twa_findings *fs, const char *id)
 {
-	char ***list = judged ? &fs->checked : &fs->not_judged;
-	size_t *n = judged ? &fs->n_checked : &fs->n_not_judged;
-	char **v = realloc(*list, (*n + 1) * sizeof(**list));
+	char **v = realloc(fs->checked, (fs->n_checked + 1) * sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	*list = v;
-	v[*n] = strdup(id);
-	if (!v[*n])
+	fs->checked = v;
+	v[fs->n_checked] = strdup(id);
+	if (!v[fs->n_checked])
 		return -ENOMEM;
-	(*n)++;
+	fs->n_checked++;
+	return 0;
+}
+
+int twa_findings_add_not_judged(struct twa_findings *fs, const char *rule,
+				const char *reason)
+{
+	struct twa_unjudged *v = realloc(fs->not_judged,
+					 (fs->n_not_judged + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	fs->not_judged = v;
+	twa_strlcpy(v[fs->n_not_judged].rule, rule, sizeof(v->rule));
+	twa_strlcpy(v[fs->n_not_judged].reason, reason, sizeof(v->reason));
+	fs->n_not_judged++;
 	return 0;
 }
 
@@ -294,10 +305,15 @@ json_object *twa_findings_to_json(const struct twa_findings *fs)
 	for (i = 0; i < fs->n_checked; i++)
 		json_object_array_add(checked, json_object_new_string(fs->checked[i]));
 	json_object_object_add(o, "checked", checked);
-	checked = json_object_new_array();
-	for (i = 0; i < fs->n_not_judged; i++)
-		json_object_array_add(checked, json_object_new_string(fs->not_judged[i]));
-	json_object_object_add(o, "not_judged", checked);
+	list = json_object_new_array();
+	for (i = 0; i < fs->n_not_judged; i++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "rule", json_object_new_string(fs->not_judged[i].rule));
+		json_object_object_add(x, "reason", json_object_new_string(fs->not_judged[i].reason));
+		json_object_array_add(list, x);
+	}
+	json_object_object_add(o, "not_judged", list);
 	return o;
 }
 
@@ -391,6 +407,34 @@ static int checked_from_json(json_object *obj, const char *file,
 	return 0;
 }
 
+/* "not_judged": [{"rule", "reason"}] (optional). */
+static int not_judged_from_json(json_object *obj, const char *file,
+				struct twa_findings *fs, struct twa_err *err)
+{
+	json_object *list = NULL;
+	size_t i, n;
+	int r;
+
+	if ((r = twa_json_get_array(obj, "not_judged", false, file, "findings", &list, err)) < 0)
+		return r;
+	n = list ? json_object_array_length(list) : 0;
+	if (n > 1000)
+		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "findings.not_judged: too many rules");
+	for (i = 0; i < n; i++) {
+		json_object *x = json_object_array_get_idx(list, i);
+		char rule[48], reason[256];
+
+		if ((r = twa_json_get_str(x, "rule", true, file, "findings.not_judged", rule,
+					  sizeof(rule), err)) < 0 ||
+		    (r = twa_json_get_str(x, "reason", true, file, "findings.not_judged", reason,
+					  sizeof(reason), err)) < 0)
+			return r;
+		if (twa_findings_add_not_judged(fs, rule, reason) < 0)
+			return twa_err_set(err, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 int twa_findings_from_json(json_object *obj, const char *file,
 			   struct twa_findings *fs, struct twa_err *err)
 {
@@ -415,7 +459,8 @@ int twa_findings_from_json(json_object *obj, const char *file,
 	fs->status = (enum twa_status)i;
 	if (json_object_array_length(list) > 10000)
 		return twa_err_set_at(err, -EBADMSG, file, 0, 0, "too many findings");
-	if ((r = checked_from_json(obj, file, fs, err)) < 0)
+	if ((r = checked_from_json(obj, file, fs, err)) < 0 ||
+	    (r = not_judged_from_json(obj, file, fs, err)) < 0)
 		return r;
 	for (i = 0; i < json_object_array_length(list); i++) {
 		struct twa_finding f;
@@ -481,11 +526,8 @@ int twa_findings_write_text(const struct twa_findings *fs, bool verbose,
 {
 	size_t i, k, crit, warn, info;
 	const char *reset = color ? "\033[0m" : "";
-	char nj[640] = "";
+	char not_judged[48];
 
-	for (i = 0; i < fs->n_not_judged; i++)	/* facts missing: said, not counted as checked */
-		snprintf(nj + strlen(nj), sizeof(nj) - strlen(nj), "%s%s", i ? ", " : ", not judged: ",
-			 fs->not_judged[i]);
 	for (i = 0; i < fs->n; i++) {
 		const struct twa_finding *f = &fs->v[i];
 
@@ -509,6 +551,10 @@ int twa_findings_write_text(const struct twa_findings *fs, bool verbose,
 					    f->evidence[k].source,
 					    f->evidence[k].source[0] ? ")" : "");
 	}
+	for (i = 0; i < fs->n_not_judged; i++)
+		strbuf_addf(out, "%-8s  %s: %s\n", "N/A", fs->not_judged[i].rule,
+			    fs->not_judged[i].reason);
+	snprintf(not_judged, sizeof(not_judged), ", %zu not judged", fs->n_not_judged);
 	crit = twa_findings_count(fs, TWA_SEV_CRITICAL);
 	warn = twa_findings_count(fs, TWA_SEV_WARNING);
 	info = twa_findings_count(fs, TWA_SEV_INFO);
@@ -519,6 +565,7 @@ int twa_findings_write_text(const struct twa_findings *fs, bool verbose,
 		    fs->status == TWA_STATUS_CRITICAL ? "CRITICAL" :
 		    fs->status == TWA_STATUS_WARNING ? "WARNING" :
 		    fs->status == TWA_STATUS_OK ? "OK" : "UNKNOWN", reset,
-		    crit, warn, info, fs->n_checked, nj, fs->profile);
+		    crit, warn, info, fs->n_checked, fs->n_not_judged ? not_judged : "",
+		    fs->profile);
 	return strbuf_failed(out) ? -ENOMEM : 0;
 }

@@ -66,11 +66,20 @@ struct twa_finding {
 	bool demoted;
 	enum twa_severity demoted_from;
 	char summary[512];
+	/* Set by a rule that could not judge (a key the namespace cannot
+	 * see, say): why. The engine lists it as not judged, not checked. */
+	char not_judged[256];
 	char recommendation[1536];
 	struct twa_evidence *evidence;
 	size_t n_evidence;
 	struct twa_change *changes;
 	size_t n_changes;
+};
+
+/* A rule that ran but could not judge, and why. */
+struct twa_unjudged {
+	char rule[48];
+	char reason[256];
 };
 
 struct twa_findings {
@@ -81,9 +90,9 @@ struct twa_findings {
 	size_t n_ok;		/* rules evaluated that found nothing */
 	char **checked;		/* ids of every rule evaluated */
 	size_t n_checked;
-	bool evidence_only;	/* twa_findings_evidence_only() ran */
-	char **not_judged;	/* enabled rules whose facts were missing */
+	struct twa_unjudged *not_judged;	/* not in checked */
 	size_t n_not_judged;
+	bool evidence_only;	/* twa_findings_evidence_only() ran */
 };
 
 const char *twa_severity_name(enum twa_severity s);
@@ -110,10 +119,13 @@ void twa_finding_summary(struct twa_finding *f, const char *fmt, ...)
 void twa_finding_recommend(struct twa_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* List rule as not judged, for reason. -ENOMEM only. */
+int twa_findings_add_not_judged(struct twa_findings *fs, const char *rule,
+				const char *reason);
 /* Take ownership of *f (left empty). */
 int twa_findings_add(struct twa_findings *fs, struct twa_finding *f);
-/* Record rule id as checked (judged) or as not judged: 0 or -ENOMEM. */
-int twa_findings_mark(struct twa_findings *fs, const char *id, bool judged);
+/* Record rule id as checked (judged): 0 or -ENOMEM. */
+int twa_findings_mark_checked(struct twa_findings *fs, const char *id);
 /* Sort most severe first (stable: rule order kept within a severity) and
  * set status. */
 void twa_findings_finish(struct twa_findings *fs);

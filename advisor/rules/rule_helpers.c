@@ -100,6 +100,17 @@ void rule_counter_rise(const struct twa_facts *f, const char *name, struct rule_
 	ret->why = boot_why(f->history.state);
 }
 
+void rule_rise_minus(const struct rule_rise *a, const struct rule_rise *b,
+		     struct rule_rise *ret)
+{
+	*ret = *a;
+	if (b->basis != a->basis)
+		return;		/* b absent: nothing to take away */
+	ret->total = a->total > b->total ? a->total - b->total : 0;
+	ret->rate = a->rate > b->rate ? a->rate - b->rate : 0;
+	ret->delta = a->delta > b->delta ? a->delta - b->delta : 0;
+}
+
 bool rule_rising(const struct rule_rise *r)
 {
 	return (r->basis == RULE_BASIS_SAMPLES && r->rate > 0) ||
@@ -196,6 +207,13 @@ int rule_want_mismatch(const struct twa_rule_ctx *ctx, const char *key,
 	twa_sysctl_value_display(cur, curbuf, sizeof(curbuf));
 	snprintf(desc, size, "%s is %s; profile '%s' wants %s%s%s", key, curbuf,
 		 w->origin, want, w->reason[0] ? ": " : "", w->reason);
+	if (proposal[0] && twa_facts_sysctl_readonly(ctx->facts, key)) {
+		/* A host-global key seen from a child namespace: plan lists
+		 * the change as one to make on the host, never applies it. */
+		size_t n = strlen(desc);
+
+		snprintf(desc + n, size - n, " (read-only in this network namespace: change it on the host)");
+	}
 	if (proposal[0]) {
 		RULE_OOM(twa_finding_change(out, key, cur, proposal));
 		rule_change_from_profile(out, key);

@@ -56,6 +56,11 @@ struct rule_rise {
 };
 
 void rule_counter_rise(const struct twa_facts *f, const char *name, struct rule_rise *ret);
+/* a less b on a's basis, never below zero (b absent: a): how much of a
+ * counter that also counts another event (ListenDrops counts every
+ * ListenOverflows) is left for the rest. */
+void rule_rise_minus(const struct rule_rise *a, const struct rule_rise *b,
+		     struct rule_rise *ret);
 /* Rising now (SAMPLES) or since the last check (HISTORY). */
 bool rule_rising(const struct rule_rise *r);
 /* Its severity by the counters' convention: CRITICAL when it grows during

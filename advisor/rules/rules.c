@@ -23,6 +23,7 @@ static const struct twa_rule_entry *const entries[TWA_RULE_COUNT] = {
 	[TWA_RULE_EPHEMERAL_RANGE_NARROW] = &twa_rule_ephemeral_range_narrow_entry,
 	[TWA_RULE_LISTENER_IN_EPHEMERAL_RANGE] = &twa_rule_listener_in_ephemeral_range_entry,
 	[TWA_RULE_FIN_WAIT2_ORPHANS] = &twa_rule_fin_wait2_orphans_entry,
+	[TWA_RULE_FIN_WAIT1_ORPHANS] = &twa_rule_fin_wait1_orphans_entry,
 	[TWA_RULE_FIN_TIMEOUT_MISCONCEPTION] = &twa_rule_fin_timeout_misconception_entry,
 	[TWA_RULE_SOMAXCONN_LOW] = &twa_rule_somaxconn_low_entry,
 	[TWA_RULE_SYN_BACKLOG_LOW] = &twa_rule_syn_backlog_low_entry,
@@ -95,7 +96,16 @@ int twa_rules_evaluate(const struct twa_facts *f, const struct twa_profile *p,
 			twa_finding_release(&out);
 			return twa_err_set(err, ret, "rule %s: %s", r->id, strerror(-ret));
 		}
-		if (twa_findings_mark(fs, r->id, ret != TWA_RULE_NOT_JUDGED) < 0) {
+		if (ret == TWA_RULE_NOT_JUDGED ||
+		    (out.not_judged[0] && out.severity == TWA_SEV_OK)) {
+			ret = twa_findings_add_not_judged(fs, r->id, out.not_judged[0] ? out.not_judged :
+							  "the facts it reads are missing here");
+			twa_finding_release(&out);
+			if (ret < 0)
+				return twa_err_set(err, ret, "out of memory");
+			continue;
+		}
+		if (twa_findings_mark_checked(fs, r->id) < 0) {
 			twa_finding_release(&out);
 			return twa_err_set(err, -ENOMEM, "out of memory");
 		}

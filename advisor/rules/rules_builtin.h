@@ -26,6 +26,7 @@ extern const struct twa_rule_entry twa_rule_time_wait_volume_entry;
 extern const struct twa_rule_entry twa_rule_tw_reuse_off_entry;
 extern const struct twa_rule_entry twa_rule_tw_reuse_without_timestamps_entry;
 extern const struct twa_rule_entry twa_rule_fin_wait2_orphans_entry;
+extern const struct twa_rule_entry twa_rule_fin_wait1_orphans_entry;
 extern const struct twa_rule_entry twa_rule_fin_timeout_misconception_entry;
 
 #endif

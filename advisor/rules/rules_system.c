@@ -112,8 +112,13 @@ static const char explain_orphans_near_limit[] =
 	"(first check, reboot, counter reset, --no-history) info.\n"
 	"\n"
 	"What to do: find why closed connections linger (peers that stop reading, lossy\n"
-	"paths); tcp_orphan_retries shortens how long FIN_WAIT1 orphans retransmit;\n"
-	"raising tcp_max_orphans needs the memory to back it.\n"
+	"paths); tcp_orphan_retries shortens how long FIN_WAIT1 orphans retransmit\n"
+	"(fin-wait1-orphans); raising tcp_max_orphans needs the memory to back it.\n"
+	"\n"
+	"Inside a network namespace other than the initial one, tcp_max_orphans does not\n"
+	"exist (it is registered for the initial namespace only) and 'orphan' counts the\n"
+	"whole host: the rule is then listed as not judged, with that reason, unless\n"
+	"TCPAbortOnMemory (per namespace) moved.\n"
 	"\n"
 	"Sources: Documentation/networking/ip-sysctl.rst (tcp_max_orphans,\n"
 	"tcp_orphan_retries); net/ipv4/tcp.c (tcp_check_oom, tcp_too_many_orphans).\n";
@@ -154,6 +159,12 @@ static int rule_orphans_near_limit(const struct twa_rule_ctx *ctx, struct twa_fi
 		share = (double)orphan / (double)max;
 	}
 	RULE_OOM(judge_aborts(f, out, what, sizeof(what)));
+	if (!twa_facts_sysctl(f, "net.ipv4.tcp_max_orphans") && out->severity == TWA_SEV_OK) {
+		/* Registered for the initial namespace only (ipv4_table): a
+		 * child sees neither the limit nor a per-namespace count. */
+		snprintf(out->not_judged, sizeof(out->not_judged), "net.ipv4.tcp_max_orphans is host-global and not visible in this network namespace; sockstat 'orphan' counts the whole host: judge it on the host");
+		return 0;
+	}
 	if (have && share >= twa_rule_param(ctx, "warning"))
 		rule_raise(out, share >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
 				TWA_SEV_WARNING);
@@ -180,6 +191,92 @@ const struct twa_rule_entry twa_rule_orphans_near_limit_entry = {
 	.eval = rule_orphans_near_limit,
 };
 
+/* ---- fin-wait1-orphans -------------------------------------------------- */
+
+static const char explain_fin_wait1_orphans[] =
+	"A socket the application closed while its FIN (or data before it) is not yet\n"
+	"acknowledged sits in FIN_WAIT1, owned by no process: an orphan. Toward a peer\n"
+	"that vanished (host gone, firewall dropping, link down) it retransmits its FIN\n"
+	"with exponential backoff until net.ipv4.tcp_orphan_retries is used up (0, the\n"
+	"default, means 8 while the socket is alive: over 100 s at the minimal 200 ms\n"
+	"RTO, minutes on slow paths); the kernel then aborts it and counts TcpExt\n"
+	"TCPAbortOnTimeout. Past net.ipv4.tcp_max_orphans (host-wide) or under tcp_mem\n"
+	"pressure they are reset at once (TCPAbortOnMemory; orphans-near-limit).\n"
+	"tcp_fin_timeout does not apply: it governs FIN_WAIT2, where our FIN was\n"
+	"acknowledged and the peer's is awaited (fin-wait2-orphans).\n"
+	"\n"
+	"Evidence: FIN_WAIT1 sockets without an owning socket (inet_diag: no inode),\n"
+	"sockstat 'orphan' (host-wide), tcp_orphan_retries, tcp_max_orphans where the\n"
+	"namespace has it, TCPAbortOnTimeout and TCPAbortOnMemory as counters (rate with\n"
+	"--samples, else since the last check).\n"
+	"Severity (kind: health): warning from 'warning' (500) orphaned FIN_WAIT1\n"
+	"sockets.\n"
+	"\n"
+	"What to do: find the peers that stopped answering (the remote addresses in\n"
+	"'ss -tn state fin-wait-1'); lower net.ipv4.tcp_orphan_retries (per network\n"
+	"namespace; proposed: 'orphan_retries', 3) so such orphans give up sooner. What\n"
+	"not to do: lower tcp_fin_timeout for them (it changes nothing in FIN_WAIT1).\n"
+	"\n"
+	"Sources: net/ipv4/tcp_timer.c (tcp_orphan_retries, tcp_out_of_resources,\n"
+	"tcp_write_timeout), net/ipv4/tcp.c (tcp_close, tcp_check_oom),\n"
+	"Documentation/networking/ip-sysctl.rst (tcp_orphan_retries, tcp_max_orphans).\n";
+
+/* How long an orphan retransmits with n retries from the minimal 200 ms
+ * RTO (TCP_RTO_MIN, doubling each time, capped at TCP_RTO_MAX 120 s). */
+static double orphan_lifetime(int64_t n)
+{
+	double rto = 0.2, total = 0;
+	int64_t i;
+
+	for (i = 0; i <= n && i < 32; i++) {
+		total += rto;
+		rto = rto * 2 > 120 ? 120 : rto * 2;
+	}
+	return total;
+}
+
+static int rule_fin_wait1_orphans(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	const struct twa_facts *f = ctx->facts;
+	uint64_t n = f->sockets.fin_wait1_orphans;
+	int64_t retries = 0, eff, orphan = 0, target = (int64_t)twa_rule_param(ctx, "orphan_retries");
+	struct rule_rise tmo, mem;
+	char to[32];
+
+	rule_counter_rise(f, "TCPAbortOnTimeout", &tmo);
+	rule_counter_rise(f, "TCPAbortOnMemory", &mem);
+	if ((double)n < twa_rule_param(ctx, "warning"))
+		return 0;
+	RULE_OOM(rule_ev_state(out, f, TWA_TCP_FIN_WAIT1));
+	RULE_OOM(twa_finding_evidence(out, "orphaned FIN_WAIT1", f->sockets.source, "%" PRIu64, n));
+	if (twa_facts_sockstat(f, "orphan", &orphan))
+		RULE_OOM(twa_finding_evidence(out, "orphan (host-wide)", "/proc/net/sockstat",
+					      "%" PRId64, orphan));
+	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_orphan_retries"));
+	RULE_OOM(rule_ev_sysctl(out, f, "net.ipv4.tcp_max_orphans"));
+	RULE_OOM(rule_ev_rise(out, "TCPAbortOnTimeout", &tmo));
+	RULE_OOM(rule_ev_rise(out, "TCPAbortOnMemory", &mem));
+	rule_sysctl_i64(f, "net.ipv4.tcp_orphan_retries", &retries);
+	eff = retries == 0 ? 8 : retries;	/* tcp_orphan_retries(): 0 means 8 */
+	out->severity = TWA_SEV_WARNING;
+	twa_finding_summary(out, "%" PRIu64 " orphaned sockets in FIN_WAIT1: closed here, their FIN never acknowledged (peers gone or silent); tcp_orphan_retries %" PRId64 " keeps each retransmitting for %.0f s or more",
+			    n, retries, orphan_lifetime(eff));
+	if (eff > target) {
+		snprintf(to, sizeof(to), "%" PRId64, target);
+		RULE_OOM(twa_finding_change(out, "net.ipv4.tcp_orphan_retries",
+					    twa_facts_sysctl(f, "net.ipv4.tcp_orphan_retries"), to));
+	}
+	twa_finding_recommend(out, "Find the peers that stopped answering ('ss -tn state fin-wait-1' shows them). Lower net.ipv4.tcp_orphan_retries (%" PRId64 ": about %.0f s) so these orphans give up sooner. tcp_fin_timeout does not apply to FIN_WAIT1 (only to FIN_WAIT2).",
+			      target, orphan_lifetime(target));
+	return 0;
+}
+
+const struct twa_rule_entry twa_rule_fin_wait1_orphans_entry = {
+	.rule = &twa_rules[TWA_RULE_FIN_WAIT1_ORPHANS],
+	.explain = explain_fin_wait1_orphans,
+	.eval = rule_fin_wait1_orphans,
+};
+
 /* ---- conntrack-near-full ------------------------------------------------ */
 
 static const char explain_conntrack_near_full[] =
@@ -196,7 +293,14 @@ static const char explain_conntrack_near_full[] =
 	"What to do: raise nf_conntrack_max (and the hash size) with memory to spare, or\n"
 	"exempt high-volume flows from tracking (NOTRACK rules).\n"
 	"\n"
-	"Sources: Documentation/networking/nf_conntrack-sysctl.rst.\n";
+	"In a network namespace other than the initial one nf_conntrack_max is read-only\n"
+	"(nf_conntrack_standalone.c) and nf_conntrack_count counts this namespace's\n"
+	"entries only: the finding then says to raise the limit on the host, and plan\n"
+	"lists the change under 'not_proposed' (never applied: the namespace cannot\n"
+	"write it).\n"
+	"\n"
+	"Sources: Documentation/networking/nf_conntrack-sysctl.rst,\n"
+	"net/netfilter/nf_conntrack_standalone.c.\n";
 
 static int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
@@ -222,6 +326,8 @@ static int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_f
 		twa_finding_summary(out, "connection tracking holds %" PRId64 " of %" PRId64
 				    " entries (%.0f%%): when full, new connections are dropped",
 				    count, max, 100 * share);
+		if (twa_facts_sysctl_readonly(f, "net.netfilter.nf_conntrack_max"))
+			twa_finding_recommend(out, "nf_conntrack_max is read-only in this network namespace (the table is the host's, shared by every namespace; the count here is this namespace's share): raise it on the host, in the initial network namespace; plan will not propose it here.");
 		if (!out->n_changes) {
 			snprintf(to, sizeof(to), "%" PRId64, max * 2);
 			RULE_OOM(twa_finding_change(out, "net.netfilter.nf_conntrack_max",

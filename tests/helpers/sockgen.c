@@ -3,7 +3,8 @@
  *
  *   sockgen [--tw N:PORT[,PORT...]] [--close-wait N:PORT] [--fin-wait2 N:PORT]
  *           [--established N:PORT] [--overflow PORT:BACKLOG:CONNECTS]
- *           [--listen N:PORT] [--connect N:PORT] [--addr ADDR]
+ *           [--listen N:PORT] [--connect N:PORT] [--syn N:PORT]
+ *           [--open N:PORT] [--addr ADDR]
  *           [--ipv6] [--ready-file FILE] [--hold SECS]
  *
  * --tw          N client-side TIME_WAIT sockets toward the ports, round robin
@@ -28,6 +29,13 @@
  *               (the port is bind()'s: lost to every other connect());
  *               prints "connected=A eaddrnotavail=B other=C" (a failing
  *               bind() counts by its errno too)
+ * --syn         N non-blocking connects toward PORT, held: when the
+ *               server's SYN-ACKs are dropped (an nft rule in this
+ *               namespace) they stay in SYN_SENT and retransmit their SYN,
+ *               a SYN flood made by an ordinary client
+ * --open        N blocking connects toward PORT, held open; closed when
+ *               sockgen exits, so toward a peer that has gone silent they
+ *               become orphans in FIN_WAIT1 retransmitting their FIN
  * --addr        the address the options after it listen on and connect to
  *               (default: loopback), e.g. one of the host's own addresses
  *               that is not loopback, or ::ffff:127.0.0.1 with --ipv6
@@ -265,6 +273,15 @@ static void make_overflow(const char *spec)
 	usleep(200 * 1000);
 }
 
+/* --syn and --open: n connects held until exit (descriptors kept open). */
+static void open_held(long n, unsigned port, int flags)
+{
+	long k;
+
+	for (k = 0; k < n; k++)
+		connect_to(port, flags);
+}
+
 int main(int argc, char **argv)
 {
 	const char *ready = NULL;
@@ -314,6 +331,10 @@ int main(int argc, char **argv)
 			make_pairs(n, ports[0], HOLD_OPEN);
 		} else if (!strcmp(opt, "--listen")) {
 			listener(ports[0], (int)n);	/* held until exit */
+		} else if (!strcmp(opt, "--syn")) {
+			open_held(n, ports[0], SOCK_NONBLOCK);
+		} else if (!strcmp(opt, "--open")) {
+			open_held(n, ports[0], 0);
 		} else if (!strcmp(opt, "--connect")) {
 			try_connects(n, ports[0], 0);
 		} else if (!strcmp(opt, "--connect-hold")) {

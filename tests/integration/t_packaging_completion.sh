@@ -68,7 +68,7 @@ has "web-server" profiles show ''
 assert_eq "$(comp profiles '')" "export list show validate" "profiles subcommands"
 
 # Rule ids from `twadvise explain`.
-assert_eq "$(comp explain fin)" "fin-timeout-misconception fin-wait2-orphans" "rule ids"
+assert_eq "$(comp explain fin)" "fin-timeout-misconception fin-wait1-orphans fin-wait2-orphans" "rule ids"
 
 # Snapshot ids from the --state-dir on the line.
 S=$TMP/state

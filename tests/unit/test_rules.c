@@ -120,6 +120,30 @@ static bool tweak_destination(struct twa_facts *f, const char *t, const char *na
 	return true;
 }
 
+/* fw1orphans=N (orphaned FIN_WAIT1), synrecv:I=N (listener I's SYN
+ * queue), readonly:KEY=1 (a key the namespace cannot write). */
+static bool tweak_more(struct twa_facts *f, const char *t, const char *name,
+		       const char *val)
+{
+	size_t i;
+
+	if (!strcmp(t, "fw1orphans")) {
+		f->sockets.fin_wait1_orphans = (uint64_t)atoll(val);
+	} else if (!strcmp(t, "synrecv")) {
+		i = (size_t)atoi(name);
+		assert_true(i < f->n_listeners);
+		f->listeners[i].syn_recv = (uint64_t)atoll(val);
+	} else if (!strcmp(t, "readonly")) {
+		for (i = 0; i < f->n_sysctls && strcmp(f->sysctls[i].key, name); i++)
+			;
+		assert_true(i < f->n_sysctls);
+		f->sysctls[i].readonly = atoi(val) != 0;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /*
  * ';'-separated edits of the loaded facts:
  *   sysctl:KEY=VALUE  nosysctl:KEY= (absent)  counter:NAME=N  sockstat:NAME=N  state:NAME=N
@@ -192,7 +216,7 @@ static void tweak(struct twa_facts *f, const char *tweaks)
 				f->listeners[i].queue = (uint64_t)atoll(val);
 			else
 				f->listeners[i].backlog = atoll(val);
-		} else if (!tweak_destination(f, t, name, val)) {
+		} else if (!tweak_destination(f, t, name, val) && !tweak_more(f, t, name, val)) {
 			fail_msg("unknown tweak '%s'", t);
 		}
 	}
@@ -421,10 +445,11 @@ static const struct rule_case {
 	{ "ListenOverflows still since the last check: ok again", "idle.json",
 	  "counter:ListenOverflows=360;delta:ListenOverflows=0", "default", "listen-overflow",
 	  TWA_SEV_OK, NULL, 0, { { 0 } } },
-	{ "ListenDrops risen alone speaks", "idle.json",
+	/* ListenDrops alone is SYN queue drops (syn-backlog-low's), not an
+	 * accept queue that overflowed (issue 18). */
+	{ "ListenDrops risen alone: not an accept queue", "idle.json",
 	  "counter:ListenDrops=30;delta:ListenDrops=30;delta:ListenOverflows=0", "default",
-	  "listen-overflow", TWA_SEV_WARNING, "30 listen drops since the last check 5 min ago",
-	  0, { { 0 } } },
+	  "listen-overflow", TWA_SEV_OK, NULL, 0, { { 0 } } },
 	{ "ListenOverflows growing is critical", "idle.json",
 	  "counter:ListenOverflows=20;rate:ListenOverflows=1.5", "default", "listen-overflow",
 	  TWA_SEV_CRITICAL, "listen overflows at 1.5/s now (20 since boot): an accept queue was full, none is now; likely sshd[601]",
@@ -565,22 +590,69 @@ static const struct rule_case {
 	  1, { { "net.core.somaxconn", "128", "4096" } } },
 	{ "somaxconn 4096: quiet", "idle.json", NULL, "default", "somaxconn-low", TWA_SEV_OK,
 	  NULL, 0, { { 0 } } },
-	{ "tcp_max_syn_backlog 128 warns", "idle.json",
-	  "sysctl:net.ipv4.tcp_max_syn_backlog=128", "default", "syn-backlog-low",
-	  TWA_SEV_WARNING, "net.ipv4.tcp_max_syn_backlog is 128; profile 'default' wants >= 256",
+	{ "tcp_max_syn_backlog 128, cookies off: warns", "idle.json",
+	  "sysctl:net.ipv4.tcp_max_syn_backlog=128;sysctl:net.ipv4.tcp_syncookies=0", "default",
+	  "syn-backlog-low", TWA_SEV_WARNING,
+	  "net.ipv4.tcp_max_syn_backlog is 128; profile 'default' wants >= 256",
 	  1, { { "net.ipv4.tcp_max_syn_backlog", "128", "1024" } } },
-	{ "SYNs dropped with cookies off since boot only: info", "idle.json",
-	  "counter:TCPReqQFullDrop=5;sysctl:net.ipv4.tcp_syncookies=0", "default",
-	  "syn-backlog-low", TWA_SEV_INFO,
-	  "5 SYNs dropped for a full SYN queue since boot (no earlier check to compare with), and SYN cookies are off",
+	/* With cookies on it bounds nothing: no warning that bursts are dropped. */
+	{ "tcp_max_syn_backlog 128, cookies on: info only", "idle.json",
+	  "sysctl:net.ipv4.tcp_max_syn_backlog=128", "default", "syn-backlog-low",
+	  TWA_SEV_INFO, "(with tcp_syncookies=1 it bounds no SYN queue)",
+	  1, { { "net.ipv4.tcp_max_syn_backlog", "128", "1024" } } },
+	{ "SYNs dropped at a listener's backlog, since boot only: info", "idle.json",
+	  "counter:TCPReqQFullDrop=5;counter:ListenDrops=5;sysctl:net.ipv4.tcp_syncookies=0",
+	  "default", "syn-backlog-low", TWA_SEV_INFO,
+	  "5 SYNs dropped since boot (no earlier check to compare with): the SYN queue of likely sshd[601] on 0.0.0.0:22 reached its listen() backlog (128) and SYN cookies are off",
 	  1, { { "net.ipv4.tcp_syncookies", "0", "1" } } },
-	{ "SYNs dropped with cookies off since the last check", "idle.json",
-	  "counter:TCPReqQFullDrop=5;delta:TCPReqQFullDrop=5;sysctl:net.ipv4.tcp_syncookies=0",
+	/* listen(16)-like: the SYN queue full now names that listener, and
+	 * tcp_max_syn_backlog is not proposed. */
+	{ "SYNs dropped at a listener's backlog since the last check: named", "idle.json",
+	  "counter:TCPReqQFullDrop=983;delta:TCPReqQFullDrop=983;counter:ListenDrops=983;"
+	  "delta:ListenDrops=983;sysctl:net.ipv4.tcp_syncookies=0;backlog:2=16;synrecv:2=17",
 	  "default", "syn-backlog-low", TWA_SEV_WARNING,
-	  "5 SYNs dropped for a full SYN queue since the last check 5 min ago, and SYN cookies are off",
+	  "983 SYNs dropped since the last check 5 min ago: the SYN queue of postgres[733] on 127.0.0.1:5432 reached its listen() backlog (16) and SYN cookies are off",
 	  1, { { "net.ipv4.tcp_syncookies", "0", "1" } } },
-	{ "SYNs dropped with cookies on: quiet", "idle.json", "counter:TCPReqQFullDrop=5",
-	  "default", "syn-backlog-low", TWA_SEV_OK, NULL, 0, { { 0 } } },
+	{ "SYNs dropped at a listener's backlog capped by somaxconn: raise it", "idle.json",
+	  "counter:TCPReqQFullDrop=9;delta:TCPReqQFullDrop=9;sysctl:net.ipv4.tcp_syncookies=0;"
+	  "sysctl:net.core.somaxconn=128;synrecv:0=129", "default", "syn-backlog-low",
+	  TWA_SEV_WARNING, "the SYN queue of sshd[601] on 0.0.0.0:22",
+	  2, { { "net.ipv4.tcp_syncookies", "0", "1" }, { "net.core.somaxconn", "128", "65535" } } },
+	{ "TCPReqQFullDrop from before cookies were on: quiet", "idle.json",
+	  "counter:TCPReqQFullDrop=5", "default", "syn-backlog-low", TWA_SEV_OK, NULL, 0, { { 0 } } },
+	/* Cookies off, listen(1024), tcp_max_syn_backlog 128: ListenDrops only. */
+	{ "SYNs dropped at 3/4 of tcp_max_syn_backlog: raise it", "idle.json",
+	  "counter:ListenDrops=817;delta:ListenDrops=817;sysctl:net.ipv4.tcp_syncookies=0;"
+	  "sysctl:net.ipv4.tcp_max_syn_backlog=2048;synrecv:3=1537", "default", "syn-backlog-low",
+	  TWA_SEV_WARNING,
+	  "817 SYNs dropped since the last check 5 min ago: the SYN queue of the listener on 127.0.0.1:11211 passed 3/4 of net.ipv4.tcp_max_syn_backlog (2048) with SYN cookies off",
+	  1, { { "net.ipv4.tcp_max_syn_backlog", "2048", "4096" } } },
+	{ "ListenDrops that are overflows are not SYN queue drops", "idle.json",
+	  "counter:ListenDrops=40;delta:ListenDrops=40;counter:ListenOverflows=40;"
+	  "delta:ListenOverflows=40;sysctl:net.ipv4.tcp_syncookies=0", "default",
+	  "syn-backlog-low", TWA_SEV_OK, NULL, 0, { { 0 } } },
+	{ "SYN cookies sent for a full queue: warning, nothing dropped", "idle.json",
+	  "counter:TCPReqQFullDoCookies=1149;delta:TCPReqQFullDoCookies=1149;"
+	  "counter:SyncookiesSent=1149;delta:SyncookiesSent=1149;backlog:2=16;synrecv:2=17",
+	  "default", "syn-backlog-low", TWA_SEV_WARNING,
+	  "1149 SYN cookies sent since the last check 5 min ago: the SYN queue of postgres[733] on 127.0.0.1:5432 reached its listen() backlog (16); SYN cookies answered, no SYN was dropped",
+	  0, { { 0 } } },
+	{ "SYN cookies with tcp_syncookies=2 are every SYN: quiet", "idle.json",
+	  "counter:TCPReqQFullDoCookies=50;delta:TCPReqQFullDoCookies=50;"
+	  "sysctl:net.ipv4.tcp_syncookies=2", "default", "syn-backlog-low", TWA_SEV_OK, NULL,
+	  0, { { 0 } } },
+
+	/* fin-wait1-orphans: tcp_orphan_retries, never tcp_fin_timeout */
+	{ "FIN_WAIT1 orphans to dead peers warn", "idle.json",
+	  "fw1orphans=1500;state:FIN_WAIT1=1500;sockstat:orphan=1500", "default",
+	  "fin-wait1-orphans", TWA_SEV_WARNING,
+	  "1500 orphaned sockets in FIN_WAIT1: closed here, their FIN never acknowledged (peers gone or silent); tcp_orphan_retries 0 keeps each retransmitting for 102 s",
+	  1, { { "net.ipv4.tcp_orphan_retries", "0", "3" } } },
+	{ "FIN_WAIT1 orphans with retries already low: no change", "idle.json",
+	  "fw1orphans=1500;sysctl:net.ipv4.tcp_orphan_retries=2", "default",
+	  "fin-wait1-orphans", TWA_SEV_WARNING, "tcp_orphan_retries 2", 0, { { 0 } } },
+	{ "few FIN_WAIT1 orphans: quiet", "idle.json", "fw1orphans=20", "default",
+	  "fin-wait1-orphans", TWA_SEV_OK, NULL, 0, { { 0 } } },
 
 	/* orphans-near-limit */
 	{ "orphans at 53% of tcp_max_orphans warn", "idle.json", "sockstat:orphan=70000",
@@ -1017,6 +1089,63 @@ static void test_idle_host_is_ok(void **state)
 	twa_facts_release(&f);
 }
 
+/* Issue 18 item 5: inside a child namespace tcp_max_orphans is absent and
+ * nf_conntrack_max read-only. orphans-near-limit is not judged (and not
+ * "checked"); conntrack-near-full proposes nothing; a plan never carries a
+ * read-only key, it lists it to change on the host. */
+static void test_host_global_keys(void **state)
+{
+	struct twa_facts f;
+	struct twa_profile prof, *p;
+	struct twa_findings fs;
+	struct twa_plan plan;
+	struct twa_err err = { 0 };
+	struct strbuf text = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	load_facts("idle.json", &f);
+	tweak(&f, "nosysctl:net.ipv4.tcp_max_orphans=;sockstat:orphan=900000;"
+		  "sysctl:net.netfilter.nf_conntrack_count=63000;"
+		  "sysctl:net.netfilter.nf_conntrack_max=65536;"
+		  "readonly:net.netfilter.nf_conntrack_max=1");
+	p = load_profile("default", &prof);
+	twa_findings_init(&fs);
+	assert_int_equal(twa_rules_evaluate(&f, p, &fs, &err), 0);
+	assert_int_equal(fs.n_not_judged, 1);
+	assert_string_equal(fs.not_judged[0].rule, "orphans-near-limit");
+	assert_non_null(strstr(fs.not_judged[0].reason, "host-global"));
+	for (i = 0; i < fs.n_checked; i++)
+		assert_string_not_equal(fs.checked[i], "orphans-near-limit");
+	for (i = 0; i < fs.n; i++) {
+		assert_string_not_equal(fs.v[i].rule, "orphans-near-limit");
+		if (!strcmp(fs.v[i].rule, "conntrack-near-full")) {
+			assert_int_equal(fs.v[i].severity, TWA_SEV_CRITICAL);
+			assert_int_equal(fs.v[i].n_changes, 1);
+			assert_non_null(strstr(fs.v[i].recommendation, "on the host"));
+		}
+	}
+	assert_int_equal(twa_findings_write_text(&fs, false, false, &text), 0);
+	assert_non_null(strstr(text.buf, "N/A       orphans-near-limit: "));
+	assert_non_null(strstr(text.buf, " rules checked, 1 not judged (profile default)"));
+	strbuf_release(&text);
+	/* The finding's change of the read-only key: the plan leaves it to
+	 * the host. */
+	twa_plan_init(&plan);
+	assert_int_equal(twa_plan_from_findings(&f, &fs, &plan, &err), 0);
+	for (i = 0; i < plan.n; i++)
+		assert_string_not_equal(plan.changes[i].key, "net.netfilter.nf_conntrack_max");
+	assert_int_equal(plan.n_host_only, 1);
+	assert_string_equal(plan.host_only[0].key, "net.netfilter.nf_conntrack_max");
+	assert_int_equal(twa_plan_write_text(&plan, &text), 0);
+	assert_non_null(strstr(text.buf, "not proposed: net.netfilter.nf_conntrack_max 65536 -> 131072 (conntrack-near-full)"));
+	strbuf_release(&text);
+	twa_plan_release(&plan);
+	twa_findings_release(&fs);
+	twa_profile_release(p);
+	twa_facts_release(&f);
+}
+
 /* Disabled rules do not run; with no profile every rule runs. */
 static void test_toggles(void **state)
 {
@@ -1361,6 +1490,7 @@ int main(void)
 		cmocka_unit_test(test_exhaustion_every_destination),
 		cmocka_unit_test(test_every_rule_has_cases),
 		cmocka_unit_test(test_idle_host_is_ok),
+		cmocka_unit_test(test_host_global_keys),
 		cmocka_unit_test(test_toggles),
 		cmocka_unit_test(test_no_folklore_anywhere),
 		cmocka_unit_test(test_persist_overridden_direct),

@@ -204,11 +204,12 @@ checked:
   type: list
   elements: str
 not_judged:
-  description: Enabled rules whose facts were missing (for example
-    orphans-near-limit without tcp_max_orphans in a network namespace).
+  description: Enabled rules that could not judge here, each with its rule
+    id and the reason (for example orphans-near-limit without
+    tcp_max_orphans in a network namespace).
   returned: when state is checked
   type: list
-  elements: str
+  elements: dict
 plan:
   description:
     - The plan twadvise made (schema twadvise.plan/1), with C(changes) of

@@ -132,10 +132,11 @@ checked:
   type: list
   elements: str
 not_judged:
-  description: Enabled rules whose facts were missing.
+  description: Enabled rules that could not judge here, each with its rule
+    id and the reason.
   returned: when findings are gathered
   type: list
-  elements: str
+  elements: dict
 worst:
   description: "The most severe finding as C(severity rule: summary), or null."
   returned: when findings are gathered
