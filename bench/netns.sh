@@ -32,6 +32,8 @@ NS=${BENCH_NETNS:-200}
 PER=${BENCH_NETNS_SOCKETS:-1000}
 ROUNDS=${BENCH_NETNS_ROUNDS:-7}
 [ "$NS" -gt 0 ] || exit 0
+# run.sh runs a copy of twadvise, away from the tree's profiles/.
+export TWADVISE_PROFILE_PATH=${TWADVISE_PROFILE_PATH:-$here/../profiles}
 if [ "$NS" -gt 1000 ] || [ "$PER" -lt 20 ] || [ "$PER" -gt 20000 ]; then
 	echo "bench: BENCH_NETNS 1..1000, BENCH_NETNS_SOCKETS 20..20000" >&2
 	exit 64
