@@ -19,7 +19,8 @@
 # so the oldest socket is still < 60 s old when the last round ends.
 #
 # Environment: BENCH_SOCKETS (200000), BENCH_SMALL (20000, 0 skips),
-# BENCH_ROUNDS (21), BENCH_PORTS (16), BENCH_BUDGET (35 s at most).
+# BENCH_ROUNDS (21), BENCH_PORTS (16), BENCH_BUDGET (35 s at most);
+# BENCH_NETNS (200, 0 skips) and the rest of bench/netns.sh's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TWADVISE:?set TWADVISE to the twadvise binary}"
@@ -212,6 +213,15 @@ if [ -s "$res/small" ] && [ -s "$res/big" ]; then
 	echo
 	echo "inspect peak RSS: $rss_small MiB at $SMALL sockets, $rss_big MiB at $SOCKETS sockets" \
 	     "($(awk -v a="$rss_small" -v b="$rss_big" 'BEGIN { printf "%+.1f", b - a }') MiB)"
+fi
+# Last: --all-netns across BENCH_NETNS namespaces against one namespace
+# (bench/netns.sh, in a pid, mount and network namespace of its own).
+if [ "${BENCH_NETNS:-200}" -gt 0 ]; then
+	echo
+	bash "$here/netns.sh" &
+	child=$!
+	wait "$child" || rc=1
+	child=
 fi
 rm -rf "$res"
 if [ "$(host_sysctls)" != "$host_before" ]; then

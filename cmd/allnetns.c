@@ -96,13 +96,18 @@ int twa_all_netns_run(const struct twa_globals *g, const struct twa_pipeline_opt
 		      const struct twa_profile *p, struct twa_ns_results *rs,
 		      twa_ns_visit_fn visit, void *ctx)
 {
+	struct twa_pipeline_opts po = *o;
 	struct twa_ns_list l = { 0 };
+	struct twa_history_run hist;
 	struct twa_err err = { 0 };
 	struct twa_ns_result *r;
 	int home, e = 0;
 	size_t i;
 
 	twa_strlcpy(rs->profile, p->name, sizeof(rs->profile));
+	/* The counter history: read once, every namespace recorded, written once. */
+	twa_history_run_open(g, twa_pipeline_history_use(o), &hist);
+	po.history = &hist;
 	e = discover(g, &l, rs);
 	home = e ? -1 : twa_netns_open_current(&err);
 	if (!e && home < 0)
@@ -114,10 +119,11 @@ int twa_all_netns_run(const struct twa_globals *g, const struct twa_pipeline_opt
 			e = EXIT_SOFTWARE;
 			break;
 		}
-		e = one(g, o, p, home, r, visit, ctx);
+		e = one(g, &po, p, home, r, visit, ctx);
 	}
 	if (home >= 0)
 		close(home);
+	twa_history_run_close(g, &hist);
 	twa_ns_list_release(&l);
 	if (!e)
 		twa_ns_results_finish(rs);

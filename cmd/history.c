@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "advisor/apply/state.h"
 #include "advisor/facts/history.h"
@@ -77,31 +78,60 @@ static bool pick_dir(const struct twa_globals *g, bool create, char *buf, size_t
 	return false;
 }
 
+void twa_history_run_open(const struct twa_globals *g, enum twa_history_use use,
+			  struct twa_history_run *run)
+{
+	struct twa_err err = { 0 };
+	int r;
+
+	memset(run, 0, sizeof(*run));
+	run->use = use;
+	twa_history_init(&run->h);
+	if (use == TWA_HISTORY_OFF ||
+	    !pick_dir(g, use == TWA_HISTORY_KEEP, run->dir, sizeof(run->dir)))
+		return;
+	run->usable = true;
+	r = twa_history_load(run->dir, &run->h, &err);
+	if (r < 0)
+		note(g, "ignoring the counter history: %s", where(&err));
+	/* A corrupt file is replaced; an unreadable one is left alone. */
+	run->keep = use == TWA_HISTORY_KEEP && (r == 0 || r == -EBADMSG);
+}
+
+void twa_history_run_sample(const struct twa_globals *g, struct twa_history_run *run,
+			    struct twa_facts *f)
+{
+	f->history.state = run->use == TWA_HISTORY_OFF ? TWA_HISTORY_DISABLED : TWA_HISTORY_NONE;
+	if (!run->usable)
+		return;
+	if (twa_history_compare(&run->h, f, run->use == TWA_HISTORY_READ, &f->history) < 0)
+		f->history.state = TWA_HISTORY_NONE;
+	if (!run->keep)
+		return;
+	if (twa_history_record(&run->h, f) < 0) {
+		note(g, "cannot keep the counter history: out of memory");
+		run->keep = false;
+	} else {
+		run->dirty = true;
+	}
+}
+
+void twa_history_run_close(const struct twa_globals *g, struct twa_history_run *run)
+{
+	struct twa_err err = { 0 };
+
+	if (run->keep && run->dirty && twa_history_save(run->dir, &run->h, &err) < 0)
+		note(g, "cannot keep the counter history: %s", where(&err));
+	twa_history_release(&run->h);
+	run->usable = run->keep = run->dirty = false;
+}
+
 void twa_cmd_history(const struct twa_globals *g, enum twa_history_use use,
 		     struct twa_facts *f)
 {
-	struct twa_err err = { 0 };
-	struct twa_history h;
-	char dir[1024];
-	int r;
+	struct twa_history_run run;
 
-	f->history.state = TWA_HISTORY_DISABLED;
-	if (use == TWA_HISTORY_OFF)
-		return;
-	f->history.state = TWA_HISTORY_NONE;
-	if (!pick_dir(g, use == TWA_HISTORY_KEEP, dir, sizeof(dir)))
-		return;
-	r = twa_history_load(dir, &h, &err);
-	if (r < 0)
-		note(g, "ignoring the counter history: %s", where(&err));
-	if (twa_history_compare(&h, f, use == TWA_HISTORY_READ, &f->history) < 0)
-		f->history.state = TWA_HISTORY_NONE;
-	/* A corrupt file is replaced; an unreadable one is left alone. */
-	if (use == TWA_HISTORY_KEEP && (r == 0 || r == -EBADMSG)) {
-		if (twa_history_record(&h, f) < 0)
-			note(g, "cannot keep the counter history: out of memory");
-		else if (twa_history_save(dir, &h, &err) < 0)
-			note(g, "cannot keep the counter history: %s", where(&err));
-	}
-	twa_history_release(&h);
+	twa_history_run_open(g, use, &run);
+	twa_history_run_sample(g, &run, f);
+	twa_history_run_close(g, &run);
 }

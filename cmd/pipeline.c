@@ -26,6 +26,12 @@ void twa_pipeline_release(struct twa_pipeline *pl)
 	twa_profile_release(&pl->profile);
 }
 
+enum twa_history_use twa_pipeline_history_use(const struct twa_pipeline_opts *o)
+{
+	return o->no_history ? TWA_HISTORY_OFF :
+	       o->keep_history ? TWA_HISTORY_KEEP : TWA_HISTORY_READ;
+}
+
 static int read_facts(const char *file, struct twa_facts *f)
 {
 	struct strbuf buf = STRBUF_INIT;
@@ -56,8 +62,10 @@ static int inspect_here(const struct twa_globals *g, const struct twa_pipeline_o
 	if (r < 0)
 		return r;
 	/* Recorded facts (--facts) carry their own history, if any. */
-	twa_cmd_history(g, o->no_history ? TWA_HISTORY_OFF :
-			o->keep_history ? TWA_HISTORY_KEEP : TWA_HISTORY_READ, f);
+	if (o->history)
+		twa_history_run_sample(g, o->history, f);
+	else
+		twa_cmd_history(g, twa_pipeline_history_use(o), f);
 	return boot ? twa_boot_scan(g->sysctl_dir, f, err) : 0;
 }
 

@@ -9,6 +9,7 @@
 #include "advisor/profile/profile.h"
 #include "advisor/rules/findings.h"
 #include "cmd/cmd.h"
+#include "cmd/history.h"
 
 /* Where the facts come from and how they are sampled. */
 struct twa_pipeline_opts {
@@ -19,6 +20,9 @@ struct twa_pipeline_opts {
 	bool force_proc;
 	bool no_history;	/* --no-history: neither read nor write it */
 	bool keep_history;	/* keep this run's counters for the next (check) */
+	/* --all-netns: the counter history read once for every namespace
+	 * and written once at the end; NULL: read (and kept) here. */
+	struct twa_history_run *history;
 };
 
 struct twa_pipeline {
@@ -26,6 +30,9 @@ struct twa_pipeline {
 	struct twa_facts facts;
 	struct twa_findings findings;
 };
+
+/* What o says to do with the counter history. */
+enum twa_history_use twa_pipeline_history_use(const struct twa_pipeline_opts *o);
 
 void twa_pipeline_init(struct twa_pipeline *pl);
 void twa_pipeline_release(struct twa_pipeline *pl);

@@ -197,24 +197,48 @@ static json_object *sample_to_json(const struct twa_history_sample *smp)
 	return o;
 }
 
+/* o as compact JSON, without a newline; o is put. */
+static int add_json(json_object *o, struct strbuf *out)
+{
+	const char *s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	int r = s ? strbuf_addstr(out, s) : -ENOMEM;
+
+	json_object_put(o);
+	return r;
+}
+
+/* One namespace at a time: json-c's tree of a whole file with hundreds of
+ * namespaces costs megabytes (a hash table per object), one entry's a few
+ * kilobytes. The text is what json-c would write for the whole tree. */
 int twa_history_encode(const struct twa_history *h, struct strbuf *out)
 {
-	json_object *o = json_object_new_object(), *ns = json_object_new_object();
 	size_t i;
 	int r;
 
-	json_object_object_add(o, "schema", json_object_new_string(TWA_HISTORY_SCHEMA));
-	for (i = 0; i < h->n; i++) {
+	r = strbuf_addstr(out, "{\"schema\":");
+	if (r == 0)
+		r = add_json(json_object_new_string(TWA_HISTORY_SCHEMA), out);
+	if (r == 0)
+		r = strbuf_addstr(out, ",\"namespaces\":{");
+	for (i = 0; r == 0 && i < h->n; i++) {
 		const struct twa_history_entry *e = &h->v[i];
 		json_object *eo = sample_to_json(&e->last);
 
 		if (e->base.time[0])
 			json_object_object_add(eo, "base", sample_to_json(&e->base));
-		json_object_object_add(ns, e->netns, eo);
+		r = i ? strbuf_addch(out, ',') : 0;
+		if (r == 0)
+			r = add_json(json_object_new_string(e->netns), out);
+		if (r == 0)
+			r = strbuf_addch(out, ':');
+		if (r == 0)
+			r = add_json(eo, out);
+		else
+			json_object_put(eo);
 	}
-	json_object_object_add(o, "namespaces", ns);
-	r = twa_json_write(o, false, out);
-	json_object_put(o);
+	if (r == 0)
+		r = strbuf_addstr(out, "}}\n");
 	return r;
 }
 

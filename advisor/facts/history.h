@@ -13,10 +13,13 @@
 
 #define TWA_HISTORY_SCHEMA "twadvise.history/1"
 #define TWA_HISTORY_FILE "history.json"
-/* A larger file is not ours (or not sane): ignored. */
-#define TWA_HISTORY_FILE_MAX (256 * 1024)
-/* Namespaces kept; beyond it the one sampled longest ago is dropped. */
-#define TWA_HISTORY_MAX_NS 128
+/* A larger file is not ours (or not sane): ignored. A namespace's entry
+ * is at most ~1 KiB (two samples of the kept counters, 19-digit values). */
+#define TWA_HISTORY_FILE_MAX (1024 * 1024)
+/* Namespaces kept; beyond it the one sampled longest ago is dropped. A
+ * node with hundreds of pods (kubelet --max-pods, 110 by default, often
+ * raised to 250 or more) keeps every one; a file stays under ~512 KiB. */
+#define TWA_HISTORY_MAX_NS 512
 /* Counters kept per namespace at most (a file with more is refused). */
 #define TWA_HISTORY_MAX_COUNTERS 64
 

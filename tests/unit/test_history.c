@@ -203,6 +203,46 @@ static void test_record_replaces_and_caps(void **state)
 	twa_history_release(&h);
 }
 
+/* A full history (every namespace with a baseline, every kept counter at
+ * its largest) is one file under the cap, and reads back the same. */
+static void test_full_file_fits(void **state)
+{
+	struct strbuf buf = STRBUF_INIT, again = STRBUF_INIT;
+	struct twa_err err = { 0 };
+	struct twa_history h, back;
+	struct twa_facts f;
+	char t[32];
+	int i, k, round;
+
+	(void)state;
+	twa_history_init(&h);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < TWA_HISTORY_MAX_NS; i++) {
+			snprintf(t, sizeof(t), "2026-01-0%dT%02d:%02d:00Z", 1 + round, i / 60, i % 60);
+			facts_at(&f, t, BOOT_A, 0, 0);
+			for (k = 0; twa_history_counters[k]; k++)
+				assert_int_equal(twa_named_set(&f.counters, twa_history_counters[k],
+							       INT64_MAX - 1), 0);
+			snprintf(f.host.netns, sizeof(f.host.netns), "net:[%ld]", 4026531840L + i);
+			assert_int_equal(twa_history_record(&h, &f), 0);
+			twa_facts_release(&f);
+		}
+	assert_int_equal(h.n, TWA_HISTORY_MAX_NS);
+	assert_int_equal(twa_history_encode(&h, &buf), 0);
+	assert_true(buf.len < TWA_HISTORY_FILE_MAX);
+	if (twa_history_parse(buf.buf, buf.len, "h.json", &back, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(back.n, TWA_HISTORY_MAX_NS);
+	assert_string_equal(back.v[7].base.time, h.v[7].base.time);
+	assert_int_equal(back.v[7].last.counters.n, h.v[7].last.counters.n);
+	assert_int_equal(twa_history_encode(&back, &again), 0);
+	assert_string_equal(again.buf, buf.buf);
+	strbuf_release(&again);
+	strbuf_release(&buf);
+	twa_history_release(&back);
+	twa_history_release(&h);
+}
+
 static void test_corrupt_files(void **state)
 {
 	static const char *const bad[] = {
@@ -302,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_reader_uses_check_baseline),
 		cmocka_unit_test(test_reboot_reset_none),
 		cmocka_unit_test(test_record_replaces_and_caps),
+		cmocka_unit_test(test_full_file_fits),
 		cmocka_unit_test(test_corrupt_files),
 		cmocka_unit_test(test_facts_json_history),
 	};
