@@ -46,8 +46,10 @@ static int read_one(const char *file, const char *name, struct tset *set)
 	struct twa_tuned *t = realloc(set->t, (set->n + 1) * sizeof(*t));
 	int r;
 
-	if (!t)
-		return twa_err_set(&err, -ENOMEM, "out of memory"), twa_fail(&err);
+	if (!t) {
+		twa_errorf("out of memory");
+		return EXIT_SOFTWARE;
+	}
 	set->t = t;
 	t = &t[set->n];
 	if (!name_ok(name)) {

@@ -274,8 +274,10 @@ static int one_line(struct tctx *c, const char *s, size_t n, bool *in_option)
 	trim_copy(v, sizeof(v), s, n);
 	if (n >= sizeof(v))
 		return at(c, "line longer than %zu bytes", sizeof(v) - 1);
-	if (v[0] == '[')
-		return (*in_option = false), section_line(c, v);
+	if (v[0] == '[') {
+		*in_option = false;
+		return section_line(c, v);
+	}
 	if (!c->in_section)
 		return at(c, "text before the first [section]: not a TuneD profile");
 	eq = strchr(v, '=');

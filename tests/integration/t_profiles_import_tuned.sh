@@ -6,6 +6,7 @@
 # private network namespace and rolled back exactly, and bad input refused.
 # Keys outside net.* are host-wide: they are never written on the host,
 # only in a recorded --proc-root tree (a copy of busy-host, extended here).
+# shellcheck disable=SC2016 # TuneD's ${variables} are literal text here, never expanded
 . "$TESTS_DIR/lib.sh"
 
 dir=${TWADVISE_TUNED_PROFILES:-}
