@@ -209,6 +209,23 @@ static void log_applied(const char *file, const struct twa_plan *plan,
 	strbuf_release(&keys);
 }
 
+/* --netns changes one namespace: a key outside net. would change the whole
+ * host, so such a plan is refused before anything is written. */
+static int refuse_host_wide(const char *file, const struct twa_plan *plan)
+{
+	struct twa_err err = { 0 };
+	size_t i;
+
+	for (i = 0; i < plan->n; i++)
+		if (twa_sysctl_key_host_wide(plan->changes[i].key)) {
+			twa_err_set(&err, -EINVAL,
+				    "%s: %s is host-wide (outside net.): 'apply --netns' changes only the namespace's sysctls; nothing changed (apply it without --netns, on the host, or plan without that key)",
+				    file, plan->changes[i].key);
+			return twa_fail(&err);
+		}
+	return 0;
+}
+
 static int apply_check(struct twa_cmd *c)
 {
 	const struct apply_opts *o = c->opts;
@@ -239,6 +256,8 @@ static int apply_exec(struct twa_cmd *c)
 		r = twa_fail(&err);
 		goto out;
 	}
+	if (c->g.netns && (r = refuse_host_wide(file, &plan)) != 0)
+		goto out;
 	apply_opts_init(c, &h, &ao);
 	if (!plan.n) {
 		if (!c->g.quiet)

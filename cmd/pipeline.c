@@ -2,9 +2,13 @@
 /* pipeline.c - profile -> facts -> findings, shared by check, plan and report. */
 #include "cmd/pipeline.h"
 
+#include <errno.h>
+#include <stdlib.h>
+
 #include "advisor/apply/boot.h"
 #include "advisor/facts/facts_json.h"
 #include "advisor/inspect/inspect.h"
+#include "advisor/profile/target.h"
 #include "advisor/rules/rules.h"
 #include "cmd/errors.h"
 #include "cmd/history.h"
@@ -53,12 +57,20 @@ static int inspect_here(const struct twa_globals *g, const struct twa_pipeline_o
 {
 	struct twa_inspect_opts io = { .proc_root = g->proc_root, .force_proc = o->force_proc };
 	unsigned samples = o->samples ? o->samples : 1;
+	const char **extra;
 	double floor;
 	int r;
 
 	io.want = twa_rules_needs(p, &floor) | TWA_NEED_SYSCTLS;
 	io.exhaustion_floor = samples > 1 ? 0 : floor;
+	/* The profile's keys twadvise does not know are read too. */
+	extra = calloc(p ? p->n_wants + 1 : 1, sizeof(*extra));
+	if (!extra)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	io.extra_sysctls = extra;
+	io.n_extra_sysctls = twa_profile_unknown_keys(p, extra, p ? p->n_wants : 0);
 	r = twa_inspect_sampled(&io, samples, o->interval ? o->interval : 1, f, err);
+	free(extra);
 	if (r < 0)
 		return r;
 	/* Recorded facts (--facts) carry their own history, if any. */
@@ -91,6 +103,8 @@ int twa_pipeline_judge_here(const struct twa_globals *g, const struct twa_pipeli
 {
 	int r = inspect_here(g, o, p, boot, f, err);
 
+	if (r == 0)
+		r = twa_profile_check_target(p, f, err);
 	return r < 0 ? r : twa_rules_evaluate(f, p, fs, err);
 }
 
@@ -106,6 +120,8 @@ int twa_pipeline_run(const struct twa_globals *g, const struct twa_pipeline_opts
 	r = twa_cmd_gather(g, o, &pl->profile, &pl->facts);
 	if (r)
 		return r;
+	if (twa_profile_check_target(&pl->profile, &pl->facts, &err) < 0)
+		return twa_fail(&err);
 	if (twa_rules_evaluate(&pl->facts, &pl->profile, &pl->findings, &err) < 0)
 		return twa_fail(&err);
 	return 0;

@@ -17,6 +17,7 @@
 #include "cmd/output.h"
 #include "cmd/pipeline.h"
 #include "cmd/profile_path.h"
+#include "cmd/profiles_import.h"
 
 struct profiles_opts {
 	const char *facts;	/* export: plan from recorded facts */
@@ -268,7 +269,7 @@ static int profiles_exec(struct twa_cmd *c)
 	const char *sub;
 
 	if (c->argc == 0)
-		return twa_cmd_usage(c, "say list, show NAME, validate FILE... or export NAME");
+		return twa_cmd_usage(c, "say list, show NAME, validate FILE..., export NAME or import FILE|DIR");
 	sub = c->argv[0];
 	twa_cmd_profile_search(&s);
 	if (!strcmp(sub, "list"))
@@ -277,7 +278,9 @@ static int profiles_exec(struct twa_cmd *c)
 		return validate(c, &s);
 	if (!strcmp(sub, "show") || !strcmp(sub, "export"))
 		return show_or_export(c, !strcmp(sub, "show"));
-	return twa_cmd_usage(c, "unknown subcommand '%s' (list, show, validate, export)", sub);
+	if (!strcmp(sub, "import"))
+		return twa_profiles_import(c);
+	return twa_cmd_usage(c, "unknown subcommand '%s' (list, show, validate, export, import)", sub);
 }
 
 static const struct twa_cmd_option options[] = {
@@ -287,6 +290,9 @@ static const struct twa_cmd_option options[] = {
 	TWA_OPT_DOC_ROW("export NAME --format tuned|sysctl",
 			"what 'plan --profile NAME' proposes for this host, as a\n"
 			"TuneD profile or a sysctl.d file"),
+	TWA_OPT_DOC_ROW("import FILE|DIR --format tuned [-o PROFILE.yaml|DIR]",
+			"a TuneD profile (tuned.conf, or its directory) as a twadvise\n"
+			"profile; a directory of TuneD profiles imported together into -o DIR"),
 	TWA_OPT_ROW("facts", TWA_OPT_STRING, struct profiles_opts, facts, "FILE",
 		    "export: plan from recorded facts instead of this host"),
 	{ .type = TWA_OPT_END },
@@ -294,8 +300,8 @@ static const struct twa_cmd_option options[] = {
 
 const struct twa_cmd_entry twa_cmd_profiles = {
 	.name = "profiles",
-	.usage = "list | show NAME | validate FILE... | export NAME --format tuned|sysctl",
-	.summary = "list, show, validate and export workload profiles",
+	.usage = "list | show NAME | validate FILE... | export NAME --format tuned|sysctl | import FILE|DIR --format tuned",
+	.summary = "list, show, validate, export and import workload profiles",
 	.options = options,
 	.needs = TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT,
 	.opts_size = sizeof(struct profiles_opts),

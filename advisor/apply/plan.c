@@ -381,6 +381,9 @@ int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 		strbuf_addf(out, "  %-36s %s -> %s\n", p->changes[i].key, from, to);
 		strbuf_addf(out, "  %-36s   (%s: %.160s)\n", "", p->changes[i].rule,
 			    p->changes[i].reason);
+		if (twa_sysctl_key_host_wide(p->changes[i].key))
+			strbuf_addf(out, "  %-36s   host-wide: outside net., one value for the whole host even inside a network namespace ('apply --netns' refuses it)\n",
+				    "");
 	}
 	write_host_only(p, out);
 	return strbuf_failed(out) ? -ENOMEM : 0;

@@ -5,6 +5,41 @@
 #include <errno.h>
 #include <string.h>
 
+/* The top-level directories of /proc/sys: a key starts with one of them
+ * and a dot. */
+static const char *const tops[] = { "abi.", "crypto.", "debug.", "dev.", "fs.",
+				    "kernel.", "net.", "sunrpc.", "user.", "vm.", NULL };
+
+static bool top_known(const char *key)
+{
+	size_t i;
+
+	for (i = 0; tops[i]; i++)
+		if (!strncmp(key, tops[i], strlen(tops[i])))
+			return true;
+	return false;
+}
+
+/* Keys whose value is a program (or a pipe to one) the kernel starts as
+ * root: a profile, plan or snapshot that names them is refused. */
+static const char *const program_keys[] = { "kernel.core_pattern", "kernel.modprobe",
+					    "kernel.hotplug", "kernel.poweroff_cmd", NULL };
+
+static bool runs_program(const char *key)
+{
+	size_t i;
+
+	for (i = 0; program_keys[i]; i++)
+		if (!strcmp(key, program_keys[i]))
+			return true;
+	return false;
+}
+
+bool twa_sysctl_key_host_wide(const char *key)
+{
+	return strncmp(key, "net.", 4) != 0;
+}
+
 int twa_sysctl_key_check(const char *key, struct twa_err *err)
 {
 	size_t len = strlen(key), i, seg = 0;
@@ -13,9 +48,13 @@ int twa_sysctl_key_check(const char *key, struct twa_err *err)
 		return twa_err_set(err, -EINVAL, "empty sysctl name");
 	if (len > TWA_SYSCTL_KEY_MAX)
 		return twa_err_set(err, -EINVAL, "sysctl name too long (%zu bytes)", len);
-	if (strncmp(key, "net.", 4))
+	if (!top_known(key))
 		return twa_err_set(err, -EINVAL,
-				   "sysctl '%.96s' is outside net.: twadvise only manages network sysctls",
+				   "sysctl '%.96s' is not under a /proc/sys tree (abi, crypto, debug, dev, fs, kernel, net, sunrpc, user, vm)",
+				   key);
+	if (runs_program(key))
+		return twa_err_set(err, -EINVAL,
+				   "sysctl '%.96s' names a program the kernel runs as root: twadvise never sets it",
 				   key);
 	for (i = 0; i < len; i++) {
 		char c = key[i];

@@ -17,11 +17,18 @@
 #define TWA_SYSCTL_VALUE_SIZE (TWA_SYSCTL_VALUE_MAX + 1)
 
 /* A key twadvise may touch: dot-separated segments of [a-z0-9_-], under
- * "net.", at most TWA_SYSCTL_KEY_MAX bytes. No '/', "..", NUL or empty
- * segment can pass, so the path built from it stays under /proc/sys/net. */
+ * one of /proc/sys's top directories (net., vm., kernel., fs., ...), at
+ * most TWA_SYSCTL_KEY_MAX bytes, and not one that names a program the
+ * kernel runs (kernel.core_pattern, kernel.modprobe, ...). No '/', "..",
+ * NUL or empty segment can pass, so the path built from it stays under
+ * /proc/sys. */
 bool twa_sysctl_key_valid(const char *key);
 /* Same, with a message saying what is wrong. */
 int twa_sysctl_key_check(const char *key, struct twa_err *err);
+
+/* Outside net.: one value for the whole host, even inside a network
+ * namespace (vm., kernel., fs., ...). */
+bool twa_sysctl_key_host_wide(const char *key);
 
 /* A value that may be written: printable ASCII and tabs only, no newline
  * or control character, at most TWA_SYSCTL_VALUE_MAX bytes. */

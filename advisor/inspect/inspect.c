@@ -20,25 +20,40 @@
 
 #define DUMP_ATTEMPTS 3
 
-static int read_sysctls(const char *root, struct twa_facts *f,
+/* One sysctl into the facts; absent, unreadable or a directory: left out. */
+static int read_sysctl(const char *root, const char *key, struct twa_facts *f,
+		       struct twa_err *err)
+{
+	char value[TWA_SYSCTL_VALUE_SIZE + 1];
+	bool ro = false;
+	int r = twa_sysctl_read_ro(root, key, value, sizeof(value), &ro, NULL);
+
+	if (r < 0)
+		return 0;	/* this kernel lacks it, or it cannot be read: absent */
+	r = twa_facts_set_sysctl(f, key, value);
+	if (r < 0)
+		return twa_err_set(err, r, "out of memory");
+	/* Keys this namespace cannot write (host-global ones in a child). */
+	for (size_t i = 0; i < f->n_sysctls; i++)
+		if (!strcmp(f->sysctls[i].key, key))
+			f->sysctls[i].readonly = ro;
+	return 0;
+}
+
+static int read_sysctls(const struct twa_inspect_opts *o, struct twa_facts *f,
 			struct twa_err *err)
 {
+	const char *root = o->proc_root;
 	const struct twa_sysctl_def *d;
-	char value[TWA_SYSCTL_VALUE_SIZE + 1];
+	size_t i;
+	int r;
 
-	for (d = twa_sysctl_defs; d->key; d++) {
-		bool ro = false;
-		int r = twa_sysctl_read_ro(root, d->key, value, sizeof(value), &ro, NULL);
-
-		if (r == -ENOENT || r == -ENOTDIR)
-			continue;	/* this kernel lacks it: absent */
-		if (r < 0)
-			continue;	/* unreadable (permissions): absent too */
-		r = twa_facts_set_sysctl(f, d->key, value);
-		if (r < 0)
-			return twa_err_set(err, r, "out of memory");
-		f->sysctls[f->n_sysctls - 1].readonly = ro;
-	}
+	for (d = twa_sysctl_defs; d->key; d++)
+		if ((r = read_sysctl(root, d->key, f, err)) < 0)
+			return r;
+	for (i = 0; i < o->n_extra_sysctls; i++)
+		if ((r = read_sysctl(root, o->extra_sysctls[i], f, err)) < 0)
+			return r;
 	snprintf(f->sources.sysctls, sizeof(f->sources.sysctls), "%s/sys",
 		 root ? root : "/proc");
 	return 0;
@@ -411,7 +426,7 @@ int twa_inspect(const struct twa_inspect_opts *o, struct twa_facts *f,
 
 	twa_host_read(o->proc_root, &f->host);
 	/* Sysctls come first: the port range shapes the dump. */
-	r = read_sysctls(o->proc_root, f, err);
+	r = read_sysctls(o, f, err);
 	if (r < 0)
 		return r;
 	r = read_ephemeral(f, err);

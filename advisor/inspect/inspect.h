@@ -19,6 +19,10 @@ struct twa_inspect_opts {
 	double exhaustion_floor;
 	/* TIME_WAIT entered within this many seconds gives close rates. */
 	double rate_window;
+	/* Sysctls to read beside the known ones (a profile's keys twadvise
+	 * does not know); absent or unreadable ones stay absent. */
+	const char *const *extra_sysctls;
+	size_t n_extra_sysctls;
 };
 
 /* One snapshot. Fills f (initialised by the caller). Errors:

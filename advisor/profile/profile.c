@@ -77,11 +77,6 @@ static void suggest(char *buf, size_t size, const char *word,
 		snprintf(buf, size, "; did you mean '%s'?", best);
 }
 
-static const char *cand_sysctl(size_t i)
-{
-	return twa_sysctl_defs[i].key;
-}
-
 static const char *cand_rule(size_t i)
 {
 	return twa_rules[i].id;
@@ -238,27 +233,91 @@ static int check_want(struct pctx *c, const struct twa_ynode *val,
 	return 0;
 }
 
+/* One key of an unknown sysctl's want map: value, min, max, reason. The
+ * value's shape is checked against the target's (twa_profile_check_target). */
+static int parse_any_want_key(struct pctx *c, const struct twa_ynode *k,
+			      const struct twa_ynode *v, struct twa_sysctl_want *w)
+{
+	struct twa_err sub = { 0 };
+	int r;
+
+	if (!strcmp(k->value, "value")) {
+		if ((r = want_scalar(c, v, "value")) < 0)
+			return r;
+		if (twa_sysctl_value_check(v->value, &sub) < 0)
+			return at(c, v, "%s: %s", w->key, sub.msg);
+		twa_strlcpy(w->value, v->value, sizeof(w->value));
+		w->has |= TWA_WANT_VALUE;
+		return 0;
+	}
+	if (!strcmp(k->value, "min") || !strcmp(k->value, "max")) {
+		bool is_min = k->value[1] == 'i';
+
+		r = int_scalar(c, v, k->value, INT64_MIN, INT64_MAX,
+			       is_min ? &w->min : &w->max);
+		if (r == 0)
+			w->has |= is_min ? TWA_WANT_MIN : TWA_WANT_MAX;
+		return r;
+	}
+	if (!strcmp(k->value, "reason")) {
+		if ((r = want_scalar(c, v, "reason")) < 0)
+			return r;
+		twa_strlcpy(w->reason, v->value, sizeof(w->reason));
+		return 0;
+	}
+	return at(c, k, "unknown key '%.64s' in %s (value, min, max, reason)", k->value, w->key);
+}
+
+/* A sysctl twadvise does not know: any key of the grammar; it must exist
+ * on the target with a value of the same shape, which only the target can
+ * tell (twa_profile_check_target, once the facts are read). */
+static int parse_any_want(struct pctx *c, const struct twa_ynode *key,
+			  const struct twa_ynode *val, struct twa_sysctl_want *w)
+{
+	struct twa_err sub = { 0 };
+	size_t i;
+	int r;
+
+	if (twa_sysctl_key_check(key->value, &sub) < 0)
+		return at(c, key, "%s", sub.msg);
+	if (val->type == TWA_Y_SCALAR) {
+		if (twa_sysctl_value_check(val->value, &sub) < 0)
+			return at(c, val, "%s: %s", w->key, sub.msg);
+		twa_strlcpy(w->value, val->value, sizeof(w->value));
+		w->has = TWA_WANT_VALUE;
+		return 0;
+	}
+	if (val->type != TWA_Y_MAP)
+		return at(c, val, "%s wants a value or a map of value/min/max/reason, not %s",
+			  w->key, type_name(val));
+	for (i = 0; i + 1 < val->n; i += 2)
+		if ((r = parse_any_want_key(c, val->kids[i], val->kids[i + 1], w)) < 0)
+			return r;
+	if (!w->has)
+		return at(c, val, "%s: say what is wanted: value, min or max", w->key);
+	if ((w->has & TWA_WANT_MIN) && (w->has & TWA_WANT_MAX) && w->min > w->max)
+		return at(c, val, "%s: min %" PRId64 " is above max %" PRId64, w->key,
+			  w->min, w->max);
+	return 0;
+}
+
 static int parse_want(struct pctx *c, const struct twa_ynode *key,
 		      const struct twa_ynode *val, struct twa_sysctl_want *w)
 {
 	const struct twa_sysctl_def *d = twa_sysctl_def_find(key->value);
-	char hint[160];
 	size_t i;
 	int r;
 
 	memset(w, 0, sizeof(*w));
-	if (!d) {
-		if (!twa_sysctl_key_valid(key->value))
-			return at(c, key, "'%.96s' is not a valid sysctl name (dot-separated [a-z0-9_-] under net.)",
-				  key->value);
-		suggest(hint, sizeof(hint), key->value, cand_sysctl);
-		return at(c, key, "unknown sysctl '%.96s'%s (twadvise manages the sysctls 'twadvise explain sysctl-mismatch' lists)",
-			  key->value, hint);
-	}
+	twa_strlcpy(w->key, key->value, sizeof(w->key));
+	twa_strlcpy(w->origin, c->p->name, sizeof(w->origin));
+	twa_strlcpy(w->source, c->file, sizeof(w->source));
+	w->line = key->line;
+	w->col = key->col;
+	if (!d)
+		return parse_any_want(c, key, val, w);
 	if (d->read_only)
 		return at(c, key, "%s is a measurement, not a setting", d->key);
-	twa_strlcpy(w->key, d->key, sizeof(w->key));
-	twa_strlcpy(w->origin, c->p->name, sizeof(w->origin));
 	if (val->type == TWA_Y_SCALAR) {
 		r = check_value(c, val, d, val->value);
 		if (r < 0)

@@ -86,7 +86,8 @@ int twa_want_check(const struct twa_sysctl_want *w, const char *current,
 		*ret_ok = false;
 		return 0;
 	}
-	if (d && d->type == TWA_SYSCTL_INT && (w->has & (TWA_WANT_MIN | TWA_WANT_MAX))) {
+	/* Unknown keys with min/max are integers: the target check saw to it. */
+	if ((!d || d->type == TWA_SYSCTL_INT) && (w->has & (TWA_WANT_MIN | TWA_WANT_MAX))) {
 		int64_t v;
 
 		if (twa_parse_i64(current, strlen(current), &v) < 0) {

@@ -22,6 +22,10 @@ struct twa_sysctl_want {
 	int64_t min, max, min_size;
 	char reason[256];
 	char origin[64];	/* the profile that set it */
+	/* Where it was set, for errors found when the target is known (a
+	 * key twadvise does not know: twa_profile_check_target). */
+	char source[256];
+	unsigned line, col;
 };
 
 /*

@@ -362,7 +362,13 @@ static const char explain_sysctl_mismatch[] =
 	"somaxconn (somaxconn-low), tcp_max_syn_backlog (syn-backlog-low),\n"
 	"tcp_tw_recycle (tw-recycle-enabled), nf_conntrack_max (conntrack-near-full).\n"
 	"\n"
-	"Sysctls twadvise knows (profiles may name only these):\n"
+	"Any other sysctl a profile names (vm.dirty_ratio, net.core.busy_poll, ... as\n"
+	"a TuneD profile imported with 'twadvise profiles import' does) is judged here\n"
+	"too: it must exist on the target and its value must have the shape of the\n"
+	"kernel's (one integer, a vector of integers or a string). Keys outside net.\n"
+	"are host-wide even inside a network namespace.\n"
+	"\n"
+	"Sysctls twadvise knows (typed and bounded):\n"
 	"  net.ipv4.tcp_tw_reuse, tcp_tw_reuse_delay, tcp_timestamps, tcp_fin_timeout,\n"
 	"  tcp_max_tw_buckets, ip_local_port_range, ip_local_reserved_ports,\n"
 	"  net.core.somaxconn, tcp_max_syn_backlog, tcp_syncookies,\n"
@@ -387,19 +393,20 @@ static int rule_sysctl_mismatch(const struct twa_rule_ctx *ctx, struct twa_findi
 
 	for (i = 0; p && i < p->n_wants; i++) {
 		const struct twa_sysctl_def *d = twa_sysctl_def_find(p->wants[i].key);
+		const char *key = p->wants[i].key;
 		char desc[512];
 		int r;
 
-		if (!d || d->rule)
+		if (d && d->rule)
 			continue;	/* a dedicated rule judges this key */
-		r = rule_want_mismatch(ctx, d->key, out, desc, sizeof(desc));
+		r = rule_want_mismatch(ctx, key, out, desc, sizeof(desc));
 		if (r < 0) {
 			strbuf_release(&keys);
 			return r;
 		}
 		if (!r)
 			continue;
-		if (!twa_facts_sysctl(ctx->facts, d->key))
+		if (!twa_facts_sysctl(ctx->facts, key))
 			absent++;
 		else
 			n++;

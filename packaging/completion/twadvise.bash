@@ -33,6 +33,7 @@ _twadvise_formats() {
 	profiles)
 		case $2 in
 		export) echo "tuned sysctl" ;;
+		import) echo "tuned" ;;
 		*) echo "text json" ;;
 		esac ;;
 	"") echo "text json nagios prometheus markdown html tuned sysctl" ;;
@@ -160,11 +161,11 @@ _twadvise() {
 		[[ " ${COMP_WORDS[*]} " == *" --merge "* ]] && _twadvise_files "$cur" ;;
 	profiles)
 		case ${#args[@]}:$sub in
-		0:*) COMPREPLY=($(compgen -W "list show validate export" -- "$cur")) ;;
+		0:*) COMPREPLY=($(compgen -W "list show validate export import" -- "$cur")) ;;
 		1:show | 1:export)
 			COMPREPLY=($(compgen -W "$("$tw" profiles list 2>/dev/null | awk '{ print $1 }')" -- "$cur"))
 			_twadvise_files "$cur" ;;
-		*:validate) _twadvise_files "$cur" ;;
+		*:validate | 1:import) _twadvise_files "$cur" ;;
 		esac ;;
 	esac
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Hostile state: a persisted file or snapshot replaced by a symlink, a state
 # directory writable by others, a snapshot edited to hold a bad key or one
-# outside net.: refused (65 or 77), nothing written through a link.
+# naming a program the kernel runs (kernel.modprobe): refused (65 or 77), nothing written through a link.
 . "$TESTS_DIR/lib.sh"
 
 S=(--state-dir "$TMP/state" --sysctl-dir "$TMP/sysctl.d")
@@ -24,7 +24,7 @@ run_tw 0 apply "$TMP/plan.json" --persist "${S[@]}" --format json
 snap=$(jget "$OUT" 'd["snapshot"]')
 sf=$TMP/state/snapshots/$snap.json
 cp "$sf" "$TMP/orig.json"
-for edit in 's/"net.ipv4.tcp_tw_reuse"/"kernel.panic"/' \
+for edit in 's/"net.ipv4.tcp_tw_reuse"/"kernel.modprobe"/' \
 	    's/"net.ipv4.tcp_tw_reuse"/"net.ipv4\/..\/..\/x"/' \
 	    's/"value": "2"/"value": "2\\n1"/' \
 	    "s|\"path\": \"[^\"]*\"|\"path\": \"$TMP/precious\"|"; do

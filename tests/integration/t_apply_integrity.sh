@@ -54,7 +54,7 @@ d["persist"]["content"] = "# x\nkernel.core_pattern = |/tmp/payload %p\n"
 json.dump(d, open(sys.argv[1], "w"))
 PY
 run_tw 65 rollback "$snap" "${S[@]}"
-grep -q "outside net." "$ERR" || fail "content message: $(cat "$ERR")"
+grep -q "names a program the kernel runs" "$ERR" || fail "content message: $(cat "$ERR")"
 grep -q core_pattern "$CONF" && fail "foreign line reached the persisted file"
 rm -rf "$TMP/state" "$CONF"
 sysctl -qw net.ipv4.tcp_tw_reuse="$reuse"

@@ -65,7 +65,7 @@ has "default web-server reverse-proxy database high-churn-client container-host"
 assert_eq "$(comp plan --profile rev)" reverse-proxy "profile prefix"
 assert_eq "$(comp plan --profile = rev)" reverse-proxy "--profile=rev"
 has "web-server" profiles show ''
-assert_eq "$(comp profiles '')" "export list show validate" "profiles subcommands"
+assert_eq "$(comp profiles '')" "export import list show validate" "profiles subcommands"
 
 # Rule ids from `twadvise explain`.
 assert_eq "$(comp explain fin)" "fin-timeout-misconception fin-wait1-orphans fin-wait2-orphans" "rule ids"
