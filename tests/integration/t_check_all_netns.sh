@@ -18,7 +18,8 @@ mount -t tmpfs tmpfs /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t
 cg_root=/sys/fs/cgroup/unified
 [ -d "$cg_root" ] || cg_root=/sys/fs/cgroup
 cg_self=$(sed -n 's/^0:://p' /proc/self/cgroup)
-CG="$cg_root${cg_self%/}/twa-test-$$"
+# Unique across concurrent runs: $$ is small and repeats inside a pid namespace.
+CG="$cg_root${cg_self%/}/twa-test-$$-$(date +%s%N)-$RANDOM"
 mkdir "$CG" 2>/dev/null || skip "cannot create a cgroup under $cg_root$cg_self"
 DID=$(printf 'd%.0s' {1..64})
 CID=$(printf 'c%.0s' {1..64})
