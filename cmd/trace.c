@@ -50,7 +50,7 @@ static int trace_exec(struct twa_cmd *c)
 	struct twa_trace t = { 0 };
 	int r;
 
-	r = twa_cmd_trace_run(o->duration ? o->duration : 10, o->all_netns, &t);
+	r = twa_cmd_trace_run(o->duration ? o->duration : 10, o->all_netns, c->g.verbose > 0, &t);
 	if (r == -ENOMEM) {
 		twa_errorf("out of memory");
 		r = EXIT_SOFTWARE;

@@ -54,7 +54,7 @@ static double wait_for(double secs)
 	return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 }
 
-int twa_cmd_trace_run(double secs, bool all_netns, struct twa_trace *t)
+int twa_cmd_trace_run(double secs, bool all_netns, bool announce, struct twa_trace *t)
 {
 	struct twa_trace_dump d = { 0 };
 	struct twa_err err = { 0 };
@@ -70,6 +70,8 @@ int twa_cmd_trace_run(double secs, bool all_netns, struct twa_trace *t)
 		snprintf(t->unavailable, sizeof(t->unavailable), "%.255s", err.msg);
 		return r;
 	}
+	if (announce)
+		fprintf(stderr, "twadvise: tracing for %.1f s\n", secs);
 	slept = wait_for(secs);
 	r = twa_trace_read(tr, &d, &err);
 	twa_trace_stop(tr);

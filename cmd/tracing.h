@@ -14,8 +14,9 @@
 int twa_cmd_trace_secs(const char *arg, double *secs);
 
 /* Trace for secs seconds in this thread's network namespace (or all), into
- * t. On failure t says why (requested, !present, unavailable) and the
+ * t; announce: say on stderr when it is attached (-v). SIGINT or SIGTERM
+ * stops it early, with what it saw so far. On failure t says why (requested, !present, unavailable) and the
  * return is -ENOSYS/-ENOENT/-EPERM/-EOPNOTSUPP (unavailable) or -ENOMEM. */
-int twa_cmd_trace_run(double secs, bool all_netns, struct twa_trace *t);
+int twa_cmd_trace_run(double secs, bool all_netns, bool announce, struct twa_trace *t);
 
 #endif
