@@ -13,6 +13,7 @@
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/pipeline.h"
+#include "cmd/tracing.h"
 
 enum { CHECK_OK, CHECK_WARNING, CHECK_CRITICAL, CHECK_UNKNOWN };
 
@@ -141,6 +142,7 @@ static int check_exec(struct twa_cmd *c)
 
 	o->po.samples = (unsigned)o->samples;
 	o->po.keep_history = true;
+	o->po.verbose = c->g.verbose > 0;
 	twa_pipeline_init(&pl);
 	if (twa_pipeline_run(&c->g, &o->po, &pl)) {
 		r = check_unknown(c, r);
@@ -156,6 +158,11 @@ out:
 	strbuf_release(&out);
 	twa_pipeline_release(&pl);
 	return r;
+}
+
+static int set_trace(struct twa_cmd *c, const char *arg)
+{
+	return twa_cmd_set_trace(c, "trace", arg, &((struct check_opts *)c->opts)->po.trace);
 }
 
 static const struct twa_cmd_option options[] = {
@@ -177,6 +184,7 @@ static const struct twa_cmd_option options[] = {
 		    "seconds between samples (default 1)"),
 	TWA_OPT_ROW("proc", TWA_OPT_FLAG, struct check_opts, po.force_proc, NULL,
 		    "count sockets from /proc/net/tcp instead of netlink"),
+	TWA_OPT_CB("trace", set_trace, "SECS", TWA_TRACE_OPT_HELP),
 	{ .type = TWA_OPT_END },
 };
 

@@ -2,6 +2,8 @@
 /* pipeline.c - profile -> facts -> findings, shared by check, plan and report. */
 #include "cmd/pipeline.h"
 
+#include <errno.h>
+
 #include "advisor/apply/boot.h"
 #include "advisor/facts/facts_json.h"
 #include "advisor/inspect/inspect.h"
@@ -11,6 +13,7 @@
 #include "cmd/netns.h"
 #include "cmd/output.h"
 #include "cmd/profile_path.h"
+#include "cmd/tracing.h"
 
 void twa_pipeline_init(struct twa_pipeline *pl)
 {
@@ -39,6 +42,24 @@ static int read_facts(const char *file, struct twa_facts *f)
 	return r < 0 ? twa_fail(&err) : 0;
 }
 
+/* --trace: trace first (the facts then describe the end of the window). A
+ * tracer that cannot run is said once and recorded; the rest carries on. */
+static int gather_trace(const struct twa_pipeline_opts *o, struct twa_trace *t)
+{
+	int r;
+
+	if (!o->trace)
+		return 0;
+	r = twa_cmd_trace_run(o->trace, false, o->verbose, t);
+	if (r == -ENOMEM) {
+		twa_errorf("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	if (r < 0)
+		twa_warnf("%s; carrying on without it", t->unavailable);
+	return 0;
+}
+
 int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *o,
 		   const struct twa_profile *p, struct twa_facts *f)
 {
@@ -48,14 +69,28 @@ int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *
 	double floor;
 	int r;
 
-	if (o->facts_file)
+	struct twa_trace trace = { 0 };
+
+	if (o->facts_file) {
+		if (o->trace) {
+			twa_errorf("--trace traces this host: not with --facts");
+			return EXIT_USAGE;
+		}
 		return read_facts(o->facts_file, f);
+	}
 	r = twa_enter_netns(g);
-	if (r)
+	if (!r)
+		r = gather_trace(o, &trace);
+	if (r) {
+		twa_trace_release(&trace);
 		return r;
+	}
 	io.want = twa_rules_needs(p, &floor) | TWA_NEED_SYSCTLS;
 	io.exhaustion_floor = samples > 1 ? 0 : floor;
-	if (twa_inspect_sampled(&io, samples, o->interval ? o->interval : 1, f, &err) < 0)
+	r = twa_inspect_sampled(&io, samples, o->interval ? o->interval : 1, f, &err);
+	twa_trace_release(&f->trace);
+	f->trace = trace;	/* moved: f owns its rows now */
+	if (r < 0)
 		return twa_fail(&err);
 	/* Recorded facts (--facts) carry their own history, if any. */
 	twa_cmd_history(g, o->no_history ? TWA_HISTORY_OFF :

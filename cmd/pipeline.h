@@ -19,6 +19,8 @@ struct twa_pipeline_opts {
 	bool force_proc;
 	bool no_history;	/* --no-history: neither read nor write it */
 	bool keep_history;	/* keep this run's counters for the next (check) */
+	double trace;		/* --trace SECS: run the eBPF tracer first; 0: no */
+	bool verbose;		/* say when the tracer is attached */
 };
 
 struct twa_pipeline {

@@ -20,12 +20,7 @@ struct trace_opts {
 
 static int set_duration(struct twa_cmd *c, const char *arg)
 {
-	struct trace_opts *o = c->opts;
-
-	if (twa_cmd_trace_secs(arg, &o->duration))
-		return twa_cmd_usage(c, "--duration takes 0.1 to %d seconds, not '%s'",
-				     TWA_TRACE_SECS_MAX, arg);
-	return 0;
+	return twa_cmd_set_trace(c, "duration", arg, &((struct trace_opts *)c->opts)->duration);
 }
 
 static int render(const struct twa_cmd *c, const struct twa_trace *t, struct strbuf *out)

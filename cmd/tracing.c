@@ -12,6 +12,7 @@
 
 #include "advisor/trace/trace_agg.h"
 #include "advisor/trace/trace_load.h"
+#include "cmd/options.h"
 
 int twa_cmd_trace_secs(const char *arg, double *secs)
 {
@@ -23,6 +24,14 @@ int twa_cmd_trace_secs(const char *arg, double *secs)
 	if (errno || end == arg || *end || !isfinite(v) || v < 0.1 || v > TWA_TRACE_SECS_MAX)
 		return -EINVAL;
 	*secs = v;
+	return 0;
+}
+
+int twa_cmd_set_trace(struct twa_cmd *c, const char *opt, const char *arg, double *secs)
+{
+	if (twa_cmd_trace_secs(arg, secs))
+		return twa_cmd_usage(c, "--%s takes 0.1 to %d seconds, not '%s'", opt,
+				     TWA_TRACE_SECS_MAX, arg);
 	return 0;
 }
 

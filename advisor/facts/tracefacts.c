@@ -100,7 +100,6 @@ static json_object *row_to_json(const struct twa_trace_row *r)
 		json_object_object_add(errs, twa_trace_errno_name(i), u64(r->connect_errors[i]));
 	json_object_object_add(o, "connect_errors", errs);
 	json_object_object_add(o, "connect_failed", u64(r->connect_failed));
-	json_object_object_add(o, "handshake_failed", u64(r->handshake_failed));
 	return o;
 }
 
@@ -147,8 +146,6 @@ static void row_text(const struct twa_trace_row *r, struct strbuf *out)
 	for (i = 0; i < TWA_TRACE_ERRNO_MAX; i++)
 		if (r->connect_errors[i])
 			strbuf_addf(out, " %s=%" PRIu64, twa_trace_errno_name(i), r->connect_errors[i]);
-	if (r->handshake_failed)
-		strbuf_addf(out, " handshake_failed=%" PRIu64, r->handshake_failed);
 	strbuf_addch(out, '\n');
 }
 

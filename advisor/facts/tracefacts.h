@@ -52,7 +52,6 @@ struct twa_trace_row {
 	double lifetime_median_ms;	/* upper bound of the median's bucket; 0: none */
 	uint64_t connect_errors[TWA_TRACE_ERRNO_MAX];
 	uint64_t connect_failed;	/* their sum */
-	uint64_t handshake_failed;	/* SYN_SENT -> CLOSE with an error (also non-blocking) */
 };
 
 struct twa_trace {

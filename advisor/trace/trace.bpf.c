@@ -4,14 +4,19 @@
  * dwell and connect() failures by errno. Built with clang -target bpf
  * against the build's vmlinux.h (CO-RE); loaded by trace_load.c.
  *
- * Attach points, both BTF-typed raw tracepoints (no tracefs, no kprobes,
- * no fentry/fexit: this kernel (lockdown=integrity) refuses them, EPERM):
- *   tp_btf/inet_sock_set_state   every TCP state change (a stable tracepoint)
- *   tp_btf/sys_exit              connect()'s errno as the caller sees it, and
- *                                the process that accept()ed a server socket
+ * One attach point: the sock:inet_sock_set_state tracepoint as a BTF-typed
+ * raw tracepoint (tp_btf: no tracefs, no kprobes; fentry/fexit, which this
+ * kernel refuses under lockdown=integrity, are not needed). Every TCP
+ * state change passes here, and connect()'s failures show in them:
+ *   CLOSE -> SYN_SENT        inside connect(): the owner and destination
+ *   SYN_SENT -> CLOSE        no local port and no socket error: connect()
+ *                            found no free port (EADDRNOTAVAIL, the one path
+ *                            of tcp_v4/v6_connect that leaves it so); with
+ *                            sk_err: refused, timed out, unreachable
  * State changes often run in softirq, where "current" is whoever was
  * interrupted: a socket's owner is recorded only in process context
- * (connect, accept, close) and kept in `socks`, keyed by the sock pointer. */
+ * (connect, and close or shutdown for a server's accepted sockets)
+ * and kept in `socks`, keyed by the sock pointer. */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -27,26 +32,11 @@
 #define ETIMEDOUT 110
 #define ENETUNREACH 101
 #define EHOSTUNREACH 113
-#define EINPROGRESS 115
-#define EALREADY 114
-#define EISCONN 106
-#define EINTR 4
-#define S_IFMT 0170000
-#define S_IFSOCK 0140000
-#define SOCK_STREAM 1
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* Set by the loader before load: the namespace traced (0: all), and this
- * architecture's syscall numbers. */
+/* Set by the loader before load: the namespace traced (0: all). */
 const volatile __u32 target_netns = 0;
-const volatile long connect_nr = -1, accept_nr = -1, accept4_nr = -1;
-
-#if defined(__TARGET_ARCH_x86)
-#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
-#elif defined(__TARGET_ARCH_arm64)
-#define SYSCALL_NR(regs) BPF_CORE_READ((struct user_pt_regs *)(regs), syscallno)
-#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -87,7 +77,7 @@ static void count(__u32 which)
 
 static __u32 sk_netns(const struct sock *sk)
 {
-	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return sk->__sk_common.skc_net.net->ns.inum;
 }
 
 static bool wanted(const struct sock *sk)
@@ -98,13 +88,13 @@ static bool wanted(const struct sock *sk)
 /* The destination of a row: the peer for a client, the local end for a server. */
 static void key_addr(struct twa_tr_key *k, const struct sock *sk, __u8 role)
 {
-	k->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	k->family = sk->__sk_common.skc_family;
 	k->role = role;
 	k->netns = sk_netns(sk);
 	if (role == TWA_TR_ROLE_CLIENT)
-		k->port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		k->port = __builtin_bswap16(sk->__sk_common.skc_dport);
 	else
-		k->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+		k->port = sk->__sk_common.skc_num;
 	if (k->family == AF_INET6) {
 		if (role == TWA_TR_ROLE_CLIENT)
 			BPF_CORE_READ_INTO(&k->addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
@@ -237,9 +227,22 @@ static void established(__u64 skp, const struct sock *sk, int old, __u64 now)
 		return;
 	t->established_ns = now;
 	if (!t->key.tgid)
-		return;		/* a server socket: counted when accepted */
+		return;		/* a server socket: counted when its process closes it */
 	s = row(&t->key);
 	if (s)
+		__sync_fetch_and_add(&s->opened, 1);
+}
+
+/* In close() or shutdown(): a server socket gets the process that closes it
+ * as its owner (accept() is not traced), and is counted as opened then. */
+static void claim(struct twa_tr_sock *t)
+{
+	struct twa_tr_stats *s;
+
+	if (t->key.tgid)
+		return;
+	key_owner(&t->key);
+	if (t->established_ns && (s = row(&t->key)))
 		__sync_fetch_and_add(&s->opened, 1);
 }
 
@@ -250,14 +253,32 @@ static struct twa_tr_sock *adopt(__u64 skp, const struct sock *sk)
 	struct twa_tr_sock *t = bpf_map_lookup_elem(&socks, &skp);
 	__u8 role = TWA_TR_ROLE_ADOPTED;
 
-	if (t)
+	if (t) {
+		claim(t);
 		return t;
-	if (BPF_CORE_READ(sk, __sk_common.skc_num) == 0)
+	}
+	if (sk->__sk_common.skc_num == 0)
 		return 0;
 	t = track(skp, sk, role, true);
 	if (t)
 		t->established_ns = 1;
 	return t;
+}
+
+/* A connect() that never reached ESTABLISHED: refused, timed out or
+ * unreachable (sk_err, blocking or not), or no local port was free
+ * (EADDRNOTAVAIL: still inside connect(), no port, no error). A close()
+ * while connecting has a port and no error: not a failure. */
+static void connect_failed(const struct twa_tr_sock *t, const struct sock *sk)
+{
+	int err = sk->sk_err;
+
+	if (!t->key.tgid)
+		return;
+	if (err)
+		count_err(&t->key, err);
+	else if (sk->__sk_common.skc_num == 0)
+		count_err(&t->key, EADDRNOTAVAIL);
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -266,7 +287,7 @@ int BPF_PROG(twa_set_state, struct sock *sk, int old, int new)
 	__u64 skp = (__u64)sk, now;
 	struct twa_tr_sock *t;
 
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || !wanted(sk))
+	if (sk->sk_protocol != IPPROTO_TCP || !wanted(sk))
 		return 0;
 	now = bpf_ktime_get_ns();
 	if (new == TCP_SYN_SENT) {
@@ -293,112 +314,18 @@ int BPF_PROG(twa_set_state, struct sock *sk, int old, int new)
 	if (!t)
 		return 0;
 	if (new == TCP_LAST_ACK) {	/* the owner closed in CLOSE_WAIT: close() */
+		claim(t);
 		if (old == TCP_CLOSE_WAIT && t->cw_start_ns && !t->cw_done) {
 			t->cw_dwell_ns = now - t->cw_start_ns;
 			t->cw_done = 1;
 		}
 		return 0;
 	}
-	if (old == TCP_SYN_SENT) {	/* refused or timed out (or no port: no sk_err) */
-		struct twa_tr_stats *s;
-
-		if (BPF_CORE_READ(sk, sk_err) && t->key.tgid && (s = row(&t->key)))
-			__sync_fetch_and_add(&s->handshake_failed, 1);
+	if (old == TCP_SYN_SENT) {
+		connect_failed(t, sk);
 		bpf_map_delete_elem(&socks, &skp);
 		return 0;
 	}
 	finish(skp, t, now);
-	return 0;
-}
-
-/* The socket behind a file descriptor of the current task, or NULL. */
-static struct sock *fd_sock(long fd)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *f = 0;
-	struct socket *so;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return 0;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return 0;
-	so = BPF_CORE_READ(f, private_data);
-	if (!so || BPF_CORE_READ(so, type) != SOCK_STREAM)
-		return 0;
-	return BPF_CORE_READ(so, sk);
-}
-
-/* connect() failed: count its errno toward the address it was given. */
-static void connect_failed(struct sock *sk, const void *uaddr, long ret)
-{
-	struct twa_tr_key k = {};
-	union {
-		struct sockaddr_in in;
-		struct sockaddr_in6 in6;
-	} a = {};
-
-	if (ret == -EINPROGRESS || ret == -EALREADY || ret == -EISCONN || ret == -EINTR)
-		return;
-	if (bpf_probe_read_user(&a, sizeof(a), uaddr))
-		return;
-	k.netns = sk_netns(sk);
-	key_owner(&k);
-	k.family = a.in.sin_family;
-	if (k.family == AF_INET) {
-		k.port = __builtin_bswap16(a.in.sin_port);
-		__builtin_memcpy(k.addr, &a.in.sin_addr, 4);
-	} else if (k.family == AF_INET6) {
-		k.port = __builtin_bswap16(a.in6.sin6_port);
-		__builtin_memcpy(k.addr, &a.in6.sin6_addr, 16);
-	} else {
-		return;
-	}
-	count_err(&k, -ret);
-}
-
-/* accept() returned a server socket: now it has an owner, and is counted. */
-static void accepted(struct sock *sk)
-{
-	__u64 skp = (__u64)sk;
-	struct twa_tr_stats *s;
-	struct twa_tr_sock *t;
-
-	t = bpf_map_lookup_elem(&socks, &skp);
-	if (!t || t->key.tgid)
-		return;
-	key_owner(&t->key);
-	if (!t->established_ns)
-		return;
-	s = row(&t->key);
-	if (s)
-		__sync_fetch_and_add(&s->opened, 1);
-}
-
-/*
- * connect() and accept() as the process sees them, at syscall exit (a
- * BTF-typed raw tracepoint): the errno connect() returned, and the task
- * that accepted a socket. Every syscall passes here; all but three leave
- * at the first comparison.
- */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(twa_sys_exit, struct pt_regs *regs, long ret)
-{
-	long nr = SYSCALL_NR(regs);
-	struct sock *sk;
-
-	if (nr == connect_nr) {
-		if (ret >= 0)
-			return 0;
-		sk = fd_sock(PT_REGS_PARM1_CORE_SYSCALL(regs));
-		if (sk && BPF_CORE_READ(sk, sk_protocol) == IPPROTO_TCP && wanted(sk))
-			connect_failed(sk, (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs), ret);
-	} else if ((nr == accept_nr || nr == accept4_nr) && ret >= 0) {
-		sk = fd_sock(ret);
-		if (sk)
-			accepted(sk);
-	}
 	return 0;
 }

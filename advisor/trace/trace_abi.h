@@ -67,9 +67,7 @@ struct twa_tr_stats {
 	__u64 close_wait_max_ns;
 	__u64 lifetime_ns;	/* total ESTABLISHED -> CLOSE of the closed ones */
 	__u64 lifetime_hist[TWA_TR_HIST_SLOTS];
-	__u64 connect_err[TWA_TR_ERR_MAX];	/* what connect() returned */
-	__u64 handshake_failed;	/* SYN_SENT -> CLOSE with an error (refused, timed out;
-				 * blocking or not) */
+	__u64 connect_err[TWA_TR_ERR_MAX];	/* connect() attempts that failed, by errno */
 };
 
 /* A socket in flight, keyed by its struct sock pointer. */

@@ -78,7 +78,6 @@ static void fill_row(struct twa_trace_row *r, const struct acc *a)
 		r->connect_errors[i] = s->connect_err[i];
 		r->connect_failed += s->connect_err[i];
 	}
-	r->handshake_failed = s->handshake_failed;
 }
 
 /* A socket still open when tracing stopped: still_open, who closed first

@@ -11,7 +11,6 @@
 #include <dlfcn.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -157,9 +156,6 @@ int twa_trace_start(bool all_netns, struct twa_tracer **out, struct twa_err *err
 		return r;
 	}
 	t->skel->rodata->target_netns = t->netns;
-	t->skel->rodata->connect_nr = SYS_connect;
-	t->skel->rodata->accept_nr = SYS_accept;
-	t->skel->rodata->accept4_nr = SYS_accept4;
 	r = twa_trace_bpf__load(t->skel);
 	if (r == 0)
 		r = twa_trace_bpf__attach(t->skel);

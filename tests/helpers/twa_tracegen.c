@@ -66,6 +66,7 @@ static void serve(int lfd, int n, int done_fd)
 	int i;
 
 	prctl(PR_SET_NAME, "twa-trsrv");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* ends with the client */
 	for (i = 0; i < n; i++) {
 		fds[i] = accept(lfd, NULL, NULL);
 		if (fds[i] < 0 || read(fds[i], &kind[i], 1) != 1)

@@ -49,7 +49,7 @@ static void recorded(struct twa_trace_dump *d)
 	rows[1].stats.lifetime_hist[8] = 6;
 	rows[1].stats.lifetime_hist[9] = 4;
 	rows[2].key = key(99, "curl", TWA_TR_ROLE_CLIENT, 1);
-	rows[2].stats.handshake_failed = 3;
+	rows[2].stats.connect_err[TWA_TR_ERR_ECONNREFUSED] = 3;
 	/* The two the client holds in CLOSE_WAIT, and one server socket
 	 * nobody has accepted yet (no process: not shown). */
 	for (i = 0; i < 2; i++) {
@@ -97,13 +97,13 @@ static void test_recorded_run(void **state)
 	assert_int_equal(c->connect_failed, 4);
 	assert_float_equal(c->lifetime_mean_ms, 0.5, 1e-9);
 	assert_float_equal(c->lifetime_median_ms, 0.512, 1e-9);
-	s = &t.rows[1];		/* then by connections opened */
+	s = &t.rows[2];
 	assert_string_equal(s->comm, "twa-trsrv");
 	assert_string_equal(s->role, "server");
 	assert_int_equal(s->still_open, 0);
 	assert_float_equal(s->lifetime_median_ms, 0.512, 1e-9);
-	assert_string_equal(t.rows[2].comm, "curl");
-	assert_int_equal(t.rows[2].handshake_failed, 3);
+	assert_string_equal(t.rows[1].comm, "curl");	/* 3 refused: failures first */
+	assert_int_equal(t.rows[1].connect_errors[TWA_TRACE_ECONNREFUSED], 3);
 	assert_int_equal(t.socks_overflow, 7);
 	assert_int_equal(t.rows_overflow, 0);
 	assert_int_equal(t.unowned, 1);
