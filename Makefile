@@ -69,7 +69,7 @@ HOOKS_BIN = $(BUILD)/tests/helpers/twadvise-hooks
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%) $(HOOKS_BIN)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test unit integration bench fuzz valgrind install uninstall \
+.PHONY: all run test unit integration bench bench-trace fuzz valgrind install uninstall \
 	clean help deps-build deps-test deps-lint lint
 
 all: $(BIN)
@@ -178,12 +178,18 @@ integration: $(BIN) $(HELPER_BIN)
 	@TWADVISE=$(CURDIR)/$(BIN) HELPERS=$(CURDIR)/$(BUILD)/tests/helpers \
 		tests/integration/run.sh
 
-## bench: fill a private namespace with 200k sockets, compare with ss, netstat, a bare dump
+## bench: fill a private namespace with 200k sockets, compare with ss, netstat, a bare dump; trace overhead
 bench:
 	@packaging/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(HELPER_BIN)
 	@TWADVISE=$(CURDIR)/$(BIN) BENCHDIR=$(CURDIR)/$(BUILD)/bench \
 		HELPERS=$(CURDIR)/$(BUILD)/tests/helpers bench/run.sh
+	@$(MAKE) --no-print-directory bench-trace
+
+## bench-trace: a loopback connect/close loop at full rate, without and with `trace` attached: the ratio
+bench-trace:
+	@$(MAKE) --no-print-directory all $(HELPER_BIN)
+	@TWADVISE=$(CURDIR)/$(BIN) HELPERS=$(CURDIR)/$(BUILD)/tests/helpers bench/trace_overhead.sh
 
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang whatever $(CC)
 # is, against the library rebuilt in its own directory with the fuzzer's
