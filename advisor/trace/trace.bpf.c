@@ -133,15 +133,21 @@ static struct twa_tr_stats *row(const struct twa_tr_key *k)
 	return s;
 }
 
+/* floor(log2(v)), 0 for 0 and 1: five steps, no loop. */
 static __u32 log2_slot(__u64 v)
 {
-	__u32 r = 0;
+	__u32 r = 0, shift;
 
-	while (v > 1 && r < TWA_TR_HIST_SLOTS - 1) {
-		v >>= 1;
-		r++;
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
 	}
-	return r;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (__u32)(v >> 1);
+	return r < TWA_TR_HIST_SLOTS ? r : TWA_TR_HIST_SLOTS - 1;
 }
 
 static __u32 err_slot(int err)
@@ -184,6 +190,7 @@ static void finish(__u64 skp, struct twa_tr_sock *t, __u64 now)
 {
 	struct twa_tr_stats *s;
 	__u64 life;
+	__u32 slot;
 
 	if (!t->established_ns)
 		goto out;
@@ -193,6 +200,8 @@ static void finish(__u64 skp, struct twa_tr_sock *t, __u64 now)
 	if (!s)
 		goto out;
 	__sync_fetch_and_add(&s->closed, 1);
+	if (t->established_ns != 1)	/* 1: established before tracing began */
+		__sync_fetch_and_add(&s->opened, 1);
 	if (t->closed_first == 1)
 		__sync_fetch_and_add(&s->active_close, 1);
 	else if (t->closed_first == 2)
@@ -210,40 +219,32 @@ static void finish(__u64 skp, struct twa_tr_sock *t, __u64 now)
 	if (t->established_ns != 1) {	/* 1: established before tracing began */
 		life = now - t->established_ns;
 		__sync_fetch_and_add(&s->lifetime_ns, life);
-		__sync_fetch_and_add(&s->lifetime_hist[log2_slot(life / 1000) & (TWA_TR_HIST_SLOTS - 1)], 1);
+		slot = log2_slot(life / 1000);
+		asm volatile("" : "+r"(slot));	/* keep the mask: the verifier needs it */
+		__sync_fetch_and_add(&s->lifetime_hist[slot & (TWA_TR_HIST_SLOTS - 1)], 1);
 	}
 out:
 	bpf_map_delete_elem(&socks, &skp);
 }
 
+/* Counted as opened when it ends (finish) or, still open, by userspace:
+ * no row lookup here, on the hot path. */
 static void established(__u64 skp, const struct sock *sk, int old, __u64 now)
 {
 	struct twa_tr_sock *t = bpf_map_lookup_elem(&socks, &skp);
-	struct twa_tr_stats *s;
 
 	if (!t && old == TCP_SYN_RECV)
 		t = track(skp, sk, TWA_TR_ROLE_SERVER, false);
-	if (!t)
-		return;
-	t->established_ns = now;
-	if (!t->key.tgid)
-		return;		/* a server socket: counted when its process closes it */
-	s = row(&t->key);
-	if (s)
-		__sync_fetch_and_add(&s->opened, 1);
+	if (t)
+		t->established_ns = now;
 }
 
 /* In close() or shutdown(): a server socket gets the process that closes it
- * as its owner (accept() is not traced), and is counted as opened then. */
+ * as its owner (accept() is not traced). */
 static void claim(struct twa_tr_sock *t)
 {
-	struct twa_tr_stats *s;
-
-	if (t->key.tgid)
-		return;
-	key_owner(&t->key);
-	if (t->established_ns && (s = row(&t->key)))
-		__sync_fetch_and_add(&s->opened, 1);
+	if (!t->key.tgid)
+		key_owner(&t->key);
 }
 
 /* Process-context closes of a socket that was open before tracing began:
@@ -287,8 +288,9 @@ int BPF_PROG(twa_set_state, struct sock *sk, int old, int new)
 	__u64 skp = (__u64)sk, now;
 	struct twa_tr_sock *t;
 
-	if (sk->sk_protocol != IPPROTO_TCP || !wanted(sk))
-		return 0;
+	if (sk->sk_protocol != IPPROTO_TCP || new == TCP_FIN_WAIT2 || new == TCP_SYN_RECV ||
+	    !wanted(sk))
+		return 0;	/* (FIN_WAIT2, SYN_RECV: nothing to count) */
 	now = bpf_ktime_get_ns();
 	if (new == TCP_SYN_SENT) {
 		track(skp, sk, TWA_TR_ROLE_CLIENT, true);	/* inside connect() */

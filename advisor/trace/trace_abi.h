@@ -57,7 +57,8 @@ struct twa_tr_key {
 };
 
 struct twa_tr_stats {
-	__u64 opened;		/* reached ESTABLISHED (connect or accept) */
+	__u64 opened;		/* reached ESTABLISHED while tracing, and closed since;
+				 * userspace adds the ones still open */
 	__u64 closed;		/* ended (CLOSE) after ESTABLISHED */
 	__u64 active_close;	/* sent the first FIN: ends in TIME_WAIT */
 	__u64 passive_close;	/* received the first FIN: went through CLOSE_WAIT */

@@ -88,6 +88,8 @@ static void fold_sock(struct acc *a, const struct twa_tr_sock *k, uint64_t now)
 
 	if (k->established_ns)
 		a->still_open++;
+	if (k->established_ns > 1)	/* 1: before tracing began */
+		a->s.opened++;
 	/* Who closed first is known before the socket ends. */
 	if (k->closed_first == 1)
 		a->s.active_close++;

@@ -124,9 +124,10 @@ static unsigned current_netns(void)
 
 static int refused(int r, const char *what, struct twa_err *err)
 {
-	if (r == -EPERM || r == -EACCES)
+	if (r == -EPERM)
 		return twa_err_set(err, -EPERM, "tracing unavailable: the kernel refused to %s "
 				   "the BPF program (needs CAP_BPF, CAP_PERFMON): %s", what, lb_last);
+	/* EACCES: the verifier refused it; ENOENT, EINVAL: no such attach point. */
 	return twa_err_set(err, -EOPNOTSUPP, "tracing unavailable: cannot %s the BPF program "
 			   "(%s)%s%s", what, strerror(-r), lb_last[0] ? ": " : "", lb_last);
 }

@@ -65,6 +65,16 @@ assert_eq "$(jget "$OUT" "d['trace']['overflow']")" '{"sockets": 0, "rows": 0}' 
 assert_eq "$(jget "$OUT" "d['trace']['netns']")" "$(stat -L -c %i /proc/self/ns/net)" "netns"
 pass_msg "trace: exact counts for $N/$M/$K/$L"
 
+# report --trace: the facts carry "trace", valid against docs/schema.
+run_tw 0 report --trace 0.2 --no-history --format json
+python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["facts"], open(sys.argv[2], "w"))' \
+	"$OUT" "$TMP/facts.json"
+assert_eq "$(jget "$TMP/facts.json" "d['trace']['available']")" true "report --trace: trace in the facts"
+python3 "$TESTS_DIR/schema_check.py" "$TESTS_DIR/../../docs/schema/facts.json" "$TMP/facts.json" ||
+	fail "report --trace facts do not match docs/schema/facts.json"
+python3 "$TESTS_DIR/schema_check.py" "$TESTS_DIR/../../docs/schema/report.json" "$OUT" ||
+	fail "report --trace does not match docs/schema/report.json"
+
 # Text: the process and its failures are named.
 run_tw 0 trace --duration 0.2
 grep -q "^PROCESS" "$OUT" || fail "text header: $(cat "$OUT")"

@@ -37,7 +37,7 @@ static void recorded(struct twa_trace_dump *d)
 	unsigned i;
 
 	rows[0].key = key(4242, "twa_tracegen", TWA_TR_ROLE_CLIENT, 5000);
-	rows[0].stats = (struct twa_tr_stats){ .opened = 10, .closed = 8, .active_close = 5,
+	rows[0].stats = (struct twa_tr_stats){ .opened = 8, .closed = 8, .active_close = 5,
 		.passive_close = 3, .close_wait = 3, .close_wait_ns = 3 * 200 * MS,
 		.close_wait_max_ns = 210 * MS, .lifetime_ns = 8 * MS / 2 };
 	rows[0].stats.lifetime_hist[8] = 8;		/* 256..511 us */
