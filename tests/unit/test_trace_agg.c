@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "advisor/facts/tracefacts.h"
+#include "advisor/rules/rule_trace.h"
 #include "advisor/trace/trace_agg.h"
 
 #define MS 1000000ull
@@ -168,12 +169,54 @@ static void test_empty_and_median(void **state)
 	assert_float_equal(twa_trace_hist_median_ms(hist), 4.096, 1e-9);
 }
 
+/* The rules' reading: CRITICAL naming the process, destination, rate, lifetime. */
+static void test_rules(void **state)
+{
+	struct twa_trace_dump d;
+	struct twa_facts f;
+	struct twa_finding out;
+
+	(void)state;
+	twa_facts_init(&f);
+	recorded(&d);
+	d.rows[0].stats.lifetime_hist[8] = 0;
+	d.rows[0].stats.lifetime_hist[11] = 8;		/* 2048..4095 us */
+	assert_int_equal(twa_trace_aggregate(&d, 10, false, &f.trace, NULL), 0);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(rule_trace_exhaustion(&f, &out), 0);
+	assert_int_equal(out.severity, TWA_SEV_CRITICAL);
+	assert_string_equal(out.summary, "twa_tracegen[4242]: 4 connect() calls failed with EADDRNOTAVAIL toward 127.0.0.1:5000 in 10 s; it opened 1/s, median lifetime 4.1 ms: enable keep-alive (connection reuse) toward it");
+	twa_finding_release(&out);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(rule_trace_active_closers(&f, &out), 0);
+	assert_true(out.n_evidence >= 2);
+	assert_non_null(strstr(out.evidence[0].value, "twa_tracegen[4242], client 127.0.0.1:5000: 5 in 10.0 s"));
+	twa_finding_release(&out);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(rule_trace_close_wait(&f, &out), 0);
+	assert_non_null(strstr(out.evidence[0].value, "5 sockets, 2 still in CLOSE_WAIT"));
+	twa_finding_release(&out);
+	/* Not traced: nothing; asked but unavailable: says why. */
+	twa_trace_release(&f.trace);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(rule_trace_exhaustion(&f, &out), 0);
+	assert_int_equal(out.n_evidence, 0);
+	f.trace.requested = true;
+	strcpy(f.trace.unavailable, "tracing unavailable: it needs root");
+	assert_int_equal(rule_trace_close_wait(&f, &out), 0);
+	assert_int_equal(out.n_evidence, 1);
+	twa_finding_release(&out);
+	twa_facts_release(&f);
+	twa_trace_dump_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorded_run),
 		cmocka_unit_test(test_json_and_text),
 		cmocka_unit_test(test_empty_and_median),
+		cmocka_unit_test(test_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
