@@ -50,7 +50,9 @@ ALL_CFLAGS = -std=c11 $(ALL_CPPFLAGS) $(WARNINGS) $(SAN_FLAGS) -MMD -MP $(CFLAGS
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 ALL_LDLIBS = $(PKG_LIBS) -lm $(LDLIBS)
 
-LIB_SRC = $(sort $(wildcard advisor/*/*.c))
+# advisor/trace/*.bpf.c is the BPF side of the tracer, built below with
+# clang -target bpf, not part of the library.
+LIB_SRC = $(sort $(filter-out %.bpf.c,$(wildcard advisor/*/*.c)))
 CMD_SRC = $(sort $(wildcard cmd/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
@@ -67,7 +69,7 @@ HOOKS_BIN = $(BUILD)/tests/helpers/twadvise-hooks
 HELPER_BIN = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%) $(HOOKS_BIN)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test unit integration bench fuzz valgrind install uninstall \
+.PHONY: all run test unit integration bench bench-trace fuzz valgrind install uninstall \
 	clean help deps-build deps-test deps-lint lint
 
 all: $(BIN)
@@ -75,6 +77,33 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The tracer's BPF object: vmlinux.h from this kernel's BTF (CO-RE: the
+# object relocates to the running kernel at load), compiled with clang
+# -target bpf, DWARF dropped (BTF stays), embedded by bpftool into a
+# skeleton that trace_load.c includes. libbpf itself is loaded at run time.
+BPF_CLANG ?= clang
+BPFTOOL ?= bpftool
+BPF_STRIP ?= llvm-strip
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+TRACE_GEN = $(BUILD)/trace-gen
+BPF_ARCH = $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+$(TRACE_GEN)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp && mv $@.tmp $@
+
+$(TRACE_GEN)/trace.bpf.o: advisor/trace/trace.bpf.c advisor/trace/trace_abi.h $(TRACE_GEN)/vmlinux.h
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(TRACE_GEN) -I. \
+		-Wall -Werror -c -o $@ $<
+	$(BPF_STRIP) -g $@
+
+$(TRACE_GEN)/trace.skel.h: $(TRACE_GEN)/trace.bpf.o
+	$(BPFTOOL) gen skeleton $< name twa_trace_bpf >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/advisor/trace/trace_load.o: $(TRACE_GEN)/trace.skel.h
+# -isystem: the generated skeleton is bpftool's code, not held to our warnings.
+$(BUILD)/advisor/trace/trace_load.o: ALL_CPPFLAGS += -isystem $(TRACE_GEN)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -150,12 +179,18 @@ integration: $(BIN) $(HELPER_BIN)
 	@TWADVISE=$(CURDIR)/$(BIN) HELPERS=$(CURDIR)/$(BUILD)/tests/helpers \
 		tests/integration/run.sh
 
-## bench: fill a private namespace with 200k sockets, compare with ss, netstat, a bare dump
+## bench: fill a private namespace with 200k sockets, compare with ss, netstat, a bare dump; trace overhead
 bench:
 	@packaging/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(HELPER_BIN)
 	@TWADVISE=$(CURDIR)/$(BIN) BENCHDIR=$(CURDIR)/$(BUILD)/bench \
 		HELPERS=$(CURDIR)/$(BUILD)/tests/helpers bench/run.sh
+	@$(MAKE) --no-print-directory bench-trace
+
+## bench-trace: a loopback connect/close loop at full rate, without and with `trace` attached: the ratio
+bench-trace:
+	@$(MAKE) --no-print-directory all $(HELPER_BIN)
+	@TWADVISE=$(CURDIR)/$(BIN) HELPERS=$(CURDIR)/$(BUILD)/tests/helpers bench/trace_overhead.sh
 
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang whatever $(CC)
 # is, against the library rebuilt in its own directory with the fuzzer's
@@ -175,6 +210,10 @@ $(FUZZ_BUILD)/advisor/%.o: advisor/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
 		-fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt -MMD -MP -c -o $@ $<
+
+# The fuzz build's library holds the loader too: same skeleton.
+$(FUZZ_BUILD)/advisor/trace/trace_load.o: $(TRACE_GEN)/trace.skel.h
+$(FUZZ_BUILD)/advisor/trace/trace_load.o: FUZZ_CFLAGS += -isystem $(TRACE_GEN)
 
 $(FUZZ_BUILD)/libtwadvise.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@

@@ -16,6 +16,7 @@
 #include "cmd/output.h"
 #include "cmd/pipeline.h"
 #include "cmd/profile_path.h"
+#include "cmd/tracing.h"
 
 enum { CHECK_OK, CHECK_WARNING, CHECK_CRITICAL, CHECK_UNKNOWN };
 
@@ -195,6 +196,7 @@ static int check_exec(struct twa_cmd *c)
 
 	o->po.samples = (unsigned)o->samples;
 	o->po.keep_history = true;
+	o->po.verbose = c->g.verbose > 0;
 	if (c->g.all_netns)
 		return check_all(c, o, fail_on);
 	twa_pipeline_init(&pl);
@@ -223,6 +225,11 @@ static int check_check(struct twa_cmd *c)
 	return twa_cmd_no_operands(c);
 }
 
+static int set_trace(struct twa_cmd *c, const char *arg)
+{
+	return twa_cmd_set_trace(c, "trace", arg, &((struct check_opts *)c->opts)->po.trace);
+}
+
 static const struct twa_cmd_option options[] = {
 	TWA_OPT_ROW("profile", TWA_OPT_STRING, struct check_opts, po.profile, "NAME|FILE|URL",
 		    "workload profile (default: default)"),
@@ -242,6 +249,7 @@ static const struct twa_cmd_option options[] = {
 		    "seconds between samples (default 1)"),
 	TWA_OPT_ROW("proc", TWA_OPT_FLAG, struct check_opts, po.force_proc, NULL,
 		    "count sockets from /proc/net/tcp instead of netlink"),
+	TWA_OPT_CB("trace", set_trace, "SECS", TWA_TRACE_OPT_HELP),
 	{ .type = TWA_OPT_END },
 };
 

@@ -142,6 +142,6 @@ struct twa_cmd {
 
 extern const struct twa_cmd_entry twa_cmd_inspect, twa_cmd_check, twa_cmd_report,
 	twa_cmd_plan, twa_cmd_apply, twa_cmd_rollback, twa_cmd_snapshots,
-	twa_cmd_profiles, twa_cmd_explain, twa_cmd_help;
+	twa_cmd_profiles, twa_cmd_explain, twa_cmd_help, twa_cmd_trace;
 
 #endif

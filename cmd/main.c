@@ -12,6 +12,7 @@
 static const struct twa_cmd_entry *const commands[] = {
 	&twa_cmd_inspect, &twa_cmd_check, &twa_cmd_report, &twa_cmd_plan, &twa_cmd_apply,
 	&twa_cmd_rollback, &twa_cmd_snapshots, &twa_cmd_profiles, &twa_cmd_explain,
+	&twa_cmd_trace,
 	&twa_cmd_help, NULL,
 };
 

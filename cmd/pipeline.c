@@ -15,6 +15,7 @@
 #include "cmd/netns.h"
 #include "cmd/output.h"
 #include "cmd/profile_path.h"
+#include "cmd/tracing.h"
 
 void twa_pipeline_init(struct twa_pipeline *pl)
 {
@@ -47,6 +48,24 @@ static int read_facts(const char *file, struct twa_facts *f)
 		r = twa_facts_parse(buf.buf, buf.len, file, f, &err);
 	strbuf_release(&buf);
 	return r < 0 ? twa_fail(&err) : 0;
+}
+
+/* --trace: trace first (the facts then describe the end of the window). A
+ * tracer that cannot run is said once and recorded; the rest carries on. */
+static int gather_trace(const struct twa_pipeline_opts *o, struct twa_trace *t)
+{
+	int r;
+
+	if (!o->trace)
+		return 0;
+	r = twa_cmd_trace_run(o->trace, false, o->verbose, t);
+	if (r == -ENOMEM) {
+		twa_errorf("out of memory");
+		return EXIT_SOFTWARE;
+	}
+	if (r < 0)
+		twa_warnf("%s; carrying on without it", t->unavailable);
+	return 0;
 }
 
 /* Inspect the namespace this thread is in, with the counter history and
@@ -84,17 +103,28 @@ static int inspect_here(const struct twa_globals *g, const struct twa_pipeline_o
 int twa_cmd_gather(const struct twa_globals *g, const struct twa_pipeline_opts *o,
 		   const struct twa_profile *p, struct twa_facts *f)
 {
+	struct twa_trace trace = { 0 };
 	struct twa_err err = { 0 };
 	int r;
 
-	if (o->facts_file)
+	if (o->facts_file) {
+		if (o->trace) {
+			twa_errorf("--trace traces this host: not with --facts");
+			return EXIT_USAGE;
+		}
 		return read_facts(o->facts_file, f);
+	}
 	r = twa_enter_netns(g);
-	if (r)
+	if (!r)
+		r = gather_trace(o, &trace);
+	if (r) {
+		twa_trace_release(&trace);
 		return r;
-	if (inspect_here(g, o, p, true, f, &err) < 0)
-		return twa_fail(&err);
-	return 0;
+	}
+	r = inspect_here(g, o, p, true, f, &err);
+	twa_trace_release(&f->trace);
+	f->trace = trace;	/* moved: f owns its rows now */
+	return r < 0 ? twa_fail(&err) : 0;
 }
 
 int twa_pipeline_judge_here(const struct twa_globals *g, const struct twa_pipeline_opts *o,

@@ -23,6 +23,8 @@ struct twa_pipeline_opts {
 	/* --all-netns: the counter history read once for every namespace
 	 * and written once at the end; NULL: read (and kept) here. */
 	struct twa_history_run *history;
+	double trace;		/* --trace SECS: run the eBPF tracer first; 0: no */
+	bool verbose;		/* say when the tracer is attached */
 };
 
 struct twa_pipeline {

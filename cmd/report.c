@@ -37,6 +37,7 @@
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/pipeline.h"
+#include "cmd/tracing.h"
 
 #define MAX_HEADERS 32
 #define TOKEN_MAX 1024
@@ -470,6 +471,7 @@ static int report_exec(struct twa_cmd *c)
 	int r = 0;
 
 	o->po.samples = (unsigned)o->samples;
+	o->po.verbose = c->g.verbose > 0;
 	if (o->post.url)
 		r = load_token(&o->post);
 	if (r == 0 && o->merge)
@@ -488,6 +490,11 @@ static int report_exec(struct twa_cmd *c)
 
 #define ROW(n, t, field, a, h) TWA_OPT_ROW(n, t, struct report_opts, field, a, h)
 
+static int set_trace(struct twa_cmd *c, const char *arg)
+{
+	return twa_cmd_set_trace(c, "trace", arg, &((struct report_opts *)c->opts)->po.trace);
+}
+
 static const struct twa_cmd_option options[] = {
 	ROW("profile", TWA_OPT_STRING, po.profile, "NAME|FILE|URL",
 	    "workload profile (default: default)"),
@@ -497,6 +504,7 @@ static const struct twa_cmd_option options[] = {
 	ROW("interval", TWA_OPT_INTERVAL, po.interval, "SECS", "seconds between samples (default 1)"),
 	ROW("proc", TWA_OPT_FLAG, po.force_proc, NULL,
 	    "count sockets from /proc/net/tcp instead of netlink"),
+	TWA_OPT_CB("trace", set_trace, "SECS", TWA_TRACE_OPT_HELP),
 	ROW("no-history", TWA_OPT_FLAG, po.no_history, NULL,
 	    "do not read the counters kept by the last check"),
 	ROW("merge", TWA_OPT_FLAG, merge, "REPORT.json...",

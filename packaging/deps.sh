@@ -9,7 +9,10 @@
 # the exact command to run and exits 1. Prints nothing when all is there.
 set -eu
 
-build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev"
+# The tracer: clang compiles its BPF object, bpftool writes vmlinux.h and the
+# skeleton, llvm strips it, libbpf-dev gives the headers (libbpf1 is loaded
+# at run time, only by `trace`).
+build="gcc make pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev clang llvm bpftool libbpf-dev"
 # prometheus: promtool checks every Prometheus output and the alert rules;
 # ansible-lint checks the collection (offline); python3-jsonschema
 # checks every JSON document against docs/schema (t_contracts.sh);

@@ -34,6 +34,7 @@ fi
 
 : "${TWADVISE_REAL:?set TWADVISE_REAL to the twadvise binary}"
 : "${VALGRIND_LOG_DIR:?set VALGRIND_LOG_DIR}"
+# valgrind-libbpf.supp: bpf(2) attribute bytes libbpf leaves unset (trace).
 exec valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	--error-exitcode=99 --child-silent-after-fork=yes \
+	--suppressions="$(dirname "$0")/valgrind-libbpf.supp" --error-exitcode=99 --child-silent-after-fork=yes \
 	--log-file="$VALGRIND_LOG_DIR/vg.%p.log" "$TWADVISE_REAL" "$@"

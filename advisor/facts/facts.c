@@ -47,6 +47,7 @@ void twa_facts_release(struct twa_facts *f)
 	free(f->rates.series);
 	twa_named_release(&f->history.deltas);
 	free(f->boot.overrides);
+	twa_trace_release(&f->trace);
 	twa_facts_init(f);
 }
 

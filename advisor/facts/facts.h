@@ -10,6 +10,7 @@
 #include "advisor/facts/addr.h"
 #include "advisor/facts/tcpstate.h"
 #include "advisor/facts/sysctl_key.h"
+#include "advisor/facts/tracefacts.h"
 
 #define TWA_FACTS_SCHEMA "twadvise.facts/1"
 
@@ -241,6 +242,7 @@ struct twa_facts {
 	struct twa_rates rates;
 	struct twa_history_view history;
 	struct twa_boot boot;
+	struct twa_trace trace;		/* the eBPF tracer's evidence (--trace) */
 	/* Where each group came from: "/proc/net/sockstat", "netlink", ... */
 	struct {
 		char sockstat[560], counters[560], sysctls[560], owners[560];

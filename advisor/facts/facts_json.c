@@ -310,6 +310,9 @@ json_object *twa_facts_to_json(const struct twa_facts *f)
 	json_object_object_add(o, "history", f->history.state != TWA_HISTORY_UNSET ?
 			       history_to_json(&f->history) : NULL);
 	json_object_object_add(o, "boot", f->boot.present ? boot_to_json(&f->boot) : NULL);
+	/* Only when tracing was asked for (check/report --trace): additive. */
+	if (f->trace.requested)
+		json_object_object_add(o, "trace", twa_trace_to_json(&f->trace));
 	return o;
 }
 

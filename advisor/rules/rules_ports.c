@@ -8,6 +8,7 @@
 #include "advisor/util/parse.h"
 #include "advisor/facts/proctext.h"
 #include "advisor/rules/rule_helpers.h"
+#include "advisor/rules/rule_trace.h"
 #include "advisor/rules/rules_builtin.h"
 
 /* The range proposed when a profile names none: wide, above the
@@ -315,7 +316,7 @@ static void summarize(struct twa_finding *out, const struct twa_facts *f,
 			      e->n_bind_owners == 1 ? "s" : "");
 }
 
-static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_ephemeral_exhaustion_snapshot(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_ephemeral *e = &f->ephemeral;
@@ -355,6 +356,17 @@ static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_
 	if (recycling)
 		twa_finding_recommend(out, "TWRecycled is rising: connect() is already reusing TIME_WAIT ports; what is left unavailable is not TIME_WAIT that reuse could take.");
 	return 0;
+}
+
+/* What the socket table shows, then what the tracer saw (check --trace). */
+static int rule_ephemeral_exhaustion(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	int r = rule_ephemeral_exhaustion_snapshot(ctx, out);
+
+	if (r < 0)
+		return r;
+	RULE_OOM(rule_trace_exhaustion(ctx->facts, out));
+	return r;
 }
 
 const struct twa_rule_entry twa_rule_ephemeral_exhaustion_entry = {

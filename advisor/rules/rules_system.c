@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "advisor/rules/rule_helpers.h"
+#include "advisor/rules/rule_trace.h"
 #include "advisor/rules/rules_builtin.h"
 #include "advisor/facts/sysctl_db.h"
 
@@ -36,7 +37,7 @@ static const char explain_close_wait_leak[] =
 	"Sources: RFC 9293 section 3.3.2 (state diagram); net/ipv4/tcp_input.c\n"
 	"(tcp_fin: ESTABLISHED -> CLOSE_WAIT); proc(5) (/proc/PID/fd).\n";
 
-static int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_close_wait_leak_snapshot(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	const struct twa_owners *o = &f->close_wait;
@@ -84,6 +85,17 @@ static int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_findi
 	if (o->unattributed && o->unreadable)
 		twa_finding_recommend(out, "Run as root to see every owner.");
 	return 0;
+}
+
+/* What the socket table shows, then what the tracer saw (check --trace). */
+static int rule_close_wait_leak(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	int r = rule_close_wait_leak_snapshot(ctx, out);
+
+	if (r < 0)
+		return r;
+	RULE_OOM(rule_trace_close_wait(ctx->facts, out));
+	return r;
 }
 
 const struct twa_rule_entry twa_rule_close_wait_leak_entry = {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "advisor/rules/rule_helpers.h"
+#include "advisor/rules/rule_trace.h"
 #include "advisor/rules/rules_builtin.h"
 
 /* ---- time-wait-volume -------------------------------------------------- */
@@ -51,7 +52,7 @@ static const char explain_time_wait_volume[] =
 	"(tcp_time_wait); Documentation/networking/ip-sysctl.rst (tcp_max_tw_buckets,\n"
 	"tcp_fin_timeout); RFC 9293 section 3.6.\n";
 
-static int rule_time_wait_volume(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+static int rule_time_wait_volume_snapshot(const struct twa_rule_ctx *ctx, struct twa_finding *out)
 {
 	const struct twa_facts *f = ctx->facts;
 	uint64_t tw = twa_facts_state(f, TWA_TCP_TIME_WAIT);
@@ -91,6 +92,17 @@ static int rule_time_wait_volume(const struct twa_rule_ctx *ctx, struct twa_find
 		twa_finding_recommend(out, "Nothing to fix by itself: TIME_WAIT cannot be shortened or safely deleted. It only matters when it pins the ephemeral ports toward one destination (see ephemeral-exhaustion) or fills tcp_max_tw_buckets. Lowering tcp_fin_timeout does not affect it.");
 	}
 	return 0;
+}
+
+/* What the socket table shows, then what the tracer saw (check --trace). */
+static int rule_time_wait_volume(const struct twa_rule_ctx *ctx, struct twa_finding *out)
+{
+	int r = rule_time_wait_volume_snapshot(ctx, out);
+
+	if (r < 0)
+		return r;
+	RULE_OOM(rule_trace_active_closers(ctx->facts, out));
+	return r;
 }
 
 const struct twa_rule_entry twa_rule_time_wait_volume_entry = {

@@ -8,18 +8,19 @@
 # shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)) splits on purpose, as
 # bash-completion's own functions do: candidates never contain blanks.
 
-_twadvise_commands="inspect check report plan apply rollback snapshots profiles explain help"
+_twadvise_commands="inspect check report plan apply rollback snapshots profiles explain help trace"
 _twadvise_globals="--proc-root --netns --all-netns --pods-dir --format --output -o --quiet -q --verbose -v --color --state-dir --sysctl-dir --help -h --version"
 
 # Options (other than the global ones) of a command.
 _twadvise_options() {
 	case $1 in
 	inspect) echo "--samples --interval --listeners --no-history --proc" ;;
-	check) echo "--profile --facts --fail-on --evidence-only --no-history --samples --interval --proc" ;;
-	report) echo "--profile --facts --samples --interval --proc --no-history --merge --post --header --token-file --cacert --timeout --deadline" ;;
+	check) echo "--profile --facts --fail-on --evidence-only --no-history --samples --interval --proc --trace" ;;
+	report) echo "--profile --facts --samples --interval --proc --trace --no-history --merge --post --header --token-file --cacert --timeout --deadline" ;;
 	plan) echo "--profile --facts --no-history" ;;
 	apply) echo "--persist --dry-run --force" ;;
 	rollback) echo "--last --dry-run --force" ;;
+	trace) echo "--duration --all-netns" ;;
 	esac
 }
 
@@ -46,7 +47,7 @@ _twadvise_takes_arg() {
 	case $1 in
 	--proc-root | --netns | --pods-dir | --format | --output | -o | --color | --state-dir | --sysctl-dir | \
 		--profile | --facts | --fail-on | --samples | --interval | --post | --header | \
-		--token-file | --cacert | --timeout | --deadline) return 0 ;;
+		--token-file | --cacert | --timeout | --deadline | --trace | --duration) return 0 ;;
 	esac
 	return 1
 }
