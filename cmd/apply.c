@@ -19,6 +19,7 @@
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
 #include "cmd/errors.h"
+#include "cmd/netns.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
 
@@ -179,8 +180,10 @@ static int finish(const struct twa_globals *g, bool json, const struct twa_apply
 	return r;
 }
 
-/* This host and namespace, to compare with the plan's or snapshot's. */
-static void apply_opts_init(const struct twa_cmd *c, struct twa_host *h, struct twa_apply_opts *ao)
+/* This host and namespace, to compare with the plan's or snapshot's, and
+ * (--netns) who lives in the namespace, for the snapshot. */
+static void apply_opts_init(const struct twa_cmd *c, struct twa_host *h, struct twa_apply_opts *ao,
+			    struct twa_ns_ident *id)
 {
 	const struct apply_opts *o = c->opts;
 
@@ -191,6 +194,21 @@ static void apply_opts_init(const struct twa_cmd *c, struct twa_host *h, struct 
 	twa_host_read(c->g.proc_root, h);
 	ao->host = h->hostname;
 	ao->netns = h->netns;
+	ao->ident = twa_netns_identity(&c->g, id) ? id : NULL;
+}
+
+/* A change written into a container's namespace lasts until it restarts:
+ * say so, with the fix in the workload's spec. */
+static void say_ephemeral(const struct twa_cmd *c, const struct twa_plan *plan,
+			  const struct twa_ns_ident *id, const struct twa_apply_result *res)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	if (!id || c->g.quiet || res->nothing_to_do)
+		return;
+	twa_plan_write_ephemeral(plan, id, &out);
+	fputs(out.buf, c->format == FMT_JSON || c->g.output ? stderr : stdout);
+	strbuf_release(&out);
 }
 
 static void log_applied(const char *file, const struct twa_plan *plan,
@@ -245,6 +263,7 @@ static int apply_exec(struct twa_cmd *c)
 	struct twa_apply_opts ao;
 	struct twa_err err = { 0 };
 	struct twa_host h = { 0 };
+	struct twa_ns_ident id;
 	struct twa_plan plan;
 	int r;
 
@@ -258,7 +277,7 @@ static int apply_exec(struct twa_cmd *c)
 	}
 	if (c->g.netns && (r = refuse_host_wide(file, &plan)) != 0)
 		goto out;
-	apply_opts_init(c, &h, &ao);
+	apply_opts_init(c, &h, &ao, &id);
 	if (!plan.n) {
 		if (!c->g.quiet)
 			printf("%s: the plan is empty, nothing to change\n", file);
@@ -275,6 +294,8 @@ static int apply_exec(struct twa_cmd *c)
 	if (!ao.dry_run && !res.nothing_to_do)
 		log_applied(file, &plan, &res);
 	r = finish(&c->g, c->format == FMT_JSON, &res, "apply", ao.dry_run);
+	if (!r)
+		say_ephemeral(c, &plan, ao.ident, &res);
 out:
 	twa_apply_result_release(&res);
 	twa_plan_release(&plan);
@@ -298,9 +319,10 @@ static int rollback_exec(struct twa_cmd *c)
 	struct twa_apply_opts ao;
 	struct twa_err err = { 0 };
 	struct twa_host h = { 0 };
+	struct twa_ns_ident ident;
 	int r;
 
-	apply_opts_init(c, &h, &ao);
+	apply_opts_init(c, &h, &ao, &ident);
 	r = twa_rollback(&ao, id, &res, &err);
 	if (res.drift_unchecked)
 		twa_warnf("snapshot %s records no written values (made by an older twadvise): drift cannot be checked, restoring as before",

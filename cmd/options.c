@@ -255,7 +255,8 @@ static int check_format(struct twa_cmd *c)
 static int check_all_netns(struct twa_cmd *c)
 {
 	if (!c->g.all_netns)
-		return c->g.pods_dir ? twa_cmd_usage(c, "--pods-dir goes with --all-netns") : 0;
+		return c->g.pods_dir && !c->g.netns ?
+		       twa_cmd_usage(c, "--pods-dir goes with --all-netns or --netns") : 0;
 	if (!(c->entry->needs & TWA_NEEDS_ALL_NETNS))
 		return twa_cmd_usage(c, "--all-netns is for inspect, check and report; use --netns NAME|PATH here");
 	if (c->g.netns)

@@ -7,6 +7,7 @@
 #include "advisor/apply/plan.h"
 #include "advisor/util/jsonutil.h"
 #include "cmd/errors.h"
+#include "cmd/netns.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/pipeline.h"
@@ -23,6 +24,9 @@ static int plan_exec(struct twa_cmd *c)
 
 	twa_pipeline_init(&pl);
 	twa_plan_init(&plan);
+	/* --netns: who lives there, told before entering it. */
+	if (!po->facts_file)
+		plan.has_ident = twa_netns_identity(&c->g, &plan.ident);
 	r = twa_pipeline_run(&c->g, po, &pl);
 	if (r)
 		goto out;

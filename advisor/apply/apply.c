@@ -46,6 +46,15 @@ static int add_key(struct twa_apply_result *res, const char *key, const char *fr
 	return 0;
 }
 
+/* --netns: who lives in the namespace the snapshot is of. */
+static void record_ident(struct twa_snapshot *snap, const struct twa_apply_opts *o)
+{
+	if (!o->ident)
+		return;
+	snap->has_ident = true;
+	snap->ident = *o->ident;
+}
+
 /* A new snapshot of the values the keys have now (res->keys[].from). */
 static int snapshot_begin(struct twa_snapshot *snap, const char *operation,
 			  const char *host, const char *netns, const char *profile,
@@ -484,6 +493,7 @@ static int apply_commit(const struct twa_apply_opts *o, const struct twa_plan *p
 		goto out;
 	}
 	twa_strlcpy(snap.plan_fingerprint, plan->fingerprint, sizeof(snap.plan_fingerprint));
+	record_ident(&snap, o);
 	if (o->persist &&
 	    twa_snapshot_set_persist(&snap, res->persist_path,
 				     p->existed ? p->old.buf : NULL, p->old.len) < 0) {
@@ -711,6 +721,7 @@ static int rollback_commit(const struct twa_apply_opts *o, struct twa_state *st,
 		goto out;
 	}
 	twa_strlcpy(undo.rolls_back, snap->id, sizeof(undo.rolls_back));
+	record_ident(&undo, o);
 	if (snap->has_persist &&
 	    twa_snapshot_set_persist(&undo, res->persist_path,
 				     p->existed ? p->old.buf : NULL, p->old.len) < 0) {

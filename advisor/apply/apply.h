@@ -20,6 +20,8 @@ struct twa_apply_opts {
 	bool force;		/* apply over drift, another host or namespace */
 	const char *host;	/* this host and namespace, to compare with */
 	const char *netns;	/* the plan's */
+	/* --netns: who lives in the namespace, recorded in the snapshot; NULL none */
+	const struct twa_ns_ident *ident;
 	const char *profile;	/* rollback: recorded in its snapshot */
 	/* Called after each sysctl write (n from 1); tests pause here to
 	 * kill an apply half way. */

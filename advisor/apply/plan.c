@@ -182,7 +182,46 @@ json_object *twa_plan_to_json(const struct twa_plan *p)
 		json_object_array_add(list, twa_rec_to_json(plan_change_fields,
 							    &p->host_only[i]));
 	json_object_object_add(o, "not_proposed", list);
+	json_object_object_add(o, "netns_identity", p->has_ident ?
+			       twa_plan_ident_json(p, &p->ident) : NULL);
 	return o;
+}
+
+size_t twa_plan_fix_kv(const struct twa_plan *p, struct twa_nsfix_kv *v, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < p->n && i < max; i++)
+		v[i] = (struct twa_nsfix_kv){ p->changes[i].key, p->changes[i].to };
+	return i;
+}
+
+json_object *twa_plan_ident_json(const struct twa_plan *p, const struct twa_ns_ident *id)
+{
+	json_object *o = twa_ns_ident_to_json(id, json_object_new_object());
+	struct twa_nsfix_kv v[32];
+
+	json_object_object_add(o, "ephemeral", json_object_new_boolean(twa_nsfix_ephemeral(id)));
+	if (p)
+		json_object_object_add(o, "lasting_fix",
+				       twa_nsfix_spec_json(id, v, twa_plan_fix_kv(p, v, 32)));
+	return o;
+}
+
+void twa_plan_write_ephemeral(const struct twa_plan *p, const struct twa_ns_ident *id,
+			      struct strbuf *out)
+{
+	struct twa_nsfix_kv v[32];
+	char label[256];
+
+	if (!twa_nsfix_ephemeral(id))
+		return;
+	strbuf_addf(out, "ephemeral: %s belongs to %s; a sysctl written into its network namespace is lost when the container restarts\n",
+		    id->path, twa_ns_ident_label(id, label, sizeof(label)));
+	if (!p->n)
+		return;
+	strbuf_addstr(out, "the lasting fix, in the workload's own spec:\n");
+	twa_nsfix_spec_text(id, v, twa_plan_fix_kv(p, v, 32), out);
 }
 
 int twa_plan_check_value(const char *key, const char *value, struct twa_err *err)
@@ -386,5 +425,7 @@ int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out)
 				    "");
 	}
 	write_host_only(p, out);
+	if (p->has_ident)
+		twa_plan_write_ephemeral(p, &p->ident, out);
 	return strbuf_failed(out) ? -ENOMEM : 0;
 }

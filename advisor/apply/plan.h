@@ -10,7 +10,9 @@
 
 #include "advisor/util/err.h"
 #include "advisor/facts/facts.h"
+#include "advisor/facts/nsident.h"
 #include "advisor/rules/findings.h"
+#include "advisor/rules/nsfix.h"
 #include "advisor/facts/sysctl_key.h"
 
 #define TWA_PLAN_SCHEMA "twadvise.plan/1"
@@ -39,6 +41,11 @@ struct twa_plan {
 	 * back (apply acts on changes only). */
 	struct twa_plan_change *host_only;
 	size_t n_host_only;
+	/* Made through --netns: who lives in that namespace (cmd/ fills it;
+	 * written as "netns_identity", with whether a change there is
+	 * ephemeral and the lasting fix; never read back). */
+	bool has_ident;
+	struct twa_ns_ident ident;
 };
 
 void twa_plan_init(struct twa_plan *p);
@@ -82,6 +89,17 @@ enum twa_change_state {
 };
 enum twa_change_state twa_plan_change_state(const struct twa_plan_change *c,
 					    const char *current);
+
+/* The plan's changes as spec snippet pairs (at most max). */
+size_t twa_plan_fix_kv(const struct twa_plan *p, struct twa_nsfix_kv *v, size_t max);
+
+/* For a container's namespace: that the change is ephemeral, and the
+ * lasting fix in the workload's spec; nothing otherwise. */
+void twa_plan_write_ephemeral(const struct twa_plan *p, const struct twa_ns_ident *id,
+			      struct strbuf *out);
+
+/* "netns_identity": id, ephemeral and (with p) the lasting fix. */
+json_object *twa_plan_ident_json(const struct twa_plan *p, const struct twa_ns_ident *id);
 
 /* Human diff: one line per change, for review. */
 int twa_plan_write_text(const struct twa_plan *p, struct strbuf *out);

@@ -129,6 +129,8 @@ json_object *twa_snapshot_to_json(const struct twa_snapshot *s)
 	} else {
 		json_object_object_add(o, "persist", NULL);	/* always present */
 	}
+	json_object_object_add(o, "netns_identity", s->has_ident ?
+			       twa_plan_ident_json(NULL, &s->ident) : NULL);
 	return o;
 }
 

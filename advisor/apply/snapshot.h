@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "advisor/util/err.h"
+#include "advisor/facts/nsident.h"
 #include "advisor/facts/sysctl_key.h"
 
 #define TWA_SNAPSHOT_SCHEMA "twadvise.snapshot/1"
@@ -41,6 +42,10 @@ struct twa_snapshot {
 	char persist_path[512];
 	bool persist_existed;
 	char *persist_content;	/* NULL when it did not exist */
+	/* Taken through --netns: who lives in that namespace, written as
+	 * "netns_identity" (with ephemeral); never read back. */
+	bool has_ident;
+	struct twa_ns_ident ident;
 };
 
 void twa_snapshot_init(struct twa_snapshot *s);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 enum twa_ns_state {
 	TWA_NS_JUDGED,		/* entered and judged */
 	TWA_NS_GONE,		/* vanished between discovery and setns */
@@ -50,5 +52,9 @@ const char *twa_ns_ident_kind(const struct twa_ns_ident *id);
 void twa_ns_ident_netns(const struct twa_ns_ident *id, char *buf, size_t size);
 
 const char *twa_ns_state_name(enum twa_ns_state s);
+
+/* Add id's members to o (netns, inode, path, label, kind, name, current,
+ * container, pod, process: the netns-findings shape); returns o. */
+json_object *twa_ns_ident_to_json(const struct twa_ns_ident *id, json_object *o);
 
 #endif

@@ -207,3 +207,30 @@ int twa_ns_discover(const struct twa_nsdisc_opts *o, struct twa_ns_list *l,
 	pod_names(l, o->pods_dir ? o->pods_dir : "/var/log/pods");
 	return 0;
 }
+
+int twa_ns_identify(const struct twa_nsdisc_opts *o, const char *spec,
+		    struct twa_ns_ident *id, struct twa_err *err)
+{
+	struct twa_ns_list l = { 0 };
+	struct stat st;
+	char path[sizeof(id->path)];
+	size_t i;
+	int r;
+
+	if (strchr(spec, '/'))
+		twa_strlcpy(path, spec, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", spec);
+	if (stat(path, &st) < 0)
+		return twa_err_set(err, -errno, "%s: %s", path, strerror(errno));
+	r = twa_ns_discover(o, &l, err);
+	memset(id, 0, sizeof(*id));
+	id->inode = st.st_ino;
+	for (i = 0; r == 0 && i < l.n; i++)
+		if (l.v[i].inode == (uint64_t)st.st_ino)
+			*id = l.v[i];
+	twa_strlcpy(id->path, path, sizeof(id->path));
+	id->current = false;
+	twa_ns_list_release(&l);
+	return r;
+}

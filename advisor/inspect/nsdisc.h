@@ -32,4 +32,11 @@ void twa_ns_list_release(struct twa_ns_list *l);
 int twa_ns_discover(const struct twa_nsdisc_opts *o, struct twa_ns_list *l,
 		    struct twa_err *err);
 
+/* Who lives in the one namespace spec names (an ip netns name, or a
+ * path like /proc/PID/ns/net), by the same discovery: id->path is spec's
+ * path, id->current false. -ENOENT (or another errno) when spec cannot
+ * be read. */
+int twa_ns_identify(const struct twa_nsdisc_opts *o, const char *spec,
+		    struct twa_ns_ident *id, struct twa_err *err);
+
 #endif

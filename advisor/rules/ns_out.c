@@ -241,44 +241,9 @@ static json_object *str_or_null(const char *s)
 	return s && *s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *ident_json(const struct twa_ns_ident *id, json_object *o)
-{
-	json_object *c = NULL, *p = NULL, *proc = NULL;
-	char buf[256];
-
-	twa_ns_ident_netns(id, buf, sizeof(buf));
-	json_object_object_add(o, "netns", json_object_new_string(buf));
-	json_object_object_add(o, "inode", json_object_new_int64((int64_t)id->inode));
-	json_object_object_add(o, "path", json_object_new_string(id->path));
-	json_object_object_add(o, "label", json_object_new_string(twa_ns_ident_label(id, buf, sizeof(buf))));
-	json_object_object_add(o, "kind", json_object_new_string(twa_ns_ident_kind(id)));
-	json_object_object_add(o, "name", str_or_null(id->name));
-	json_object_object_add(o, "current", json_object_new_boolean(id->current));
-	if (id->container[0]) {
-		c = json_object_new_object();
-		json_object_object_add(c, "runtime", json_object_new_string(id->runtime));
-		json_object_object_add(c, "id", json_object_new_string(id->container));
-	}
-	if (id->pod_uid[0]) {
-		p = json_object_new_object();
-		json_object_object_add(p, "uid", json_object_new_string(id->pod_uid));
-		json_object_object_add(p, "namespace", str_or_null(id->pod_namespace));
-		json_object_object_add(p, "name", str_or_null(id->pod_name));
-	}
-	if (id->pid) {
-		proc = json_object_new_object();
-		json_object_object_add(proc, "pid", json_object_new_int(id->pid));
-		json_object_object_add(proc, "comm", json_object_new_string(id->comm));
-	}
-	json_object_object_add(o, "container", c);
-	json_object_object_add(o, "pod", p);
-	json_object_object_add(o, "process", proc);
-	return o;
-}
-
 static json_object *result_json(const struct twa_ns_results *rs, const struct twa_ns_result *r)
 {
-	json_object *o = ident_json(&r->id, json_object_new_object()), *s = NULL;
+	json_object *o = twa_ns_ident_to_json(&r->id, json_object_new_object()), *s = NULL;
 	bool judged = r->state == TWA_NS_JUDGED;
 	struct strbuf cmd = STRBUF_INIT;
 

@@ -48,7 +48,7 @@ void twa_nsfix_command(const struct twa_ns_ident *id, const char *profile,
 
 /* The distinct changes of the findings, the first proposal of a key kept
  * (findings are resolved: one value per key). */
-static size_t changes(const struct twa_findings *fs, const struct twa_change **v)
+static size_t changes(const struct twa_findings *fs, struct twa_nsfix_kv *v)
 {
 	size_t i, k, j, n = 0;
 
@@ -56,10 +56,10 @@ static size_t changes(const struct twa_findings *fs, const struct twa_change **v
 		for (k = 0; k < fs->v[i].n_changes; k++) {
 			const struct twa_change *c = &fs->v[i].changes[k];
 
-			for (j = 0; j < n && strcmp(v[j]->key, c->key); j++)
+			for (j = 0; j < n && strcmp(v[j].key, c->key); j++)
 				;
 			if (j == n && n < MAX_KEYS)
-				v[n++] = c;
+				v[n++] = (struct twa_nsfix_kv){ c->key, c->to };
 		}
 	return n;
 }
@@ -71,7 +71,7 @@ static void value(struct strbuf *out, const char *v)
 		strbuf_addch(out, *v == '\t' ? ' ' : *v);
 }
 
-static void k8s_text(const struct twa_change **v, size_t n, struct strbuf *out)
+static void k8s_text(const struct twa_nsfix_kv *v, size_t n, struct strbuf *out)
 {
 	size_t i, unsafe = 0;
 	bool first = true;
@@ -79,10 +79,10 @@ static void k8s_text(const struct twa_change **v, size_t n, struct strbuf *out)
 	strbuf_addstr(out, "          Kubernetes (the pod spec; a sysctl written into the pod's namespace is lost when it restarts):\n"
 			   "            securityContext:\n              sysctls:\n");
 	for (i = 0; i < n; i++) {
-		const char *since = twa_k8s_safe_since(v[i]->key);
+		const char *since = twa_k8s_safe_since(v[i].key);
 
-		strbuf_addf(out, "              - name: %s\n                value: \"", v[i]->key);
-		value(out, v[i]->to);
+		strbuf_addf(out, "              - name: %s\n                value: \"", v[i].key);
+		value(out, v[i].to);
 		if (since)
 			strbuf_addf(out, "\"    # safe%s%s\n", strcmp(since, "1.0") ? " since " : "",
 				    strcmp(since, "1.0") ? since : "");
@@ -94,14 +94,14 @@ static void k8s_text(const struct twa_change **v, size_t n, struct strbuf *out)
 		return;
 	strbuf_addstr(out, "            kubelet: --allowed-unsafe-sysctls=");
 	for (i = 0; i < n; i++)
-		if (!twa_k8s_safe_since(v[i]->key)) {
-			strbuf_addf(out, "%s%s", first ? "" : ",", v[i]->key);
+		if (!twa_k8s_safe_since(v[i].key)) {
+			strbuf_addf(out, "%s%s", first ? "" : ",", v[i].key);
 			first = false;
 		}
 	strbuf_addch(out, '\n');
 }
 
-static void docker_text(const struct twa_ns_ident *id, const struct twa_change **v, size_t n,
+static void docker_text(const struct twa_ns_ident *id, const struct twa_nsfix_kv *v, size_t n,
 			struct strbuf *out)
 {
 	size_t i;
@@ -110,14 +110,14 @@ static void docker_text(const struct twa_ns_ident *id, const struct twa_change *
 		    !strcmp(id->runtime, "podman") ? "Podman" : "Docker",
 		    !strcmp(id->runtime, "podman") ? "podman" : "docker");
 	for (i = 0; i < n; i++) {
-		strbuf_addf(out, " --sysctl '%s=", v[i]->key);
-		value(out, v[i]->to);
+		strbuf_addf(out, " --sysctl '%s=", v[i].key);
+		value(out, v[i].to);
 		strbuf_addch(out, '\'');
 	}
 	strbuf_addstr(out, " ...\n            compose:\n              sysctls:\n");
 	for (i = 0; i < n; i++) {
-		strbuf_addf(out, "                %s: \"", v[i]->key);
-		value(out, v[i]->to);
+		strbuf_addf(out, "                %s: \"", v[i].key);
+		value(out, v[i].to);
 		strbuf_addstr(out, "\"\n");
 	}
 }
@@ -125,7 +125,7 @@ static void docker_text(const struct twa_ns_ident *id, const struct twa_change *
 void twa_nsfix_write_text(const struct twa_ns_ident *id, const struct twa_findings *fs,
 			  const char *profile, struct strbuf *out)
 {
-	const struct twa_change *v[MAX_KEYS];
+	struct twa_nsfix_kv v[MAX_KEYS];
 	size_t n = changes(fs, v);
 
 	if (!n) {
@@ -137,13 +137,21 @@ void twa_nsfix_write_text(const struct twa_ns_ident *id, const struct twa_findin
 	twa_nsfix_command(id, profile, out);
 	strbuf_addstr(out, twa_nsfix_ephemeral(id) ?
 		      "  (ephemeral: the container keeps it only until it restarts)\n" : "\n");
+	twa_nsfix_spec_text(id, v, n, out);
+}
+
+void twa_nsfix_spec_text(const struct twa_ns_ident *id, const struct twa_nsfix_kv *v, size_t n,
+			 struct strbuf *out)
+{
+	if (!n)
+		return;
 	if (id->pod_uid[0])
 		k8s_text(v, n, out);
 	else if (id->container[0])
 		docker_text(id, v, n, out);
 }
 
-static json_object *k8s_json(const struct twa_change **v, size_t n, struct strbuf *tmp)
+static json_object *k8s_json(const struct twa_nsfix_kv *v, size_t n, struct strbuf *tmp)
 {
 	json_object *o = json_object_new_object(), *sys = json_object_new_array();
 	json_object *unsafe = json_object_new_array();
@@ -151,24 +159,24 @@ static json_object *k8s_json(const struct twa_change **v, size_t n, struct strbu
 
 	for (i = 0; i < n; i++) {
 		json_object *e = json_object_new_object();
-		const char *since = twa_k8s_safe_since(v[i]->key);
+		const char *since = twa_k8s_safe_since(v[i].key);
 
 		strbuf_reset(tmp);
-		value(tmp, v[i]->to);
-		json_object_object_add(e, "name", json_object_new_string(v[i]->key));
+		value(tmp, v[i].to);
+		json_object_object_add(e, "name", json_object_new_string(v[i].key));
 		json_object_object_add(e, "value", json_object_new_string(tmp->buf));
 		json_object_object_add(e, "safe", json_object_new_boolean(since != NULL));
 		json_object_object_add(e, "safe_since", since ? json_object_new_string(since) : NULL);
 		json_object_array_add(sys, e);
 		if (!since)
-			json_object_array_add(unsafe, json_object_new_string(v[i]->key));
+			json_object_array_add(unsafe, json_object_new_string(v[i].key));
 	}
 	json_object_object_add(o, "sysctls", sys);
 	json_object_object_add(o, "allowed_unsafe_sysctls", unsafe);
 	return o;
 }
 
-static json_object *docker_json(const struct twa_change **v, size_t n, struct strbuf *tmp)
+static json_object *docker_json(const struct twa_nsfix_kv *v, size_t n, struct strbuf *tmp)
 {
 	json_object *o = json_object_new_object(), *flags = json_object_new_array();
 	json_object *compose = json_object_new_object();
@@ -176,11 +184,11 @@ static json_object *docker_json(const struct twa_change **v, size_t n, struct st
 
 	for (i = 0; i < n; i++) {
 		strbuf_reset(tmp);
-		value(tmp, v[i]->to);
-		json_object_object_add(compose, v[i]->key, json_object_new_string(tmp->buf));
+		value(tmp, v[i].to);
+		json_object_object_add(compose, v[i].key, json_object_new_string(tmp->buf));
 		strbuf_reset(tmp);
-		strbuf_addf(tmp, "--sysctl=%s=", v[i]->key);
-		value(tmp, v[i]->to);
+		strbuf_addf(tmp, "--sysctl=%s=", v[i].key);
+		value(tmp, v[i].to);
 		json_object_array_add(flags, json_object_new_string(tmp->buf));
 	}
 	json_object_object_add(o, "run_flags", flags);
@@ -190,9 +198,15 @@ static json_object *docker_json(const struct twa_change **v, size_t n, struct st
 
 json_object *twa_nsfix_to_json(const struct twa_ns_ident *id, const struct twa_findings *fs)
 {
-	const struct twa_change *v[MAX_KEYS];
+	struct twa_nsfix_kv v[MAX_KEYS];
+
+	return twa_nsfix_spec_json(id, v, changes(fs, v));
+}
+
+json_object *twa_nsfix_spec_json(const struct twa_ns_ident *id, const struct twa_nsfix_kv *v,
+				 size_t n)
+{
 	struct strbuf tmp = STRBUF_INIT;
-	size_t n = changes(fs, v);
 	json_object *o;
 
 	if (!n || !twa_nsfix_ephemeral(id))

@@ -8,6 +8,7 @@
 #define TWA_NSFIX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <json-c/json.h>
 
@@ -31,6 +32,18 @@ void twa_nsfix_command(const struct twa_ns_ident *id, const char *profile,
  * change the findings propose (nothing when none). indent: spaces. */
 void twa_nsfix_write_text(const struct twa_ns_ident *id, const struct twa_findings *fs,
 			  const char *profile, struct strbuf *out);
+
+/* One change a spec snippet sets: key = to. */
+struct twa_nsfix_kv {
+	const char *key, *to;
+};
+
+/* Only the spec snippets (Kubernetes, or Docker/Podman and compose) of
+ * the n changes v, for a container's namespace; nothing otherwise. */
+void twa_nsfix_spec_text(const struct twa_ns_ident *id, const struct twa_nsfix_kv *v, size_t n,
+			 struct strbuf *out);
+json_object *twa_nsfix_spec_json(const struct twa_ns_ident *id, const struct twa_nsfix_kv *v,
+				 size_t n);
 
 /* JSON "remediation" object, or NULL when the namespace is no container's
  * or nothing is to change. */
