@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* report.c - `twadvise report`: findings, evidence and fix commands as Markdown, HTML or JSON; --post; --merge.
+/* report.c - `twadvise report`: findings, evidence and fix commands as Markdown, HTML or JSON; --post; --merge; --all-netns.
  *
  * Exit codes: 0 when the report was written (and posted), whatever the
  * findings say (that is check's job); 64 usage; 65 bad facts, profile or
@@ -27,16 +27,19 @@
 
 #include "advisor/inspect/host.h"
 #include "advisor/report/fleet.h"
+#include "advisor/report/nsreport.h"
 #include "advisor/report/report.h"
 #include "advisor/util/fsutil.h"
 #include "advisor/util/http.h"
 #include "advisor/util/jsonutil.h"
 #include "advisor/util/parse.h"
 #include "advisor/util/textesc.h"
+#include "cmd/allnetns.h"
 #include "cmd/errors.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/pipeline.h"
+#include "cmd/profile_path.h"
 #include "cmd/tracing.h"
 
 #define MAX_HEADERS 32
@@ -379,6 +382,39 @@ out:
 	return r;
 }
 
+/* --all-netns: every namespace judged in turn (allnetns.c keeps only its
+ * findings and size, not its facts), then a section each, worst first, at
+ * most TWA_NSREPORT_MAX_SECTIONS; the rest are counted. */
+static int render_all_netns(const struct twa_globals *g, enum fmt f,
+			    const struct twa_pipeline_opts *po, struct strbuf *out)
+{
+	struct twa_nsreport_opts ro = { .version = TWA_VERSION };
+	struct twa_ns_results rs;
+	struct twa_profile p;
+	char now[32];
+	int r;
+
+	twa_profile_init(&p);
+	twa_ns_results_init(&rs);
+	r = twa_cmd_load_profile(po->profile ? po->profile : "default", &p);
+	if (r == 0)
+		r = twa_all_netns_run(g, po, &p, &rs, NULL, NULL);
+	if (r == 0) {
+		twa_time_rfc3339(now, sizeof(now));
+		ro.time = now;
+		r = f == FMT_JSON ? twa_nsreport_write_json(&rs, &ro, out) :
+		    f == FMT_HTML ? twa_nsreport_write_html(&rs, &ro, out) :
+		    twa_nsreport_write_markdown(&rs, &ro, out);
+		if (r < 0) {
+			twa_errorf("out of memory");
+			r = EXIT_SOFTWARE;
+		}
+	}
+	twa_ns_results_release(&rs);
+	twa_profile_release(&p);
+	return r;
+}
+
 static int render_fleet(enum fmt f, char **files, int n, struct strbuf *out)
 {
 	struct twa_err err = { 0 };
@@ -451,6 +487,8 @@ static int report_check(struct twa_cmd *c)
 
 	if (o->merge && (o->po.profile || o->po.facts_file || sampled || o->po.force_proc))
 		return twa_cmd_usage(c, "--merge combines existing reports: it takes no --profile, --facts, --samples or --proc");
+	if (c->g.all_netns && (o->merge || o->po.facts_file))
+		return twa_cmd_usage(c, "--all-netns reports on live namespaces: not with --merge or --facts");
 	if (o->merge && c->argc == 0)
 		return twa_cmd_usage(c, "--merge wants the JSON reports to combine (report --format json)");
 	if (!o->merge && c->argc > 0)
@@ -476,6 +514,8 @@ static int report_exec(struct twa_cmd *c)
 		r = load_token(&o->post);
 	if (r == 0 && o->merge)
 		r = render_fleet(f, c->argv, c->argc, &out);
+	else if (r == 0 && c->g.all_netns)
+		r = render_all_netns(&c->g, f, &o->po, &out);
 	else if (r == 0)
 		r = render_host(&c->g, f, &o->po, &out);
 	/* The file first: it exists even when posting fails. */
@@ -546,7 +586,7 @@ const struct twa_cmd_entry twa_cmd_report = {
 		 "  server answered 3xx or 4xx (redirects are not followed), 66 no such file, 69 server\n"
 		 "  unreachable or 5xx/429 after the retries or the deadline, 73 cannot write -o,\n"
 		 "  77 token file readable by every user or a symbolic link\n",
-	.needs = TWA_NEEDS_PIPELINE | TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT,
+	.needs = TWA_NEEDS_PIPELINE | TWA_NEEDS_PROFILE | TWA_NEEDS_OUTPUT | TWA_NEEDS_ALL_NETNS,
 	.opts_size = sizeof(struct report_opts),
 	.check = report_check,
 	.exec = report_exec,

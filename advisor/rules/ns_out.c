@@ -241,7 +241,7 @@ static json_object *str_or_null(const char *s)
 	return s && *s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *result_json(const struct twa_ns_results *rs, const struct twa_ns_result *r)
+json_object *twa_ns_result_to_json(const struct twa_ns_results *rs, const struct twa_ns_result *r)
 {
 	json_object *o = twa_ns_ident_to_json(&r->id, json_object_new_object()), *s = NULL;
 	bool judged = r->state == TWA_NS_JUDGED;
@@ -275,7 +275,7 @@ static json_object *result_json(const struct twa_ns_results *rs, const struct tw
 	return o;
 }
 
-static json_object *counts_json(const struct twa_ns_results *rs)
+json_object *twa_ns_counts_to_json(const struct twa_ns_results *rs)
 {
 	json_object *c = json_object_new_object();
 
@@ -287,7 +287,7 @@ static json_object *counts_json(const struct twa_ns_results *rs)
 	return c;
 }
 
-static json_object *host_wide_json(void)
+json_object *twa_ns_host_wide_json(void)
 {
 	const struct twa_sysctl_def *d;
 	json_object *a = json_object_new_array();
@@ -307,8 +307,8 @@ int twa_ns_write_json(const struct twa_ns_results *rs, struct strbuf *out)
 	json_object_object_add(o, "schema", json_object_new_string(TWA_NETNS_FINDINGS_SCHEMA));
 	json_object_object_add(o, "status", json_object_new_string(twa_status_name(rs->status)));
 	json_object_object_add(o, "profile", json_object_new_string(rs->profile));
-	json_object_object_add(o, "counts", counts_json(rs));
-	json_object_object_add(o, "host_wide_keys", host_wide_json());
+	json_object_object_add(o, "counts", twa_ns_counts_to_json(rs));
+	json_object_object_add(o, "host_wide_keys", twa_ns_host_wide_json());
 	if (rs->unreadable_procs) {
 		u = json_object_new_object();
 		json_object_object_add(u, "count", json_object_new_int64(rs->unreadable_procs));
@@ -318,7 +318,7 @@ int twa_ns_write_json(const struct twa_ns_results *rs, struct strbuf *out)
 	json_object_object_add(o, "unreadable_processes", u);
 	json_object_object_add(o, "truncated", json_object_new_boolean(rs->truncated));
 	for (i = 0; i < rs->n; i++)
-		json_object_array_add(a, result_json(rs, &rs->v[i]));
+		json_object_array_add(a, twa_ns_result_to_json(rs, &rs->v[i]));
 	json_object_object_add(o, "namespaces", a);
 	json_object_object_add(o, "error", NULL);
 	r = twa_json_write(o, true, out);

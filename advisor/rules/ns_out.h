@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "advisor/facts/facts.h"
 #include "advisor/facts/nsident.h"
 #include "advisor/rules/findings.h"
@@ -59,6 +61,13 @@ bool twa_ns_results_any_unknown(const struct twa_ns_results *rs);
 
 /* The keys judged once, for the whole host: "a, b". */
 void twa_ns_host_wide_keys(struct strbuf *out);
+
+/* The pieces of twadvise.netns-findings/1, shared with report --all-netns
+ * (twadvise.netns-report/1): one namespace's object, the counts by
+ * status, the host-wide keys. */
+json_object *twa_ns_result_to_json(const struct twa_ns_results *rs, const struct twa_ns_result *r);
+json_object *twa_ns_counts_to_json(const struct twa_ns_results *rs);
+json_object *twa_ns_host_wide_json(void);
 
 int twa_ns_write_text(const struct twa_ns_results *rs, bool verbose, bool color,
 		      struct strbuf *out);
