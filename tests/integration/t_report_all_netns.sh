@@ -114,7 +114,7 @@ head -c 15 "$H" | grep -q '<!DOCTYPE html>' || fail "-o .html did not write HTML
 grep -qiE 'https?://|src=|href=|<link|@import|url\(' "$H" &&
 	fail "external reference: $(grep -oiE '.{20}(https?://|src=|href=|<link|@import|url\().{20}' "$H")"
 assert_eq "$(grep -c '<section class="netns"' "$H")" "$N" "an html section per namespace"
-grep -q 'docker dddddddddddd' "$H" && grep -q 'pod shop/web-0' "$H" && grep -q 'netns twa-blue' "$H" ||
+{ grep -q 'docker dddddddddddd' "$H" && grep -q 'pod shop/web-0' "$H" && grep -q 'netns twa-blue' "$H"; } ||
 	fail "html labels"
 grep -q '</html>' "$H" || fail "html not closed"
 
