@@ -28,6 +28,10 @@ bool twa_addr_is_v4mapped(const uint8_t *addr);
  * port cannot be read as part of the address. Returns buf. */
 const char *twa_addr_port(const char *addr, unsigned port, char *buf, size_t size);
 #define TWA_ADDRPORTSTRLEN (TWA_ADDRSTRLEN + 8)
+/* twa_addr_port() into a buffer of its own (a compound literal, alive to
+ * the end of the enclosing block): for one argument of a printf call. */
+#define TWA_ADDR_PORT(addr, port) \
+	twa_addr_port((addr), (port), (char[TWA_ADDRPORTSTRLEN]){ 0 }, TWA_ADDRPORTSTRLEN)
 
 /* The kernel's loopback test of tcp_twsk_unique() (net/ipv4/tcp_ipv4.c) for
  * one address: 127.0.0.0/8, ::1, or v4-mapped 127.0.0.0/8. */

@@ -88,8 +88,8 @@ static int scan_queues(const struct twa_rule_ctx *ctx, struct twa_finding *out,
 			q->worst = l;
 		}
 		RULE_OOM(twa_finding_evidence(out, "listener", f->sockets.source,
-					      "%s:%u queue %" PRIu64 " of %" PRId64 "%s%s%s", l->local,
-					      l->port, l->queue, l->backlog,
+					      "%s queue %" PRIu64 " of %" PRId64 "%s%s%s",
+					      TWA_ADDR_PORT(l->local, l->port), l->queue, l->backlog,
 					      l->process.pid ? " (" : "", l->process.comm,
 					      l->process.pid ? ")" : ""));
 	}
@@ -133,18 +133,18 @@ static int name_suspects(const struct twa_facts *f, struct twa_finding *out,
 	}
 	for (i = 0; i < n; i++)
 		RULE_OOM(twa_finding_evidence(out, "suspect listener", f->sockets.source,
-					      "%s[%d] on %s:%u: backlog %" PRId64 ", queue %" PRIu64,
+					      "%s[%d] on %s: backlog %" PRId64 ", queue %" PRIu64,
 					      top[i]->process.pid ? top[i]->process.comm : "?",
-					      top[i]->process.pid, top[i]->local, top[i]->port,
+					      top[i]->process.pid, TWA_ADDR_PORT(top[i]->local, top[i]->port),
 					      top[i]->backlog, top[i]->queue));
 	*ret_first = n ? top[0] : NULL;
 	if (n && top[0]->process.pid)
-		snprintf(who, size, "; likely %s[%d] on %s:%u (backlog %" PRId64 ", queue %" PRIu64 ")",
-			 top[0]->process.comm, top[0]->process.pid, top[0]->local, top[0]->port,
+		snprintf(who, size, "; likely %s[%d] on %s (backlog %" PRId64 ", queue %" PRIu64 ")",
+			 top[0]->process.comm, top[0]->process.pid, TWA_ADDR_PORT(top[0]->local, top[0]->port),
 			 top[0]->backlog, top[0]->queue);
 	else if (n)
-		snprintf(who, size, "; likely the listener on %s:%u (backlog %" PRId64 ", queue %" PRIu64 ")",
-			 top[0]->local, top[0]->port, top[0]->backlog, top[0]->queue);
+		snprintf(who, size, "; likely the listener on %s (backlog %" PRId64 ", queue %" PRIu64 ")",
+			 TWA_ADDR_PORT(top[0]->local, top[0]->port), top[0]->backlog, top[0]->queue);
 	return 0;
 }
 
@@ -205,9 +205,9 @@ static int rule_listen_overflow(const struct twa_rule_ctx *ctx, struct twa_findi
 		if (q.worst->process.pid)
 			snprintf(who, sizeof(who), " (%s[%d])", q.worst->process.comm,
 				 q.worst->process.pid);
-		twa_finding_summary(out, "accept queue %s on %s:%u%s: %" PRIu64 " waiting, limit %" PRId64 "; %s",
+		twa_finding_summary(out, "accept queue %s on %s%s: %" PRIu64 " waiting, limit %" PRId64 "; %s",
 				    (int64_t)q.worst->queue > q.worst->backlog ? "full" : "nearly full",
-				    q.worst->local, q.worst->port, who, q.worst->queue,
+				    TWA_ADDR_PORT(q.worst->local, q.worst->port), who, q.worst->queue,
 				    q.worst->backlog, what);
 	} else if (rule_rising(judged)) {
 		RULE_OOM(name_suspects(f, out, &target, who, sizeof(who)));
@@ -383,8 +383,8 @@ static int synq_ev_listeners(const struct twa_facts *f, struct twa_finding *out)
 			continue;
 		n++;
 		RULE_OOM(twa_finding_evidence(out, "SYN queue", f->sockets.source,
-					      "%s:%u: %" PRIu64 " SYN_RECV, backlog %" PRId64 "%s%s%s",
-					      l->local, l->port, l->syn_recv, l->backlog,
+					      "%s: %" PRIu64 " SYN_RECV, backlog %" PRId64 "%s%s%s",
+					      TWA_ADDR_PORT(l->local, l->port), l->syn_recv, l->backlog,
 					      l->process.pid ? " (" : "", l->process.comm,
 					      l->process.pid ? ")" : ""));
 	}
@@ -396,11 +396,11 @@ static void synq_name(const struct twa_listener *l, bool now, char *buf, size_t 
 	if (!l)
 		snprintf(buf, size, "a listener");
 	else if (l->process.pid)
-		snprintf(buf, size, "%s%s[%d] on %s:%u", now ? "" : "likely ", l->process.comm,
-			 l->process.pid, l->local, l->port);
+		snprintf(buf, size, "%s%s[%d] on %s", now ? "" : "likely ", l->process.comm,
+			 l->process.pid, TWA_ADDR_PORT(l->local, l->port));
 	else
-		snprintf(buf, size, "%sthe listener on %s:%u", now ? "" : "likely ", l->local,
-			 l->port);
+		snprintf(buf, size, "%sthe listener on %s", now ? "" : "likely ",
+			 TWA_ADDR_PORT(l->local, l->port));
 }
 
 /* The listener's own backlog is the limit: the application's listen(),

@@ -309,7 +309,9 @@ static const char explain_conntrack_near_full[] =
 	"(nf_conntrack_standalone.c) and nf_conntrack_count counts this namespace's\n"
 	"entries only: the finding then says to raise the limit on the host, and plan\n"
 	"lists the change under 'not_proposed' (never applied: the namespace cannot\n"
-	"write it).\n"
+	"write it). Below the warning share the rule says it did not judge: the table\n"
+	"is shared by every namespace, so a low share here proves nothing about the\n"
+	"host; run the check there.\n"
 	"\n"
 	"Sources: Documentation/networking/nf_conntrack-sysctl.rst,\n"
 	"net/netfilter/nf_conntrack_standalone.c.\n";
@@ -332,6 +334,14 @@ static int rule_conntrack_near_full(const struct twa_rule_ctx *ctx, struct twa_f
 	RULE_OOM(rule_ev_sysctl(out, f, "net.netfilter.nf_conntrack_count"));
 	RULE_OOM(rule_ev_sysctl(out, f, "net.netfilter.nf_conntrack_max"));
 	share = (double)count / (double)max;
+	/* In a child namespace the table (and its max) is the host's and the
+	 * count only this namespace's share: a high share is host pressure,
+	 * a low one proves nothing about the host. */
+	if (share < twa_rule_param(ctx, "warning") && !r && out->severity == TWA_SEV_OK &&
+	    twa_facts_sysctl_readonly(f, "net.netfilter.nf_conntrack_max")) {
+		snprintf(out->not_judged, sizeof(out->not_judged), "the conntrack table is the host's (nf_conntrack_max is read-only in this network namespace) and nf_conntrack_count here is this namespace's share only: judge it on the host");
+		return TWA_RULE_NOT_JUDGED;
+	}
 	if (share >= twa_rule_param(ctx, "warning")) {
 		out->severity = share >= twa_rule_param(ctx, "critical") ? TWA_SEV_CRITICAL :
 				TWA_SEV_WARNING;

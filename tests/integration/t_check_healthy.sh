@@ -16,7 +16,13 @@ assert_eq "$(jget "$OUT" '[f for f in d["findings"] if f["severity"] in ("warnin
 assert_eq "$(jget "$OUT" 'len(d["checked"]) + len(d["not_judged"])')" 19 "every rule evaluated or not judged"
 # tcp_max_orphans is global: a namespace may not show it, and then
 # orphans-near-limit says it could not judge instead of passing.
-if [ -e /proc/sys/net/ipv4/tcp_max_orphans ]; then want='[]'; else want='["orphans-near-limit"]'; fi
+# The conntrack table likewise: read-only here, it is judged on the host.
+nj=()
+[ -e /proc/sys/net/ipv4/tcp_max_orphans ] || nj+=('"orphans-near-limit"')
+ct=/proc/sys/net/netfilter/nf_conntrack_max
+{ [ -e $ct ] && [ ! -w $ct ]; } && nj+=('"conntrack-near-full"')
+joined=$(IFS=,; echo "${nj[*]}")
+want="[${joined//,/, }]"
 assert_eq "$(jget "$OUT" '[n["rule"] for n in d["not_judged"]]')" "$want" "not judged"
 # Nothing can exhaust a range of 28232 ports with a handful of sockets:
 # the TIME_WAIT dump and the per-destination count are skipped.
