@@ -368,6 +368,25 @@ static void persist_release(struct persist *p)
 	p->n_settings = 0;
 }
 
+/* The snapshot taken before an operation writes: its header, who lives in
+ * the namespace, and (keep_persist) the persisted file's content now. */
+static int snapshot_header(struct twa_snapshot *snap, const char *operation,
+			   const struct twa_apply_opts *o, const char *host,
+			   const char *netns, const char *profile, const char *now,
+			   bool keep_persist, const struct persist *p,
+			   const struct twa_apply_result *res, struct twa_err *err)
+{
+	if (snapshot_begin(snap, operation, o->host ? o->host : host,
+			   o->netns ? o->netns : netns, profile, now, res) < 0)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	record_ident(snap, o);
+	if (keep_persist &&
+	    twa_snapshot_set_persist(snap, res->persist_path,
+				     p->existed ? p->old.buf : NULL, p->old.len) < 0)
+		return twa_err_set(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
 /* Refuse a plan made on another host or in another namespace. */
 static int check_origin(const struct twa_apply_opts *o, const struct twa_plan *plan,
 			struct twa_err *err)
@@ -487,19 +506,11 @@ static int apply_commit(const struct twa_apply_opts *o, const struct twa_plan *p
 
 	twa_snapshot_init(&snap);
 	twa_time_rfc3339(now, sizeof(now));
-	if (snapshot_begin(&snap, "apply", o->host ? o->host : plan->host,
-			   o->netns ? o->netns : plan->netns, plan->profile, now, res) < 0) {
-		r = twa_err_set(err, -ENOMEM, "out of memory");
+	r = snapshot_header(&snap, "apply", o, plan->host, plan->netns, plan->profile, now,
+			    o->persist, p, res, err);
+	if (r < 0)
 		goto out;
-	}
 	twa_strlcpy(snap.plan_fingerprint, plan->fingerprint, sizeof(snap.plan_fingerprint));
-	record_ident(&snap, o);
-	if (o->persist &&
-	    twa_snapshot_set_persist(&snap, res->persist_path,
-				     p->existed ? p->old.buf : NULL, p->old.len) < 0) {
-		r = twa_err_set(err, -ENOMEM, "out of memory");
-		goto out;
-	}
 	/* Never a truncated file, never a key nobody named: render fully
 	 * or write nothing. */
 	if (persist && (r = render_persist(plan, &snap, now, p, &text, err)) < 0)
@@ -715,19 +726,11 @@ static int rollback_commit(const struct twa_apply_opts *o, struct twa_state *st,
 	}
 	twa_snapshot_release(&undo);
 	twa_time_rfc3339(now, sizeof(now));
-	if (snapshot_begin(&undo, "rollback", o->host ? o->host : snap->host,
-			   o->netns ? o->netns : snap->netns, snap->profile, now, res) < 0) {
-		r = twa_err_set(err, -ENOMEM, "out of memory");
+	r = snapshot_header(&undo, "rollback", o, snap->host, snap->netns, snap->profile, now,
+			    snap->has_persist, p, res, err);
+	if (r < 0)
 		goto out;
-	}
 	twa_strlcpy(undo.rolls_back, snap->id, sizeof(undo.rolls_back));
-	record_ident(&undo, o);
-	if (snap->has_persist &&
-	    twa_snapshot_set_persist(&undo, res->persist_path,
-				     p->existed ? p->old.buf : NULL, p->old.len) < 0) {
-		r = twa_err_set(err, -ENOMEM, "out of memory");
-		goto out;
-	}
 	w.snap = &undo;
 	r = commit(o, st, &w, res, err);
 out:
